@@ -1,0 +1,33 @@
+/*
+ * cli.h — what the subcommands of the bordermap CLI share.
+ *
+ * Each subcommand parses its options, calls the library, and reports a
+ * bm_error through cli_fail. Exit codes: 0 ok, 1 runtime error, 2 usage.
+ */
+#ifndef BM_CLI_H
+#define BM_CLI_H
+
+#include <geos_c.h>
+
+#include "error.h"
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_RUNTIME 1
+#define CLI_EXIT_USAGE 2
+
+int cmd_frontiers(int argc, char **argv);
+
+/* Prints "bordermap: <error>" to stderr; returns the exit status. */
+int cli_fail(const bm_error *err);
+
+/* Prints "bordermap CMD: MESSAGE" and a hint to use --help; returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A GEOS context whose messages are kept quiet; errors surface through
+ * return values. */
+GEOSContextHandle_t cli_geos(void);
+
+/* Splits "A,B,C" in place into at most max items; returns the count. */
+int cli_split_list(char *list, char **items, int max);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * main.c — the bordermap command line: global options and dispatch.
+ *
+ * Subcommands are thin: each lives in cmd_<name>.c and only translates
+ * options into library calls.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <gdal.h>
+#include <geos_c.h>
+#include <pango/pango.h>
+#include <proj.h>
+
+#include "cli.h"
+#include "geodata.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"frontiers", cmd_frontiers, "compute shared borders and their geodesic length"},
+};
+
+static void print_usage(FILE *out)
+{
+    fprintf(out, "Usage: bordermap [--help] [--version] COMMAND [ARGS]\n\n"
+                 "Maps of security incidents and military deployments.\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun 'bordermap COMMAND --help' for a command's options.\n"
+                 "Exit status: 0 success, 1 runtime error (bad data, I/O), 2 usage error.\n"
+                 "Embedded data: %s (override with BORDERMAP_GEODATA)\n",
+            bm_geodata_dir());
+}
+
+static void print_version(void)
+{
+    printf("bordermap %s\n", bm_version());
+    printf("GDAL %s\n", GDALVersionInfo("RELEASE_NAME"));
+    printf("PROJ %s\n", proj_info().version);
+    printf("GEOS %s\n", GEOSversion());
+    printf("cairo %s\n", cairo_version_string());
+    printf("pango %s\n", pango_version_string());
+}
+
+int cli_fail(const bm_error *err)
+{
+    char msg[1400];
+    bm_error_format(err, msg, sizeof msg);
+    fprintf(stderr, "bordermap: %s\n", msg);
+    return err->status == BM_OK ? CLI_EXIT_RUNTIME : (int)err->status;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "bordermap %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'bordermap %s --help'.\n", cmd);
+    return CLI_EXIT_USAGE;
+}
+
+static void quiet_geos(const char *fmt, ...)
+{
+    (void)fmt;
+}
+
+GEOSContextHandle_t cli_geos(void)
+{
+    GEOSContextHandle_t h = GEOS_init_r();
+    GEOSContext_setNoticeHandler_r(h, quiet_geos);
+    GEOSContext_setErrorHandler_r(h, quiet_geos);
+    return h;
+}
+
+int cli_split_list(char *list, char **items, int max)
+{
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok && n < max;
+         tok = strtok_r(NULL, ",", &save))
+        if (*tok)
+            items[n++] = tok;
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    /* Stop at the first non-option: the rest belongs to the subcommand. */
+    int c;
+    while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            print_usage(stdout);
+            return CLI_EXIT_OK;
+        case 'V':
+            print_version();
+            return CLI_EXIT_OK;
+        default:
+            print_usage(stderr);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        print_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    int sub = optind;
+    const char *name = argv[sub];
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(commands[i].name, name) == 0) {
+            optind = 0; /* glibc: 0 re-initialises getopt for the subcommand */
+            return commands[i].run(argc - sub, argv + sub);
+        }
+    }
+    fprintf(stderr, "bordermap: unknown command '%s'\n", name);
+    print_usage(stderr);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,126 @@
+/*
+ * projection.c — PROJ transformations for points and GEOS geometries.
+ */
+#include "projection.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <proj.h>
+
+struct bm_projection {
+    PJ_CONTEXT *ctx;
+    PJ *pj;
+};
+
+static bm_projection *from_pipeline(PJ_CONTEXT *ctx, PJ *raw, const char *definition,
+                                    bm_error *err)
+{
+    if (!raw) {
+        bm_error_set(err, BM_ERR_USAGE, NULL, 0, "crs", "PROJ does not accept '%s': %s",
+                     definition, proj_context_errno_string(ctx, proj_context_errno(ctx)));
+        proj_context_destroy(ctx);
+        return NULL;
+    }
+    /* Make the axis order lon/lat and x/y whatever the CRS's authority says. */
+    PJ *pj = proj_normalize_for_visualization(ctx, raw);
+    proj_destroy(raw);
+    bm_projection *p = pj ? calloc(1, sizeof *p) : NULL;
+    if (!p) {
+        if (pj)
+            proj_destroy(pj);
+        proj_context_destroy(ctx);
+        bm_error_set(err, BM_ERR_USAGE, NULL, 0, "crs", "cannot set up projection '%s'",
+                     definition);
+        return NULL;
+    }
+    p->ctx = ctx;
+    p->pj = pj;
+    return p;
+}
+
+bm_projection *bm_projection_create(const char *definition, bm_error *err)
+{
+    PJ_CONTEXT *ctx = proj_context_create();
+    proj_log_level(ctx, PJ_LOG_NONE);
+    PJ *raw = proj_create_crs_to_crs(ctx, "EPSG:4326", definition, NULL);
+    return from_pipeline(ctx, raw, definition, err);
+}
+
+bm_projection *bm_projection_local(double lon0, double lat0)
+{
+    /* A bare operation, not a CRS-to-CRS search: no proj.db query, which
+     * matters when a projection is made for every pair of countries. */
+    char def[256];
+    snprintf(def, sizeof def,
+             "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+             "+step +proj=aeqd +lat_0=%.9f +lon_0=%.9f +ellps=WGS84",
+             lat0, lon0);
+    PJ_CONTEXT *ctx = proj_context_create();
+    proj_log_level(ctx, PJ_LOG_NONE);
+    PJ *pj = proj_create(ctx, def);
+    bm_projection *p = pj ? calloc(1, sizeof *p) : NULL;
+    if (!p) {
+        if (pj)
+            proj_destroy(pj);
+        proj_context_destroy(ctx);
+        return NULL;
+    }
+    p->ctx = ctx;
+    p->pj = pj;
+    return p;
+}
+
+void bm_projection_free(bm_projection *p)
+{
+    if (!p)
+        return;
+    proj_destroy(p->pj);
+    proj_context_destroy(p->ctx);
+    free(p);
+}
+
+static int transform(bm_projection *p, PJ_DIRECTION dir, double a, double b,
+                     double *x, double *y)
+{
+    PJ_COORD c = proj_coord(a, b, 0, 0);
+    PJ_COORD r = proj_trans(p->pj, dir, c);
+    if (!isfinite(r.xy.x) || !isfinite(r.xy.y) || r.xy.x == HUGE_VAL)
+        return -1;
+    *x = r.xy.x;
+    *y = r.xy.y;
+    return 0;
+}
+
+int bm_projection_forward(bm_projection *p, double lon, double lat, double *x, double *y)
+{
+    return transform(p, PJ_FWD, lon, lat, x, y);
+}
+
+int bm_projection_inverse(bm_projection *p, double x, double y, double *lon, double *lat)
+{
+    return transform(p, PJ_INV, x, y, lon, lat);
+}
+
+static int forward_xy(double *x, double *y, void *userdata)
+{
+    return bm_projection_forward(userdata, *x, *y, x, y) == 0;
+}
+
+static int inverse_xy(double *x, double *y, void *userdata)
+{
+    return bm_projection_inverse(userdata, *x, *y, x, y) == 0;
+}
+
+GEOSGeometry *bm_projection_forward_geom(bm_projection *p, GEOSContextHandle_t geos,
+                                         const GEOSGeometry *g)
+{
+    return GEOSGeom_transformXY_r(geos, g, forward_xy, p);
+}
+
+GEOSGeometry *bm_projection_inverse_geom(bm_projection *p, GEOSContextHandle_t geos,
+                                         const GEOSGeometry *g)
+{
+    return GEOSGeom_transformXY_r(geos, g, inverse_xy, p);
+}

@@ -1,0 +1,37 @@
+/*
+ * projection.h — map projections through PROJ.
+ *
+ * A bm_projection converts between WGS84 longitude/latitude and a
+ * projected CRS. Each one owns its PROJ context, so projections may be
+ * used from different threads as long as each is used by one at a time.
+ */
+#ifndef BM_PROJECTION_H
+#define BM_PROJECTION_H
+
+#include <geos_c.h>
+
+#include "error.h"
+
+typedef struct bm_projection bm_projection;
+
+/* definition: a PROJ string ("+proj=lcc ..."), "EPSG:N", or any CRS
+ * description PROJ accepts. Input and output axes are lon/lat and x/y. */
+bm_projection *bm_projection_create(const char *definition, bm_error *err);
+
+/* An azimuthal equidistant projection on WGS84 centred on (lon0, lat0):
+ * distances from the centre are true, and nearby ones nearly so. */
+bm_projection *bm_projection_local(double lon0, double lat0);
+
+void bm_projection_free(bm_projection *p);
+
+/* Return 0 on success, -1 when the point cannot be projected. */
+int bm_projection_forward(bm_projection *p, double lon, double lat, double *x, double *y);
+int bm_projection_inverse(bm_projection *p, double x, double y, double *lon, double *lat);
+
+/* New geometries with every coordinate projected; NULL on failure. */
+GEOSGeometry *bm_projection_forward_geom(bm_projection *p, GEOSContextHandle_t geos,
+                                         const GEOSGeometry *g);
+GEOSGeometry *bm_projection_inverse_geom(bm_projection *p, GEOSContextHandle_t geos,
+                                         const GEOSGeometry *g);
+
+#endif
