@@ -24,7 +24,7 @@ struct bm_boundaries {
 const char *bm_boundaries_default_path(void)
 {
     static _Thread_local char path[1024];
-    return bm_geodata_path("countries.geojson", path, sizeof path);
+    return bm_geodata_path("countries.fgb", path, sizeof path);
 }
 
 static int find_field(OGRFeatureDefnH defn, const char *const *candidates)

@@ -173,8 +173,8 @@ static void measure_tile(pair_job *job, const GEOSGeometry *ca, const GEOSGeomet
     GEOSGeometry *pb = local ? bm_projection_forward_geom(local, geos, cb) : NULL;
     /* B only decides which parts of A are near; a copy simplified well
      * within the tolerance makes the buffer several times cheaper. */
-    GEOSGeometry *coarse = pb ? GEOSSimplify_r(geos, pb, job->tolerance_m / 10) : NULL;
-    GEOSGeometry *zone = pa && coarse ? GEOSBuffer_r(geos, coarse, job->tolerance_m, 2) : NULL;
+    GEOSGeometry *coarse = pb ? GEOSSimplify_r(geos, pb, job->tolerance_m / 5) : NULL;
+    GEOSGeometry *zone = pa && coarse ? GEOSBuffer_r(geos, coarse, job->tolerance_m, 1) : NULL;
     GEOSGeometry *near = zone ? GEOSIntersection_r(geos, pa, zone) : NULL;
     GEOSGeometry *lonlat = near && !GEOSisEmpty_r(geos, near)
                          ? bm_projection_inverse_geom(local, geos, near) : NULL;
@@ -196,7 +196,10 @@ static void measure_area(pair_job *job, const GEOSGeometry *ca, const GEOSGeomet
     GEOSContextHandle_t geos = job->geos;
     int points = GEOSGetNumCoordinates_r(geos, ca) + GEOSGetNumCoordinates_r(geos, cb);
     if (points <= TILE_MAX_POINTS || r.x1 - r.x0 < TILE_MIN_DEGREES) {
-        measure_tile(job, ca, cb, r);
+        /* Most tiles of two large neighbours hold linework of both that is
+         * nowhere near: a distance test is far cheaper than a buffer. */
+        if (GEOSDistanceWithin_r(geos, ca, cb, job->margin_deg) == 1)
+            measure_tile(job, ca, cb, r);
         return;
     }
     double mx = (r.x0 + r.x1) / 2, my = (r.y0 + r.y1) / 2, m = job->margin_deg;
@@ -212,6 +215,109 @@ static void measure_area(pair_job *job, const GEOSGeometry *ca, const GEOSGeomet
         GEOSGeom_destroy_r(geos, qb);
         GEOSGeom_destroy_r(geos, qa);
     }
+}
+
+/* ---- trimming the ends --------------------------------------------- */
+
+/* Where a frontier ends at a tripoint, A's boundary turns away from B
+ * along its border with a third country, and the first stretch of that
+ * border is still within the tolerance of B. That stub is at most a few
+ * tolerances long and ends at a vertex A and B share (the tripoint). */
+#define STUB_MAX_TOLERANCES 3.0
+#define SHARED_VERTEX_FRACTION 0.01
+
+typedef struct end_probe {
+    GEOSContextHandle_t geos;
+    bm_projection *local;
+    GEOSGeometry *near_b; /* B's linework around the end, projected */
+} end_probe;
+
+static double distance_to_b(end_probe *p, double lon, double lat)
+{
+    double x, y, d = HUGE_VAL;
+    if (bm_projection_forward(p->local, lon, lat, &x, &y) != 0)
+        return d;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(p->geos, x, y);
+    if (!pt || !GEOSDistance_r(p->geos, pt, p->near_b, &d))
+        d = HUGE_VAL;
+    GEOSGeom_destroy_r(p->geos, pt);
+    return d;
+}
+
+/* The index of the vertex to cut the line at, walking from vertex `end`
+ * in direction step (+1 or -1); `end` itself when there is no stub. */
+static unsigned int stub_cut(GEOSContextHandle_t geos, const GEOSCoordSequence *seq,
+                             unsigned int n, unsigned int end, int step,
+                             const GEOSGeometry *bound_b, double tolerance_m)
+{
+    double lon, lat;
+    GEOSCoordSeq_getXY_r(geos, seq, end, &lon, &lat);
+    double reach = STUB_MAX_TOLERANCES * tolerance_m;
+    double m = reach / (METRES_PER_DEGREE * cos(fmin(fabs(lat), 85.0) * M_PI / 180.0));
+    end_probe p = {geos, bm_projection_local(lon, lat), NULL};
+    GEOSGeometry *clip = GEOSClipByRect_r(geos, bound_b, lon - m, lat - m, lon + m, lat + m);
+    if (p.local && !is_empty(geos, clip))
+        p.near_b = bm_projection_forward_geom(p.local, geos, clip);
+    unsigned int cut = end;
+    double walked = 0, plon = lon, plat = lat;
+    for (long i = (long)end + step; p.near_b && i >= 0 && i < (long)n; i += step) {
+        double vlon, vlat;
+        GEOSCoordSeq_getXY_r(geos, seq, (unsigned int)i, &vlon, &vlat);
+        walked += bm_geodesic_distance_m(plon, plat, vlon, vlat);
+        if (walked > reach)
+            break;
+        if (distance_to_b(&p, vlon, vlat) <= SHARED_VERTEX_FRACTION * tolerance_m) {
+            cut = (unsigned int)i;
+            break;
+        }
+        plon = vlon;
+        plat = vlat;
+    }
+    GEOSGeom_destroy_r(geos, p.near_b);
+    GEOSGeom_destroy_r(geos, clip);
+    bm_projection_free(p.local);
+    return cut;
+}
+
+static GEOSGeometry *subline(GEOSContextHandle_t geos, const GEOSCoordSequence *seq,
+                             unsigned int first, unsigned int last)
+{
+    GEOSCoordSequence *out = GEOSCoordSeq_create_r(geos, last - first + 1, 2);
+    for (unsigned int i = first; out && i <= last; i++) {
+        double x, y;
+        GEOSCoordSeq_getXY_r(geos, seq, i, &x, &y);
+        GEOSCoordSeq_setXY_r(geos, out, i - first, x, y);
+    }
+    return out ? GEOSGeom_createLineString_r(geos, out) : NULL;
+}
+
+static GEOSGeometry *trim_line(GEOSContextHandle_t geos, const GEOSGeometry *line,
+                               const GEOSGeometry *bound_b, double tolerance_m)
+{
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(geos, line);
+    unsigned int n = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(geos, seq, &n) || n < 3)
+        return GEOSGeom_clone_r(geos, line);
+    unsigned int first = stub_cut(geos, seq, n, 0, +1, bound_b, tolerance_m);
+    unsigned int last = stub_cut(geos, seq, n, n - 1, -1, bound_b, tolerance_m);
+    if (last <= first)
+        return GEOSGeom_clone_r(geos, line);
+    return subline(geos, seq, first, last);
+}
+
+static GEOSGeometry *trim_stubs(GEOSContextHandle_t geos, const GEOSGeometry *lines,
+                                const GEOSGeometry *bound_b, double tolerance_m)
+{
+    unsigned int n = (unsigned int)GEOSGetNumGeometries_r(geos, lines);
+    GEOSGeometry **parts = calloc(n ? n : 1, sizeof *parts);
+    if (!parts)
+        return NULL;
+    for (unsigned int i = 0; i < n; i++)
+        parts[i] = trim_line(geos, GEOSGetGeometryN_r(geos, lines, (int)i), bound_b,
+                             tolerance_m);
+    GEOSGeometry *out = GEOSGeom_createCollection_r(geos, GEOS_MULTILINESTRING, parts, n);
+    free(parts);
+    return out;
 }
 
 /* The stretches of bound_a within tolerance_m of bound_b, in lon/lat. */
@@ -235,7 +341,9 @@ static GEOSGeometry *shared_border(GEOSContextHandle_t geos, const GEOSGeometry 
         if (all)
             job.found.count = 0; /* now owned by all */
     }
-    result = all ? long_lines(geos, all, tolerance_m) : NULL;
+    GEOSGeometry *lines = all ? long_lines(geos, all, tolerance_m) : NULL;
+    result = lines ? trim_stubs(geos, lines, bound_b, tolerance_m) : NULL;
+    GEOSGeom_destroy_r(geos, lines);
     GEOSGeom_destroy_r(geos, all);
     geom_list_clear(geos, &job.found);
     GEOSGeom_destroy_r(geos, cb);

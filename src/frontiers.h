@@ -18,7 +18,11 @@
 #include "boundaries.h"
 #include "error.h"
 
-#define BM_FRONTIER_DEFAULT_TOLERANCE_M 100.0
+/* Independent digitisations of one border in OSM-derived data disagree by
+ * up to about a kilometre in places (China-Kazakhstan: 30 % of that border
+ * is more than 100 m from its counterpart), while no two countries of the
+ * region that do not touch come within several kilometres of each other. */
+#define BM_FRONTIER_DEFAULT_TOLERANCE_M 1000.0
 
 typedef struct bm_frontier_options {
     double tolerance_m;         /* 0 means BM_FRONTIER_DEFAULT_TOLERANCE_M */
