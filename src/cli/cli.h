@@ -16,6 +16,8 @@
 #define CLI_EXIT_USAGE 2
 
 int cmd_frontiers(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_geocode(int argc, char **argv);
 
 /* Prints "bordermap: <error>" to stderr; returns the exit status. */
 int cli_fail(const bm_error *err);

@@ -27,6 +27,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"frontiers", cmd_frontiers, "compute shared borders and their geodesic length"},
+    {"render", cmd_render, "draw a report map (PNG, SVG, PDF) from a style"},
+    {"geocode", cmd_geocode, "resolve place names in a catalog to points"},
 };
 
 static void print_usage(FILE *out)

@@ -1,0 +1,599 @@
+/*
+ * geocode.c — ranking gazetteer candidates for catalog place text and
+ * writing the geocoded catalog.
+ *
+ * Scores add up: how the name matched (as written, or only after dropping
+ * an article or a word like "region"), what the place is (a curated
+ * feature or country is what a writer usually means; among towns a
+ * capital outranks an admin seat, which outranks a village, and
+ * population breaks ties) and, weighing most, whether it agrees with the
+ * row's country and admin1.
+ */
+#include "geocode.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ogr_api.h>
+
+#include "normalize.h"
+#include "vector_out.h"
+
+#define KEY_MAX 256
+#define MAX_CANDIDATES 64
+#define HINT_COUNTRY 20.0
+#define HINT_ADMIN1 4.0
+#define AMBIGUITY_MARGIN 2.0 /* score points; a closer runner-up makes a row ambiguous */
+
+const char *bm_match_kind_name(bm_match_kind kind)
+{
+    static const char *const names[] = {NULL,       "coordinates", "place",  "admin1",
+                                        "country",  "frontier",    "feature"};
+    return names[kind];
+}
+
+typedef struct query {
+    char words[KEY_MAX];
+    int qualifiers;
+    int iso_like;        /* the text is two or three capital letters */
+    const char *country; /* ISO alpha-3 hint or NULL */
+    char admin1_key[KEY_MAX];
+} query;
+
+/* ---- frontiers ---- */
+
+static const char *const border_words[] = {"border", "borders", "frontier", "frontiers",
+                                           "boundary", "borderland", NULL};
+static const char *const filler_words[] = {"the", "between", "and", "of", "with", "on",
+                                           "at", "along", "area", "zone", "line", "side",
+                                           NULL};
+
+static int is_word(const char *w, size_t len, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == len && strncmp(*list, w, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Collects the words of q that are neither border nor filler words into
+ * words[] (pointers into buf); returns how many, or -1 without a border word. */
+static int frontier_words(const char *text, char *buf, const char **words, int max)
+{
+    int n = 0, border = 0;
+    char *w = buf;
+    snprintf(buf, KEY_MAX, "%s", text);
+    while (*w) {
+        size_t len = strcspn(w, " ");
+        char *next = w[len] ? w + len + 1 : w + len;
+        if (is_word(w, len, border_words))
+            border = 1;
+        else if (!is_word(w, len, filler_words) && n < max)
+            words[n++] = w;
+        w[len] = '\0';
+        w = next;
+    }
+    return border ? n : -1;
+}
+
+static const char *country_of_words(const bm_gazetteer *g, const char **words, int from, int to)
+{
+    char key[KEY_MAX] = "";
+    size_t len = 0;
+    for (int i = from; i < to; i++) {
+        size_t wl = strlen(words[i]);
+        if (len + wl >= sizeof key)
+            return NULL;
+        memcpy(key + len, words[i], wl + 1);
+        len += wl;
+    }
+    return len ? bm_gazetteer_country_code(g, key) : NULL;
+}
+
+/* "tajik afghan border", "border between tajikistan and afghanistan",
+ * or "afghan border" with a country hint, as two ISO codes. */
+static int parse_frontier(const bm_gazetteer *g, const query *q, const char **a, const char **b)
+{
+    char buf[KEY_MAX];
+    const char *words[16];
+    int n = frontier_words(q->words, buf, words, 16);
+    if (n < 1)
+        return 0;
+    for (int i = 1; i < n; i++) {
+        *a = country_of_words(g, words, 0, i);
+        *b = country_of_words(g, words, i, n);
+        if (*a && *b && strcmp(*a, *b) != 0)
+            return 1;
+    }
+    *a = country_of_words(g, words, 0, n);
+    *b = q->country;
+    return *a && *b && strcmp(*a, *b) != 0;
+}
+
+/* ---- candidates ---- */
+
+typedef struct scored {
+    const bm_place *place;
+    double quality;
+    double score;
+} scored;
+
+static size_t add_lookup(const bm_gazetteer *g, const char *key, double quality, scored *c,
+                         size_t n)
+{
+    const bm_place *found[MAX_CANDIDATES];
+    size_t k = bm_gazetteer_lookup(g, key, found, MAX_CANDIDATES);
+    if (k > MAX_CANDIDATES)
+        k = MAX_CANDIDATES;
+    for (size_t i = 0; i < k; i++) {
+        size_t j = 0;
+        while (j < n && c[j].place != found[i])
+            j++;
+        if (j == n) {
+            if (n == MAX_CANDIDATES)
+                continue;
+            c[n++] = (scored){found[i], quality, 0};
+        } else if (quality > c[j].quality) {
+            c[j].quality = quality;
+        }
+    }
+    return n;
+}
+
+static void join(const char *words, char *key)
+{
+    for (; *words; words++)
+        if (*words != ' ')
+            *key++ = *words;
+    *key = '\0';
+}
+
+static const char *skip_article(const char *words)
+{
+    static const char *const articles[] = {"al", "ar", "as", "ad", "an", "at", "az",
+                                           "ash", "ath", "adh", "el", NULL};
+    size_t len = strcspn(words, " ");
+    return words[len] && is_word(words, len, articles) ? words + len + 1 : words;
+}
+
+/* Looks the name up as written, then without an article, then without
+ * qualifier words, each a little less trusted. */
+static size_t gather(const bm_gazetteer *g, query *q, scored *c)
+{
+    char key[KEY_MAX], stripped[KEY_MAX];
+    size_t n = 0;
+    join(q->words, key);
+    n = add_lookup(g, key, 10.0, c, n);
+    join(skip_article(q->words), key);
+    n = add_lookup(g, key, 9.5, c, n);
+    memcpy(stripped, q->words, sizeof stripped);
+    q->qualifiers = bm_gazetteer_strip_qualifiers(stripped);
+    if (q->qualifiers) {
+        join(stripped, key);
+        n = add_lookup(g, key, 9.0, c, n);
+        join(skip_article(stripped), key);
+        n = add_lookup(g, key, 8.5, c, n);
+    }
+    return n;
+}
+
+static double town_rank(const char *code)
+{
+    static const struct {
+        const char *code;
+        double rank;
+    } ranks[] = {{"PPLC", 6}, {"PPLA", 5}, {"PPLA2", 4}, {"PPLA3", 3}, {"PPLA4", 2.5},
+                 {"PPL", 2},  {"PPLG", 4}};
+    for (size_t i = 0; i < sizeof ranks / sizeof *ranks; i++)
+        if (strcmp(ranks[i].code, code) == 0)
+            return ranks[i].rank;
+    return 1; /* sections of cities, historical and abandoned places */
+}
+
+static double prior(const bm_place *p, int qualifiers)
+{
+    switch (p->kind) {
+    case BM_PLACE_TOWN:
+        return town_rank(p->code) + 0.8 * log10(p->population + 1) -
+               ((qualifiers & BM_QUALIFIER_ADMIN) ? 3 : 0);
+    case BM_PLACE_ADMIN1:
+        return (qualifiers & BM_QUALIFIER_ADMIN) ? 11 : 5;
+    case BM_PLACE_COUNTRY:
+        return 12;
+    case BM_PLACE_FEATURE:
+        return 8 - (p->rank > 0 ? p->rank : 1);
+    case BM_PLACE_FRONTIER:
+        return 30;
+    }
+    return 0;
+}
+
+static double score(bm_gazetteer *g, const scored *c, const query *q)
+{
+    const bm_place *p = c->place;
+    double s = c->quality + prior(p, q->qualifiers);
+    if (q->country && (p->kind == BM_PLACE_FEATURE ? bm_gazetteer_near_country(g, p, q->country)
+                                                   : strcmp(p->country, q->country) == 0))
+        s += HINT_COUNTRY;
+    if (*q->admin1_key && *p->admin1_key && strcmp(p->admin1_key, q->admin1_key) == 0)
+        s += HINT_ADMIN1;
+    return s;
+}
+
+static int compare_scored(const void *x, const void *y)
+{
+    const scored *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score < b->score ? 1 : -1;
+    return strcmp(a->place->id, b->place->id); /* a total order: output is stable */
+}
+
+static bm_match_kind kind_of(const bm_place *p)
+{
+    switch (p->kind) {
+    case BM_PLACE_TOWN: return BM_MATCH_PLACE;
+    case BM_PLACE_ADMIN1: return BM_MATCH_ADMIN1;
+    case BM_PLACE_COUNTRY: return BM_MATCH_COUNTRY;
+    case BM_PLACE_FEATURE: return BM_MATCH_FEATURE;
+    case BM_PLACE_FRONTIER: return BM_MATCH_FRONTIER;
+    }
+    return BM_MATCH_NONE;
+}
+
+/* ACLED: 1 the place itself, 2 near it or part of a district, 3 a region. */
+static int precision_of(const bm_place *p, int qualifiers)
+{
+    switch (p->kind) {
+    case BM_PLACE_TOWN:
+        return (qualifiers & BM_QUALIFIER_DISTRICT) ? 2 : 1;
+    case BM_PLACE_FEATURE:
+        if (p->lineal)
+            return 3;
+        return strstr(p->code, "river") ? 2 : 1;
+    default:
+        return 3;
+    }
+}
+
+static void prepare(const bm_gazetteer *g, const char *text, const char *country,
+                    const char *admin1, query *q)
+{
+    char key[KEY_MAX], words[KEY_MAX];
+    bm_normalize_words(text, q->words, sizeof q->words);
+    size_t len = strlen(text);
+    q->iso_like = len >= 2 && len <= 3 && strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == len;
+    q->qualifiers = 0;
+    q->country = NULL;
+    if (country && *country) {
+        bm_normalize_key(country, key, sizeof key);
+        q->country = bm_gazetteer_country_code(g, key);
+    }
+    q->admin1_key[0] = '\0';
+    if (admin1 && *admin1) {
+        bm_normalize_words(admin1, words, sizeof words);
+        bm_gazetteer_strip_qualifiers(words);
+        join(skip_article(words), q->admin1_key);
+    }
+}
+
+static bm_status to_candidate(bm_gazetteer *g, const scored *s, int qualifiers,
+                              bm_candidate *out, bm_error *err)
+{
+    out->place = s->place;
+    out->kind = kind_of(s->place);
+    out->precision = precision_of(s->place, qualifiers);
+    out->score = round(s->score * 100) / 100;
+    return bm_gazetteer_place(g, s->place, &out->lon, &out->lat, err);
+}
+
+/* Fills c with scored candidates, best first; returns how many. */
+static size_t rank_candidates(bm_gazetteer *g, query *q, scored *c, bm_error *err)
+{
+    const char *a, *b;
+    if (parse_frontier(g, q, &a, &b)) {
+        const bm_place *f = bm_gazetteer_frontier(g, a, b, err);
+        if (f) {
+            c[0] = (scored){f, 10.0, 10.0 + prior(f, 0)};
+            return 1;
+        }
+        if (err->status != BM_OK)
+            return 0;
+    }
+    size_t n = gather(g, q, c);
+    if (n == 0 || q->iso_like) {
+        /* A bare demonym or ISO code ("Tajik", "TJK") names a country; an
+         * upper-case code beats towns that list it as an airport code. */
+        char key[KEY_MAX];
+        join(q->words, key);
+        const char *iso = bm_gazetteer_country_code(g, key);
+        const bm_place *p = iso ? bm_gazetteer_country(g, iso) : NULL;
+        if (p && n < MAX_CANDIDATES)
+            c[n++] = (scored){p, q->iso_like ? 10.0 : 8.0, 0};
+    }
+    for (size_t i = 0; i < n; i++)
+        c[i].score = score(g, &c[i], q);
+    qsort(c, n, sizeof *c, compare_scored);
+    return n;
+}
+
+size_t bm_geocode_query(bm_gazetteer *g, const char *text, const char *country,
+                        const char *admin1, bm_candidate *out, size_t max, bm_error *err)
+{
+    query q;
+    scored c[MAX_CANDIDATES];
+    bm_error_clear(err);
+    prepare(g, text, country, admin1, &q);
+    size_t n = rank_candidates(g, &q, c, err);
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < max; i++) {
+        if (to_candidate(g, &c[i], q.qualifiers, &out[k], err) != BM_OK) {
+            if (c[i].place->kind != BM_PLACE_COUNTRY)
+                return 0;
+            bm_error_clear(err); /* a country without polygons cannot be shown: skip it */
+            continue;
+        }
+        k++;
+    }
+    return k;
+}
+
+static void list_alternative(char *buf, size_t size, const bm_candidate *c)
+{
+    size_t len = strlen(buf);
+    if (len + 1 >= size)
+        return;
+    snprintf(buf + len, size - len, "%s%s (%s, %.2f,%.2f)", len ? "; " : "", c->place->name,
+             *c->place->country ? c->place->country : "?", c->lat, c->lon);
+}
+
+bm_status bm_geocode_text(bm_gazetteer *g, const char *text, const char *country,
+                          const char *admin1, bm_match *m, bm_error *err)
+{
+    query q;
+    scored c[MAX_CANDIDATES];
+    memset(m, 0, sizeof *m);
+    bm_error_clear(err);
+    prepare(g, text, country, admin1, &q);
+    size_t n = rank_candidates(g, &q, c, err);
+    if (err->status != BM_OK)
+        return err->status;
+    size_t first = 0;
+    while (first < n && to_candidate(g, &c[first], q.qualifiers, &m->best, err) != BM_OK) {
+        if (c[first].place->kind != BM_PLACE_COUNTRY)
+            return err->status;
+        bm_error_clear(err);
+        first++;
+    }
+    if (first == n) {
+        m->best.kind = BM_MATCH_NONE;
+        return BM_OK;
+    }
+    for (size_t i = first + 1; i < n && c[i].score > c[first].score - AMBIGUITY_MARGIN; i++) {
+        bm_candidate alt;
+        if (bm_gazetteer_same_place(g, c[first].place, c[i].place) ||
+            to_candidate(g, &c[i], q.qualifiers, &alt, err) != BM_OK) {
+            bm_error_clear(err);
+            continue;
+        }
+        m->ambiguous = 1;
+        list_alternative(m->alternatives, sizeof m->alternatives, &alt);
+    }
+    return BM_OK;
+}
+
+/* ---- catalogs ---- */
+
+static int input_precision(const char *text)
+{
+    return (text[0] >= '1' && text[0] <= '3' && text[1] == '\0') ? text[0] - '0' : 1;
+}
+
+static void keep_coordinates(const bm_catalog *c, size_t i, bm_match *m)
+{
+    m->best.kind = BM_MATCH_COORDINATES;
+    bm_catalog_point(c, i, &m->best.lon, &m->best.lat);
+    m->best.precision = input_precision(bm_catalog_get(c, i, "geo_precision"));
+    m->best.score = 0;
+}
+
+/* The location text, or failing it the admin1 or the country a row names. */
+static const char *place_text(const bm_catalog *c, size_t i)
+{
+    static const char *const fields[] = {"location", "admin1", "country"};
+    for (size_t f = 0; f < 3; f++) {
+        const char *v = bm_catalog_get(c, i, fields[f]);
+        if (*v)
+            return v;
+    }
+    return "";
+}
+
+bm_match *bm_geocode_catalog(bm_gazetteer *g, bm_catalog *c, int regeocode,
+                             bm_geocode_summary *summary, bm_error *err)
+{
+    if (bm_catalog_field_index(c, "location") < 0) {
+        bm_error_set(err, BM_ERR_RUNTIME, bm_catalog_path(c), 0, "location",
+                     "no such column: the geocoder reads place names from 'location'");
+        return NULL;
+    }
+    size_t n = bm_catalog_count(c);
+    bm_match *m = calloc(n ? n : 1, sizeof *m);
+    if (!m) {
+        bm_error_set(err, BM_ERR_RUNTIME, bm_catalog_path(c), 0, NULL, "out of memory");
+        return NULL;
+    }
+    memset(summary, 0, sizeof *summary);
+    summary->records = n;
+    for (size_t i = 0; i < n; i++) {
+        if (!regeocode && bm_catalog_point(c, i, NULL, NULL)) {
+            keep_coordinates(c, i, &m[i]);
+            summary->coordinates++;
+            summary->resolved++;
+            continue;
+        }
+        if (bm_geocode_text(g, place_text(c, i), bm_catalog_get(c, i, "country"),
+                            bm_catalog_get(c, i, "admin1"), &m[i], err) != BM_OK) {
+            if (err->row == 0) {
+                err->row = bm_catalog_row(c, i);
+                snprintf(err->field, sizeof err->field, "location");
+            }
+            free(m);
+            return NULL;
+        }
+        if (m[i].best.kind == BM_MATCH_NONE) {
+            bm_catalog_clear_point(c, i);
+            summary->unresolved++;
+            continue;
+        }
+        bm_catalog_set_point(c, i, m[i].best.lon, m[i].best.lat);
+        summary->resolved++;
+        summary->ambiguous += (size_t)m[i].ambiguous;
+    }
+    return m;
+}
+
+/* ---- output ---- */
+
+enum { M_PRECISION, M_KIND, M_NAME, M_ID, M_SOURCE, M_SCORE, M_AMBIGUOUS, M_ALTERNATIVES, M_N };
+
+static const struct {
+    const char *name;
+    OGRFieldType type;
+} match_fields[M_N] = {
+    {"geo_precision", OFTInteger}, {"match_kind", OFTString}, {"match_name", OFTString},
+    {"match_id", OFTString},       {"match_source", OFTString}, {"match_score", OFTReal},
+    {"ambiguous", OFTInteger},     {"alternatives", OFTString},
+};
+
+static int match_field_of(const char *name)
+{
+    for (int i = 0; i < M_N; i++)
+        if (strcmp(match_fields[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static bm_status create_field(OGRLayerH layer, const char *name, int match, bm_error *err)
+{
+    OGRFieldDefnH fd = OGR_Fld_Create(name, match >= 0 ? match_fields[match].type : OFTString);
+    if (match == M_AMBIGUOUS)
+        OGR_Fld_SetSubType(fd, OFSTBoolean);
+    OGRErr rc = OGR_L_CreateField(layer, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    return rc == OGRERR_NONE
+               ? BM_OK
+               : bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, name, "cannot create field");
+}
+
+/* Input fields in order, then the match fields the input does not have;
+ * map[i] is the output field of match field i. */
+static bm_status create_fields(const bm_catalog *c, OGRLayerH layer, int *map, bm_error *err)
+{
+    size_t nf = bm_catalog_field_count(c);
+    for (int i = 0; i < M_N; i++)
+        map[i] = -1;
+    for (size_t f = 0; f < nf; f++) {
+        int mf = match_field_of(bm_catalog_field_name(c, f));
+        if (create_field(layer, bm_catalog_field_name(c, f), mf, err) != BM_OK)
+            return err->status;
+        if (mf >= 0)
+            map[mf] = (int)f;
+    }
+    int next = (int)nf;
+    for (int i = 0; i < M_N; i++) {
+        if (map[i] >= 0)
+            continue;
+        if (create_field(layer, match_fields[i].name, i, err) != BM_OK)
+            return err->status;
+        map[i] = next++;
+    }
+    return BM_OK;
+}
+
+static void set_match_fields(OGRFeatureH f, const bm_match *m, const int *map)
+{
+    const bm_candidate *b = &m->best;
+    if (b->kind == BM_MATCH_NONE) {
+        for (int i = 0; i < M_N; i++)
+            OGR_F_SetFieldNull(f, map[i]);
+        OGR_F_SetFieldInteger(f, map[M_AMBIGUOUS], 0);
+        return;
+    }
+    OGR_F_SetFieldInteger(f, map[M_PRECISION], b->precision);
+    OGR_F_SetFieldString(f, map[M_KIND], bm_match_kind_name(b->kind));
+    OGR_F_SetFieldInteger(f, map[M_AMBIGUOUS], m->ambiguous);
+    if (b->kind == BM_MATCH_COORDINATES) {
+        OGR_F_SetFieldString(f, map[M_SOURCE], "input");
+        for (int i = M_NAME; i <= M_SCORE; i++)
+            if (i != M_SOURCE)
+                OGR_F_SetFieldNull(f, map[i]);
+        OGR_F_SetFieldNull(f, map[M_ALTERNATIVES]);
+        return;
+    }
+    OGR_F_SetFieldString(f, map[M_NAME], b->place->name);
+    OGR_F_SetFieldString(f, map[M_ID], b->place->id);
+    OGR_F_SetFieldString(f, map[M_SOURCE], b->place->source);
+    OGR_F_SetFieldDouble(f, map[M_SCORE], b->score);
+    if (m->ambiguous)
+        OGR_F_SetFieldString(f, map[M_ALTERNATIVES], m->alternatives);
+    else
+        OGR_F_SetFieldNull(f, map[M_ALTERNATIVES]);
+}
+
+/* Input values, with latitude and longitude filled in for places the
+ * geocoder found, so that the properties agree with the geometry. */
+static void set_input_fields(OGRFeatureH f, const bm_catalog *c, size_t rec, const bm_match *m)
+{
+    int resolved = m->best.kind != BM_MATCH_NONE && m->best.kind != BM_MATCH_COORDINATES;
+    for (size_t i = 0; i < bm_catalog_field_count(c); i++) {
+        const char *name = bm_catalog_field_name(c, i);
+        char num[32];
+        const char *v = bm_catalog_value(c, rec, i);
+        if (resolved && strcmp(name, "latitude") == 0)
+            snprintf(num, sizeof num, "%.5f", m->best.lat), v = num;
+        else if (resolved && strcmp(name, "longitude") == 0)
+            snprintf(num, sizeof num, "%.5f", m->best.lon), v = num;
+        if (match_field_of(name) < 0)
+            OGR_F_SetFieldString(f, (int)i, v);
+    }
+}
+
+static bm_status write_record(OGRLayerH layer, const bm_catalog *c, size_t rec,
+                              const bm_match *m, const int *map, bm_error *err)
+{
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+    set_input_fields(f, c, rec, m);
+    set_match_fields(f, m, map);
+    if (m->best.kind != BM_MATCH_NONE) {
+        OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(pt, 0, m->best.lon, m->best.lat);
+        OGR_F_SetGeometryDirectly(f, pt);
+    }
+    OGRErr rc = OGR_L_CreateFeature(layer, f);
+    OGR_F_Destroy(f);
+    return rc == OGRERR_NONE ? BM_OK
+                             : bm_error_set(err, BM_ERR_RUNTIME, NULL, bm_catalog_row(c, rec),
+                                            NULL, "cannot write feature");
+}
+
+bm_status bm_geocode_write(const bm_catalog *c, const bm_match *matches, const char *path,
+                           bm_error *err)
+{
+    bm_vector_out *out = bm_vector_out_open(path, err);
+    if (!out)
+        return err->status;
+    int map[M_N];
+    OGRLayerH layer = bm_vector_out_layer(out, "geocoded", wkbPoint, err);
+    bm_status st = layer ? create_fields(c, layer, map, err) : err->status;
+    for (size_t i = 0; st == BM_OK && i < bm_catalog_count(c); i++)
+        st = write_record(layer, c, i, &matches[i], map, err);
+    if (st != BM_OK) {
+        if (!*err->file)
+            snprintf(err->file, sizeof err->file, "%s", path);
+        bm_vector_out_abort(out);
+        return st;
+    }
+    return bm_vector_out_commit(out, err);
+}

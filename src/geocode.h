@@ -1,0 +1,75 @@
+/*
+ * geocode.h — turning the place text of catalog rows into points, with
+ * the precision and provenance of each answer.
+ *
+ * A row's location text is resolved against the gazetteer: frontiers as
+ * journalists write them ("Tajik-Afghan border"), curated features,
+ * places, admin-1 regions and countries. Candidates are ranked by the
+ * row's country and admin1 hints first, then by kind and rank (capital >
+ * admin seat > town) and population; when the best two are close and not
+ * the same place, the answer is flagged ambiguous and the others listed.
+ */
+#ifndef BM_GEOCODE_H
+#define BM_GEOCODE_H
+
+#include <stddef.h>
+
+#include "catalog.h"
+#include "error.h"
+#include "gazetteer.h"
+
+typedef enum bm_match_kind {
+    BM_MATCH_NONE,
+    BM_MATCH_COORDINATES, /* the row's own coordinates, kept */
+    BM_MATCH_PLACE,
+    BM_MATCH_ADMIN1,
+    BM_MATCH_COUNTRY,
+    BM_MATCH_FRONTIER,
+    BM_MATCH_FEATURE
+} bm_match_kind;
+
+/* "coordinates", "place", ...; NULL for BM_MATCH_NONE. */
+const char *bm_match_kind_name(bm_match_kind kind);
+
+typedef struct bm_candidate {
+    const bm_place *place;
+    bm_match_kind kind;
+    int precision; /* ACLED geo_precision: 1 town or exact, 2 near/part of, 3 region */
+    double lon, lat;
+    double score;  /* ranking score, higher is better; comparable within a query */
+} bm_candidate;
+
+typedef struct bm_match {
+    bm_candidate best; /* kind BM_MATCH_NONE when unresolved */
+    int ambiguous;
+    char alternatives[480]; /* "Murghob (TJK, 38.17,73.96); ..." */
+} bm_match;
+
+/* The best candidates for text, best first; country (name, ISO code or
+ * demonym) and admin1 are hints and may be NULL or "". Returns how many
+ * were written to out (at most max); 0 with err->status BM_OK when none. */
+size_t bm_geocode_query(bm_gazetteer *g, const char *text, const char *country,
+                        const char *admin1, bm_candidate *out, size_t max, bm_error *err);
+
+/* Resolves one text to its best candidate and ambiguity. */
+bm_status bm_geocode_text(bm_gazetteer *g, const char *text, const char *country,
+                          const char *admin1, bm_match *m, bm_error *err);
+
+typedef struct bm_geocode_summary {
+    size_t records, coordinates, resolved, ambiguous, unresolved;
+} bm_geocode_summary;
+
+/* Resolves every record of c in place (setting or clearing its point) and
+ * returns one match per record (free with free()). Records with a point
+ * keep it unless regeocode. The catalog must have a `location` field. */
+bm_match *bm_geocode_catalog(bm_gazetteer *g, bm_catalog *c, int regeocode,
+                             bm_geocode_summary *summary, bm_error *err);
+
+/* Writes c as a GeoJSON FeatureCollection (RFC 7946) or GeoPackage: one
+ * feature per record in input order, every input field, a Point or null
+ * geometry, and geo_precision, match_kind, match_name, match_id,
+ * match_source, match_score, ambiguous and alternatives. */
+bm_status bm_geocode_write(const bm_catalog *c, const bm_match *matches, const char *path,
+                           bm_error *err);
+
+#endif

@@ -1,0 +1,72 @@
+#!/bin/bash
+# geocode.sh — `bordermap geocode` end to end: the seed catalog, stdin,
+# --strict, --query, and bad input that must fail cleanly.
+. "$(dirname "$0")/lib.sh"
+: "${BM_SOURCE_DIR:?}" "${BM_TEST_DATA:?}"
+DATA=$BM_TEST_DATA/geocode
+SEED=$BM_SOURCE_DIR/geodata/catalog.csv
+
+# The seed catalog: one feature per row, in order, valid GeoJSON.
+expect_status 0 "$BORDERMAP" geocode "$SEED" -o seed.geojson
+expect_stderr "34 rows: 34 resolved"
+rows=$(($(wc -l <"$SEED") - 1))
+ogrinfo -ro -al -q seed.geojson >info || fail "ogrinfo cannot read the output"
+features=$(grep -c '^OGRFeature' info)
+[ "$features" -eq "$rows" ] || fail "$features features for $rows rows"
+pass
+want=$(tail -n +2 "$SEED" | cut -d, -f1 | tr '\n' ' ')
+got=$(grep '^  event_id_cnty (String) = ' info | sed 's/.* = //' | tr '\n' ' ')
+[ "$got" = "$want" ] || fail "rows out of order: $got"
+pass
+grep -q 'match_kind (String) = frontier' info || fail "no frontier match"
+grep -q '"ambiguous": false' seed.geojson || fail "ambiguous is not a JSON boolean"
+pass
+
+# Byte-identical run to run; stdin and stdout work.
+"$BORDERMAP" geocode "$SEED" -o again.geojson 2>/dev/null
+cmp -s seed.geojson again.geojson || fail "output differs between runs"
+"$BORDERMAP" geocode - <"$SEED" 2>/dev/null >stdout.geojson
+cmp -s seed.geojson stdout.geojson || fail "stdin/stdout output differs from file output"
+pass
+
+# Rows with coordinates keep them unless --regeocode; --strict fails on unresolved rows.
+expect_status 0 "$BORDERMAP" geocode "$DATA/mixed.geojson" -o mixed.geojson
+expect_stderr "1 kept coordinates"
+expect_stderr "1 unresolved"
+grep -q '"coordinates": \[ 69.8, 37.9 \]' mixed.geojson || fail "input coordinates not kept"
+pass
+expect_status 1 "$BORDERMAP" geocode --strict "$DATA/mixed.geojson" -o strict.geojson
+expect_status 0 "$BORDERMAP" geocode --regeocode "$DATA/mixed.geojson" -o -
+grep -q '"coordinates": \[ 69.8, 37.9 \]' out && fail "--regeocode kept input coordinates"
+pass
+
+# --query prints a table, best first.
+expect_status 0 "$BORDERMAP" geocode --query "Moscow" --country "United States" --admin1 Idaho
+sed -n 2p out | grep -q 'Idaho' || fail "Moscow, Idaho not first: $(cat out)"
+pass
+expect_status 0 "$BORDERMAP" geocode --query "Tajik-Afghan border"
+grep -q frontier out || fail "no frontier for Tajik-Afghan border"
+pass
+
+# Bad input: a clear error with file, row and field; no output file.
+bad() { # bad INPUT PATTERN...
+    local input=$1
+    shift
+    expect_status 1 "$BORDERMAP" geocode "$input" -o bad.geojson
+    for p in "$@"; do expect_stderr "$p"; done
+    expect_no_file bad.geojson
+}
+bad "$DATA/missing.csv" "missing.csv: no such file"
+bad "$DATA/no_location.csv" "no_location.csv" "field 'location'"
+bad "$DATA/malformed.geojson" "malformed.geojson:4:" "malformed JSON"
+bad "$DATA/bad_utf8.csv" "bad_utf8.csv:2: field 'location'" "UTF-8"
+bad "$DATA/nan.csv" "nan.csv:2: field 'latitude'" "not a number"
+bad "$DATA/out_of_range.csv" "out_of_range.csv:3: field 'latitude'" "out of range"
+
+# Usage errors exit 2.
+expect_status 2 "$BORDERMAP" geocode
+expect_status 2 "$BORDERMAP" geocode "$SEED" --bogus
+expect_status 2 "$BORDERMAP" geocode "$SEED" -o out.txt
+expect_no_file out.txt
+
+done_checks
