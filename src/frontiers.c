@@ -631,7 +631,8 @@ bm_frontiers *bm_frontiers_compute(GEOSContextHandle_t geos, const bm_boundaries
         st = add_maritime(f, b, sel, n, opt->maritime_path, tolerance_m, err);
     free(sel);
     if (st == BM_OK) {
-        qsort(f->items, f->count, sizeof *f->items, compare_frontier);
+        if (f->count > 1) /* items is NULL when there are none */
+            qsort(f->items, f->count, sizeof *f->items, compare_frontier);
         st = attach_reported(f, opt->reported_path, err);
     }
     if (st != BM_OK) {
