@@ -29,6 +29,8 @@ static const command commands[] = {
     {"frontiers", cmd_frontiers, "compute shared borders and their geodesic length"},
     {"render", cmd_render, "draw a report map (PNG, SVG, PDF) from a style"},
     {"geocode", cmd_geocode, "resolve place names in a catalog to points"},
+    {"export", cmd_export, "write the map's layers as GeoJSON or a styled GeoPackage"},
+    {"batch", cmd_batch, "render a series of maps from a jobs file, in parallel"},
 };
 
 static void print_usage(FILE *out)

@@ -1,0 +1,823 @@
+/*
+ * render.c — preparing a map (page, projection, frame) and drawing its
+ * layers through cairo; the output format is only the choice of surface.
+ *
+ * Drawing runs in page pixels. Layers are drawn in style order while the
+ * labels they ask for are collected; labels are placed afterwards in
+ * priority order, once every symbol and piece of furniture is known as an
+ * obstacle, and drawn on top. Placing labels is placement.c's
+ * business, writing files render_out.c's.
+ */
+#include "render_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <proj.h>
+
+#include "geodata.h"
+
+#define MIN_STEP_PX 0.35 /* vertices closer than this to the last one are skipped */
+
+/* ---- map set-up --------------------------------------------------------- */
+
+static void apply_options(bm_page *p, const bm_render_options *o)
+{
+    if (!o)
+        return;
+    if (o->width > 0 && o->height > 0)
+        p->width = o->width, p->height = o->height;
+    if (o->dpi > 0)
+        p->dpi = o->dpi;
+    if (o->has_extent)
+        memcpy(p->extent, o->extent, sizeof p->extent);
+    if (o->crs)
+        snprintf(p->crs, sizeof p->crs, "%s", o->crs);
+    if (o->title)
+        snprintf(p->title, sizeof p->title, "%s", o->title);
+}
+
+static void format_lat(char *buf, size_t size, double lat)
+{
+    snprintf(buf, size, "%.1f°%s", fabs(lat), lat >= 0 ? "N" : "S");
+}
+
+static void format_lon(char *buf, size_t size, double lon)
+{
+    snprintf(buf, size, "%.1f°%s", fabs(lon), lon >= 0 ? "E" : "W");
+}
+
+/* The name PROJ gives a CRS ("WGS 84 / UTM zone 42N"), else the text. */
+static void crs_name(const char *def, char *buf, size_t size)
+{
+    PJ_CONTEXT *ctx = proj_context_create();
+    proj_log_level(ctx, PJ_LOG_NONE);
+    PJ *pj = proj_create(ctx, def);
+    const char *name = pj ? proj_get_name(pj) : NULL;
+    snprintf(buf, size, "%.200s", name && strcmp(name, "unknown") != 0 ? name : def);
+    if (pj)
+        proj_destroy(pj);
+    proj_context_destroy(ctx);
+}
+
+static bm_status make_projection(bm_map *m, bm_error *err)
+{
+    const double *e = m->page.extent;
+    char def[512];
+    if (m->page.crs[0]) {
+        snprintf(def, sizeof def, "%s", m->page.crs);
+        crs_name(def, m->proj_name, sizeof m->proj_name);
+    } else {
+        /* Standard parallels a sixth of the way in from the top and bottom. */
+        double lat1 = e[1] + (e[3] - e[1]) / 6, lat2 = e[3] - (e[3] - e[1]) / 6;
+        double lon0 = (e[0] + e[2]) / 2, lat0 = (e[1] + e[3]) / 2;
+        char a[32], b[32], c[32];
+        snprintf(def, sizeof def,
+                 "+proj=lcc +lat_1=%.4f +lat_2=%.4f +lat_0=%.4f +lon_0=%.4f +datum=WGS84 "
+                 "+units=m +no_defs +type=crs",
+                 lat1, lat2, lat0, lon0);
+        format_lat(a, sizeof a, lat1);
+        format_lat(b, sizeof b, lat2);
+        format_lon(c, sizeof c, lon0);
+        snprintf(m->proj_name, sizeof m->proj_name,
+                 "Lambert conformal conic, standard parallels %s and %s, central meridian %s",
+                 a, b, c);
+    }
+    m->proj = bm_projection_create(def, err);
+    return m->proj ? BM_OK : err->status;
+}
+
+/* Projected bounds of the extent, sampled along its edges. */
+static int extent_bounds(bm_map *m, double b[4])
+{
+    const double *e = m->page.extent;
+    b[0] = b[1] = INFINITY, b[2] = b[3] = -INFINITY;
+    for (int i = 0; i <= 64; i++) {
+        double t = i / 64.0, lons[4] = {e[0] + t * (e[2] - e[0]), e[0] + t * (e[2] - e[0]), e[0], e[2]};
+        double lats[4] = {e[1], e[3], e[1] + t * (e[3] - e[1]), e[1] + t * (e[3] - e[1])};
+        for (int k = 0; k < 4; k++) {
+            double x, y;
+            if (bm_projection_forward(m->proj, lons[k], lats[k], &x, &y))
+                continue;
+            b[0] = fmin(b[0], x), b[1] = fmin(b[1], y), b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
+        }
+    }
+    return b[0] < b[2] && b[1] < b[3] ? 0 : -1;
+}
+
+/* Longitude/latitude bounds of the frame, sampled along its border. */
+static void frame_lonlat(bm_map *m)
+{
+    double *ll = m->ll;
+    ll[0] = ll[1] = INFINITY, ll[2] = ll[3] = -INFINITY;
+    const bm_box f = m->frame;
+    for (int i = 0; i <= 100; i++) {
+        double t = i / 100.0, xs[4] = {f.x0 + t * (f.x1 - f.x0), f.x0 + t * (f.x1 - f.x0), f.x0, f.x1};
+        double ys[4] = {f.y0, f.y1, f.y0 + t * (f.y1 - f.y0), f.y0 + t * (f.y1 - f.y0)};
+        for (int k = 0; k < 4; k++) {
+            double lon, lat;
+            if (bm_map_unproject(m, xs[k], ys[k], &lon, &lat))
+                continue;
+            ll[0] = fmin(ll[0], lon), ll[1] = fmin(ll[1], lat);
+            ll[2] = fmax(ll[2], lon), ll[3] = fmax(ll[3], lat);
+        }
+    }
+    ll[0] = fmax(ll[0] - 1, -180), ll[1] = fmax(ll[1] - 1, -89.9);
+    ll[2] = fmin(ll[2] + 1, 180), ll[3] = fmin(ll[3] + 1, 89.9);
+}
+
+static bm_status fit_frame(bm_map *m, bm_error *err)
+{
+    const bm_page *p = &m->page;
+    m->pt = p->dpi / 72.0;
+    m->frame = (bm_box){p->margin[3] * m->pt, p->margin[0] * m->pt,
+                        p->width - p->margin[1] * m->pt, p->height - p->margin[2] * m->pt};
+    double b[4];
+    if (m->frame.x1 - m->frame.x0 < 32 || m->frame.y1 - m->frame.y0 < 32)
+        return bm_error_set(err, BM_ERR_USAGE, m->style->path, 0, "page.margins",
+                            "the margins leave no room for the map at %dx%d px", p->width,
+                            p->height);
+    if (extent_bounds(m, b))
+        return bm_error_set(err, BM_ERR_USAGE, NULL, 0, "crs",
+                            "the extent cannot be projected with '%s'", m->proj_name);
+    double fw = m->frame.x1 - m->frame.x0, fh = m->frame.y1 - m->frame.y0;
+    m->scale = fmin(fw / (b[2] - b[0]), fh / (b[3] - b[1]));
+    m->ox = (m->frame.x0 + m->frame.x1) / 2 - (b[0] + b[2]) / 2 * m->scale;
+    m->oy = (m->frame.y0 + m->frame.y1) / 2 + (b[1] + b[3]) / 2 * m->scale;
+    frame_lonlat(m);
+    return BM_OK;
+}
+
+static void read_credits(bm_map *m)
+{
+    char path[1024], line[512];
+    FILE *f = fopen(bm_geodata_path("ATTRIBUTION", path, sizeof path), "r");
+    m->credits[0] = '\0';
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "credit: ", 8) != 0)
+            continue;
+        line[strcspn(line, "\r\n")] = '\0';
+        size_t len = strlen(m->credits);
+        snprintf(m->credits + len, sizeof m->credits - len, "%s%s", len ? " · " : "", line + 8);
+    }
+    if (f)
+        fclose(f);
+}
+
+static void quiet(const char *fmt, ...)
+{
+    (void)fmt;
+}
+
+bm_map *bm_map_create(const bm_style *style, const bm_render_options *opt, bm_error *err)
+{
+    bm_init();
+    bm_map *m = calloc(1, sizeof *m);
+    if (!m) {
+        bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
+        return NULL;
+    }
+    m->style = style;
+    m->page = style->page;
+    apply_options(&m->page, opt);
+    m->catalog = opt ? opt->catalog : NULL;
+    m->geos = GEOS_init_r();
+    GEOSContext_setNoticeHandler_r(m->geos, quiet);
+    GEOSContext_setErrorHandler_r(m->geos, quiet);
+    read_credits(m);
+    if (make_projection(m, err) || fit_frame(m, err) || bm_mapdata_load(m, err)) {
+        bm_map_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void bm_map_free(bm_map *m)
+{
+    if (!m)
+        return;
+    bm_mapdata_free(m);
+    bm_labels_free(m->labels);
+    free(m->legend);
+    bm_projection_free(m->proj);
+    GEOS_finish_r(m->geos);
+    free(m);
+}
+
+int bm_map_project(const bm_map *m, double lon, double lat, double *x, double *y)
+{
+    double px, py;
+    if (bm_projection_forward(m->proj, lon, lat, &px, &py))
+        return -1;
+    *x = m->ox + px * m->scale;
+    *y = m->oy - py * m->scale;
+    return 0;
+}
+
+int bm_map_unproject(const bm_map *m, double x, double y, double *lon, double *lat)
+{
+    return bm_projection_inverse(m->proj, (x - m->ox) / m->scale, (m->oy - y) / m->scale, lon,
+                                 lat);
+}
+
+const char *bm_map_projection_name(const bm_map *m)
+{
+    return m->proj_name;
+}
+
+const bm_labels *bm_map_labels(const bm_map *m)
+{
+    return m->labels;
+}
+
+size_t bm_map_legend_count(const bm_map *m)
+{
+    return m->n_legend;
+}
+
+const char *bm_map_legend_label(const bm_map *m, size_t i)
+{
+    return m->legend[i].label;
+}
+
+void bm_map_scale_bar(const bm_map *m, double *km, double *px, double *x, double *y)
+{
+    bm_furniture_scale_bar(m, km, px);
+    *x = (m->frame.x0 + m->frame.x1) / 2 - *px / 2;
+    *y = (m->frame.y0 + m->frame.y1) / 2;
+}
+
+/* ---- paths and text ----------------------------------------------------- */
+
+static void sequence_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSCoordSequence *seq,
+                          int close)
+{
+    unsigned int n = 0;
+    double x, y, lx = NAN, ly = NAN;
+    GEOSCoordSeq_getSize_r(geos, seq, &n);
+    for (unsigned int i = 0; i < n; i++) {
+        GEOSCoordSeq_getXY_r(geos, seq, i, &x, &y);
+        if (i > 0 && i + 1 < n && fabs(x - lx) < MIN_STEP_PX && fabs(y - ly) < MIN_STEP_PX)
+            continue;
+        if (i == 0)
+            cairo_move_to(cr, x, y);
+        else
+            cairo_line_to(cr, x, y);
+        lx = x, ly = y;
+    }
+    if (close && n > 0)
+        cairo_close_path(cr);
+}
+
+void bm_render_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSGeometry *g)
+{
+    int type = GEOSGeomTypeId_r(geos, g);
+    if (type == GEOS_POLYGON) {
+        sequence_path(cr, geos, GEOSGeom_getCoordSeq_r(geos, GEOSGetExteriorRing_r(geos, g)), 1);
+        int holes = GEOSGetNumInteriorRings_r(geos, g);
+        for (int i = 0; i < holes; i++)
+            sequence_path(cr, geos,
+                          GEOSGeom_getCoordSeq_r(geos, GEOSGetInteriorRingN_r(geos, g, i)), 1);
+    } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+        sequence_path(cr, geos, GEOSGeom_getCoordSeq_r(geos, g), type == GEOS_LINEARRING);
+    } else if (type >= GEOS_MULTIPOINT) {
+        int n = GEOSGetNumGeometries_r(geos, g);
+        for (int i = 0; i < n; i++)
+            bm_render_path(cr, geos, GEOSGetGeometryN_r(geos, g, i));
+    }
+}
+
+PangoLayout *bm_render_text(cairo_t *cr, const char *font, double size_px, int bold,
+                            int italic, const char *text)
+{
+    PangoLayout *lay = pango_cairo_create_layout(cr);
+    PangoContext *ctx = pango_layout_get_context(lay);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_cairo_context_set_resolution(ctx, 72);
+    pango_layout_context_changed(lay);
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, font);
+    pango_font_description_set_absolute_size(fd, size_px * PANGO_SCALE);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(fd, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    pango_layout_set_font_description(lay, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_text(lay, text, -1);
+    return lay;
+}
+
+static void set_color(cairo_t *cr, bm_color c, double opacity)
+{
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a * opacity);
+}
+
+/* ---- label requests ----------------------------------------------------- */
+
+typedef struct frame_state {
+    bm_map *m;
+    cairo_t *cr;
+    bm_label_req *reqs;
+    size_t n_reqs, cap_reqs;
+} frame_state;
+
+static void expand_template(const char *tpl, bm_feature_ref *ref, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = tpl; *p && n + 1 < size;) {
+        const char *end = *p == '{' ? strchr(p, '}') : NULL;
+        if (!end) {
+            out[n++] = *p++;
+            continue;
+        }
+        char field[BM_STYLE_NAME];
+        snprintf(field, sizeof field, "%.*s", (int)(end - p - 1), p + 1);
+        const char *v = bm_fset_get(field, ref);
+        n += (size_t)snprintf(out + n, size - n, "%s", v ? v : "");
+        n = n >= size ? size - 1 : n;
+        p = end + 1;
+    }
+    out[n] = '\0';
+}
+
+static bm_text_style text_style(const bm_map *m, const bm_layer *l, bm_feature_ref *ref)
+{
+    bm_text_style st = {.size = l->text_size * m->pt, .bold = l->text_bold,
+                        .italic = l->text_italic, .uppercase = l->text_uppercase,
+                        .letter_spacing = l->text_letter_spacing};
+    bm_value tmp;
+    snprintf(st.font, sizeof st.font, "%s", l->text_font);
+    st.color = bm_prop_eval(&l->text_color, bm_fset_get, ref, &tmp)->color;
+    st.halo = bm_prop_eval(&l->text_halo_color, bm_fset_get, ref, &tmp)->color;
+    st.halo_width = bm_prop_eval(&l->text_halo_width, bm_fset_get, ref, &tmp)->number * m->pt;
+    return st;
+}
+
+static void request(frame_state *fs, const bm_layer *l, bm_feature_ref *ref, bm_req_kind kind,
+                    double x, double y, double r, const GEOSGeometry *geom)
+{
+    char text[512];
+    expand_template(l->text_field, ref, text, sizeof text);
+    if (!text[0] || text[strspn(text, " \n")] == '\0')
+        return;
+    if (fs->n_reqs == fs->cap_reqs) {
+        size_t cap = fs->cap_reqs ? 2 * fs->cap_reqs : 64;
+        bm_label_req *nr = realloc(fs->reqs, cap * sizeof *nr);
+        if (!nr)
+            return;
+        fs->reqs = nr, fs->cap_reqs = cap;
+    }
+    fs->reqs[fs->n_reqs] = (bm_label_req){kind, l->sort_key, l->index, fs->n_reqs,
+                                       text_style(fs->m, l, ref), strdup(text), x, y, r, geom,
+                                       l->type == BM_LAYER_FRONTIER};
+    fs->n_reqs++;
+}
+
+/* ---- legend ------------------------------------------------------------- */
+
+static void legend_add(bm_map *m, const bm_legend_entry *e)
+{
+    for (size_t i = 0; i < m->n_legend; i++)
+        if (m->legend[i].layer == e->layer && strcmp(m->legend[i].label, e->label) == 0) {
+            m->legend[i].count++;
+            return;
+        }
+    bm_legend_entry *n = realloc(m->legend, (m->n_legend + 1) * sizeof *n);
+    if (!n)
+        return;
+    m->legend = n;
+    m->legend[m->n_legend] = *e;
+    m->legend[m->n_legend++].count = 1;
+}
+
+/* A class label from the match properties a feature went through: per
+ * field, the matched key or "Other"; its rank is the key's place in the
+ * style. Two properties matching one field make one class, not two. */
+static void class_label(const bm_layer *l, bm_feature_ref *ref, char *out, size_t size,
+                        size_t *order)
+{
+    const bm_prop *props[] = {&l->circle_color, &l->icon_image, &l->circle_stroke_color};
+    const char *fields[3];
+    size_t n_fields = 0;
+    out[0] = '\0';
+    *order = 0;
+    for (size_t k = 0; k < sizeof props / sizeof *props; k++) {
+        const bm_prop *p = props[k];
+        size_t f = 0;
+        while (f < n_fields && strcmp(fields[f], p->field) != 0)
+            f++;
+        if (p->kind != BM_PROP_MATCH || f < n_fields)
+            continue;
+        fields[n_fields++] = p->field;
+        const char *v = bm_fset_get(p->field, ref);
+        size_t i = 0;
+        while (i < p->n && strcmp(p->keys[i], v ? v : "") != 0)
+            i++;
+        if (!out[0])
+            *order = i;
+        size_t len = strlen(out);
+        snprintf(out + len, size - len, "%s%s", len ? ": " : "", i < p->n ? p->keys[i] : "Other");
+    }
+    if (!out[0])
+        snprintf(out, size, "%s", l->legend[0] ? l->legend : l->id);
+}
+
+/* ---- layers ------------------------------------------------------------- */
+
+static int visible(const bm_layer *l, bm_feature_ref *ref)
+{
+    return bm_filter_eval(l->filter, bm_fset_get, ref);
+}
+
+static void draw_fill(frame_state *fs, const bm_layer *l, const bm_fset *s)
+{
+    cairo_t *cr = fs->cr;
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    int drawn = 0;
+    bm_value tmp;
+    for (size_t i = 0; i < s->n; i++) {
+        bm_feature_ref ref = {s, i};
+        if (!s->geom[i] || !visible(l, &ref))
+            continue;
+        cairo_new_path(cr);
+        bm_render_path(cr, fs->m->geos, s->geom[i]);
+        set_color(cr, bm_prop_eval(&l->fill_color, bm_fset_get, &ref, &tmp)->color,
+                  bm_prop_eval(&l->fill_opacity, bm_fset_get, &ref, &tmp)->number);
+        cairo_fill(cr);
+        drawn = 1;
+        if (l->text_field[0])
+            request(fs, l, &ref, BM_REQ_AREA, 0, 0, 0, s->geom[i]);
+    }
+    if (drawn && l->legend[0]) {
+        bm_legend_entry e = {.kind = BM_LEGEND_AREA, .layer = l->index, .order = 0};
+        bm_feature_ref ref = {s, 0};
+        snprintf(e.label, sizeof e.label, "%s", l->legend);
+        e.color = bm_prop_eval(&l->fill_color, bm_fset_get, &ref, &tmp)->color;
+        e.outline = e.color;
+        legend_add(fs->m, &e);
+    }
+}
+
+static void line_entry(bm_map *m, const bm_layer *l, bm_color c, double w)
+{
+    bm_legend_entry e = {.kind = BM_LEGEND_LINE, .layer = l->index, .color = c, .width = w,
+                         .n_dash = (int)l->n_dash};
+    snprintf(e.label, sizeof e.label, "%s", l->legend);
+    for (size_t k = 0; k < l->n_dash; k++)
+        e.dash[k] = l->line_dash[k] * w;
+    legend_add(m, &e);
+}
+
+static void draw_line(frame_state *fs, const bm_layer *l, const bm_fset *s)
+{
+    cairo_t *cr = fs->cr;
+    bm_value tmp;
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (size_t i = 0; i < s->n; i++) {
+        bm_feature_ref ref = {s, i};
+        if (!s->geom[i] || !visible(l, &ref))
+            continue;
+        double w = bm_prop_eval(&l->line_width, bm_fset_get, &ref, &tmp)->number * fs->m->pt;
+        double dash[8];
+        for (size_t k = 0; k < l->n_dash; k++)
+            dash[k] = l->line_dash[k] * w; /* MapLibre: dashes in line widths */
+        cairo_set_dash(cr, dash, (int)l->n_dash, 0);
+        cairo_set_line_cap(cr, l->n_dash ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
+        cairo_new_path(cr);
+        bm_render_path(cr, fs->m->geos, s->geom[i]);
+        bm_color c = bm_prop_eval(&l->line_color, bm_fset_get, &ref, &tmp)->color;
+        set_color(cr, c, bm_prop_eval(&l->line_opacity, bm_fset_get, &ref, &tmp)->number);
+        cairo_set_line_width(cr, w);
+        cairo_stroke(cr);
+        if (l->legend[0])
+            line_entry(fs->m, l, c, w);
+        if (l->text_field[0] && (l->placement_line || l->type == BM_LAYER_FRONTIER))
+            request(fs, l, &ref, BM_REQ_LINE, 0, 0, 0, s->geom[i]);
+    }
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
+static void draw_text_layer(frame_state *fs, const bm_layer *l, const bm_fset *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        bm_feature_ref ref = {s, i};
+        if (!visible(l, &ref))
+            continue;
+        if (!isnan(s->pt[2 * i]))
+            request(fs, l, &ref, BM_REQ_POINT, s->pt[2 * i], s->pt[2 * i + 1],
+                    0.4 * l->text_size * fs->m->pt, NULL);
+        else if (s->geom[i])
+            request(fs, l, &ref, l->placement_line ? BM_REQ_LINE : BM_REQ_AREA, 0, 0, 0, s->geom[i]);
+    }
+}
+
+/* ---- point symbols, displaced where several share a place ---------------- */
+
+typedef struct mark {
+    double x, y;        /* true position */
+    double dx, dy;      /* displacement from it */
+    size_t feature, order;
+    bm_symbol sym;
+} mark;
+
+static int compare_places(const void *a, const void *b)
+{
+    const mark *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    if (p->y != q->y)
+        return p->y < q->y ? -1 : 1;
+    return p->feature < q->feature ? -1 : p->feature > q->feature;
+}
+
+/* Painting order: big symbols under small ones, and within a size the
+ * classes the style lists first on top; ties keep catalog order. */
+static int compare_paint(const void *a, const void *b)
+{
+    const mark *p = a, *q = b;
+    if (p->sym.radius != q->sym.radius)
+        return p->sym.radius > q->sym.radius ? -1 : 1;
+    if (p->order != q->order)
+        return p->order > q->order ? -1 : 1;
+    return p->feature < q->feature ? -1 : p->feature > q->feature;
+}
+
+static bm_symbol symbol_for(const bm_map *m, const bm_layer *l, bm_feature_ref *ref)
+{
+    bm_value tmp;
+    bm_symbol s = {.shape = BM_SHAPE_CIRCLE, .opacity = 1};
+    bm_symbol_shape_parse(bm_prop_eval(&l->icon_image, bm_fset_get, ref, &tmp)->string, &s.shape);
+    s.radius = bm_prop_eval(&l->circle_radius, bm_fset_get, ref, &tmp)->number * m->pt;
+    s.fill = bm_prop_eval(&l->circle_color, bm_fset_get, ref, &tmp)->color;
+    s.stroke = bm_prop_eval(&l->circle_stroke_color, bm_fset_get, ref, &tmp)->color;
+    s.stroke_width = bm_prop_eval(&l->circle_stroke_width, bm_fset_get, ref, &tmp)->number * m->pt;
+    s.opacity = bm_prop_eval(&l->circle_opacity, bm_fset_get, ref, &tmp)->number;
+    return s;
+}
+
+/* Offsets of n symbols around their shared place: a ring for a few, a
+ * sunflower spiral (golden angle) for many, so none hides another. */
+static void displacement(size_t k, size_t n, double r, double *dx, double *dy)
+{
+    double ring = fmax(2.6 * r, 2.3 * r * (double)n / (2 * M_PI));
+    if (n <= 8) {
+        double a = -M_PI / 2 + 2 * M_PI * (double)k / (double)n;
+        *dx = ring * cos(a), *dy = ring * sin(a);
+        return;
+    }
+    double a = (double)k * 2.39996323, rr = 2.6 * r + 2.1 * r * sqrt((double)k);
+    *dx = rr * cos(a), *dy = rr * sin(a);
+}
+
+static void leader_lines(frame_state *fs, mark *g, size_t n)
+{
+    cairo_t *cr = fs->cr;
+    cairo_new_path(cr);
+    cairo_set_line_width(cr, 0.6 * fs->m->pt);
+    cairo_set_source_rgba(cr, 0.2, 0.2, 0.2, 0.9);
+    for (size_t k = 0; k < n; k++) {
+        cairo_move_to(cr, g[0].x, g[0].y);
+        cairo_line_to(cr, g[0].x + g[k].dx, g[0].y + g[k].dy);
+    }
+    cairo_stroke(cr);
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, g[0].x, g[0].y, 1.2 * fs->m->pt, 0, 2 * M_PI);
+    cairo_fill(cr);
+}
+
+/* Several symbols at one place are spread around it with leader lines;
+ * each becomes a label obstacle and counts for the legend. */
+static void arrange_group(frame_state *fs, const bm_layer *l, const bm_fset *s, mark *g,
+                          size_t n)
+{
+    double rmax = 0, reach = 0;
+    for (size_t k = 0; k < n; k++)
+        rmax = fmax(rmax, g[k].sym.radius);
+    for (size_t k = 0; n > 1 && k < n; k++)
+        displacement(k, n, rmax, &g[k].dx, &g[k].dy);
+    if (n > 1)
+        leader_lines(fs, g, n);
+    for (size_t k = 0; k < n; k++) {
+        double x = g[k].x + g[k].dx, y = g[k].y + g[k].dy, r = g[k].sym.radius;
+        reach = fmax(reach, hypot(g[k].dx, g[k].dy) + r);
+        bm_labels_add_obstacle(fs->m->labels, (bm_box){x - r, y - r, x + r, y + r});
+        bm_feature_ref ref = {s, g[k].feature};
+        bm_legend_entry e = {.kind = BM_LEGEND_SYMBOL, .layer = l->index, .symbol = g[k].sym};
+        if (l->circle_radius.kind == BM_PROP_INTERPOLATE) /* classes at one size */
+            e.symbol.radius = l->circle_radius.values[0].number * fs->m->pt;
+        class_label(l, &ref, e.label, sizeof e.label, &e.order);
+        g[k].order = e.order;
+        legend_add(fs->m, &e);
+    }
+    bm_feature_ref first = {s, g[0].feature};
+    if (l->text_field[0])
+        request(fs, l, &first, BM_REQ_POINT, g[0].x, g[0].y, reach, NULL);
+}
+
+/* On a raster target with no scaling, each symbol is stamped from a tile
+ * drawn once per paint and size, at the nearest whole pixel (at most half
+ * a pixel off): a hundred thousand incidents cost milliseconds instead of
+ * the seconds of as many fills and strokes. Vector targets get outlines. */
+static int can_stamp(cairo_t *cr)
+{
+    cairo_matrix_t mx;
+    cairo_get_matrix(cr, &mx);
+    return cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE &&
+           mx.xx == 1 && mx.yy == 1 && mx.xy == 0 && mx.yx == 0;
+}
+
+static cairo_surface_t *make_stamp(const bm_symbol *sym, int *half)
+{
+    *half = (int)ceil(1.7 * sym->radius + sym->stroke_width) + 1;
+    cairo_surface_t *tile = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 2 * *half + 1,
+                                                       2 * *half + 1);
+    cairo_t *tc = cairo_create(tile);
+    bm_symbol_draw(tc, sym, *half + 0.5, *half + 0.5);
+    cairo_destroy(tc);
+    return tile;
+}
+
+static void stamp_marks(cairo_t *cr, const mark *marks, size_t n)
+{
+    for (size_t i = 0, j; i < n; i = j) {
+        int half;
+        cairo_surface_t *tile = make_stamp(&marks[i].sym, &half);
+        for (j = i; j < n && marks[j].sym.radius == marks[i].sym.radius &&
+                    bm_symbol_same_paint(&marks[i].sym, &marks[j].sym);
+             j++) {
+            double x = floor(marks[j].x + marks[j].dx) - half;
+            double y = floor(marks[j].y + marks[j].dy) - half;
+            cairo_set_source_surface(cr, tile, x, y);
+            cairo_rectangle(cr, x, y, 2 * half + 1, 2 * half + 1);
+            cairo_fill(cr);
+        }
+        cairo_surface_destroy(tile);
+    }
+}
+
+static void paint_marks(cairo_t *cr, const mark *marks, size_t n)
+{
+    if (can_stamp(cr)) {
+        stamp_marks(cr, marks, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        bm_symbol_draw(cr, &marks[i].sym, marks[i].x + marks[i].dx, marks[i].y + marks[i].dy);
+}
+
+/* A key to proportional symbols: one grey circle per interpolation stop. */
+static void size_key(bm_map *m, const bm_layer *l)
+{
+    const bm_prop *p = &l->circle_radius;
+    for (size_t k = 0; k < p->n; k++) {
+        bm_legend_entry e = {.kind = BM_LEGEND_SYMBOL, .layer = l->index, .size_key = 1,
+                             .order = 1000 + k};
+        e.symbol = (bm_symbol){BM_SHAPE_CIRCLE, p->values[k].number * m->pt, {0.6, 0.6, 0.6, 1},
+                               {1, 1, 1, 1}, 0.5 * m->pt, 1};
+        snprintf(e.label, sizeof e.label, "%g%s %s", p->stops[k], k + 1 == p->n ? " or more" : "",
+                 p->field);
+        legend_add(m, &e);
+    }
+}
+
+static void draw_circles(frame_state *fs, const bm_layer *l, const bm_fset *s)
+{
+    mark *marks = malloc((s->n + 1) * sizeof *marks);
+    size_t n = 0;
+    const bm_box f = fs->m->frame;
+    for (size_t i = 0; marks && i < s->n; i++) {
+        bm_feature_ref ref = {s, i};
+        double x = s->pt[2 * i], y = s->pt[2 * i + 1];
+        if (isnan(x) || x < f.x0 || x > f.x1 || y < f.y0 || y > f.y1 || !visible(l, &ref))
+            continue;
+        marks[n++] = (mark){x, y, 0, 0, i, 0, symbol_for(fs->m, l, &ref)};
+    }
+    if (!marks)
+        return;
+    qsort(marks, n, sizeof *marks, compare_places);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && marks[j].x == marks[i].x && marks[j].y == marks[i].y; j++)
+            ;
+        arrange_group(fs, l, s, marks + i, j - i);
+    }
+    qsort(marks, n, sizeof *marks, compare_paint);
+    cairo_set_fill_rule(fs->cr, CAIRO_FILL_RULE_WINDING);
+    paint_marks(fs->cr, marks, n);
+    if (n > 0 && l->circle_radius.kind == BM_PROP_INTERPOLATE)
+        size_key(fs->m, l);
+    free(marks);
+}
+
+static void draw_layer(frame_state *fs, const bm_layer *l)
+{
+    const bm_fset *s = fs->m->sets[l->source];
+    cairo_save(fs->cr);
+    switch (l->type) {
+    case BM_LAYER_FILL:
+        draw_fill(fs, l, s);
+        break;
+    case BM_LAYER_LINE:
+    case BM_LAYER_FRONTIER:
+        draw_line(fs, l, s);
+        break;
+    case BM_LAYER_CIRCLE:
+        draw_circles(fs, l, s);
+        break;
+    case BM_LAYER_SYMBOL:
+        draw_text_layer(fs, l, s);
+        break;
+    }
+    cairo_restore(fs->cr);
+}
+
+static int compare_legend(const void *a, const void *b)
+{
+    const bm_legend_entry *p = a, *q = b;
+    if (p->layer != q->layer)
+        return p->layer > q->layer ? -1 : 1; /* top layers first: the subject leads */
+    return p->order < q->order ? -1 : p->order > q->order;
+}
+
+/* ---- the whole map ------------------------------------------------------ */
+
+static size_t last_fill_layer(const bm_style *s)
+{
+    size_t last = 0;
+    for (size_t i = 0; i < s->n_layers; i++)
+        if (s->layers[i].type == BM_LAYER_FILL)
+            last = i + 1;
+    return last;
+}
+
+static void draw_frame_contents(frame_state *fs)
+{
+    bm_map *m = fs->m;
+    cairo_t *cr = fs->cr;
+    const bm_box f = m->frame;
+    cairo_save(cr);
+    cairo_rectangle(cr, f.x0, f.y0, f.x1 - f.x0, f.y1 - f.y0);
+    cairo_clip(cr);
+    set_color(cr, m->page.water, 1);
+    cairo_paint(cr);
+    size_t grat = last_fill_layer(m->style);
+    for (size_t i = 0; i < m->style->n_layers; i++) {
+        if (i == grat && m->page.graticule)
+            bm_furniture_draw_graticule(m, cr);
+        draw_layer(fs, &m->style->layers[i]);
+    }
+    if (grat == m->style->n_layers && m->page.graticule)
+        bm_furniture_draw_graticule(m, cr);
+    cairo_restore(cr);
+}
+
+static void block(bm_map *m, bm_box b)
+{
+    if (b.x1 > b.x0)
+        bm_labels_add_obstacle(m->labels, b);
+}
+
+void bm_map_draw(bm_map *m, cairo_t *cr)
+{
+    bm_labels_free(m->labels);
+    m->n_legend = 0;
+    const bm_box f = m->frame;
+    double pad = 2 * m->pt;
+    m->labels = bm_labels_create((bm_box){f.x0 + pad, f.y0 + pad, f.x1 - pad, f.y1 - pad});
+    if (!m->labels)
+        return;
+    set_color(cr, m->page.background, 1);
+    cairo_paint(cr);
+    frame_state fs = {m, cr, NULL, 0, 0};
+    draw_frame_contents(&fs);
+    qsort(m->legend, m->n_legend, sizeof *m->legend, compare_legend);
+    if (m->page.legend)
+        block(m, bm_furniture_legend_box(m, cr));
+    if (m->page.inset)
+        block(m, bm_furniture_inset_box(m));
+    if (m->page.scale_bar)
+        block(m, bm_furniture_scale_box(m, cr));
+    bm_placement_run(m, fs.reqs, fs.n_reqs);
+    bm_labels_draw(m->labels, cr);
+    if (m->page.inset)
+        bm_furniture_draw_inset(m, cr);
+    if (m->page.scale_bar)
+        bm_furniture_draw_scale(m, cr);
+    if (m->page.north_arrow)
+        bm_furniture_draw_north(m, cr);
+    if (m->page.legend)
+        bm_furniture_draw_legend(m, cr);
+    cairo_set_source_rgba(cr, m->page.frame.r, m->page.frame.g, m->page.frame.b, 1);
+    cairo_set_line_width(cr, 0.8 * m->pt);
+    cairo_rectangle(cr, f.x0, f.y0, f.x1 - f.x0, f.y1 - f.y0);
+    cairo_stroke(cr);
+    if (m->page.graticule)
+        bm_furniture_draw_graticule_labels(m, cr);
+    bm_furniture_draw_titles(m, cr);
+}

@@ -1,0 +1,62 @@
+/*
+ * render.h — static maps for reports: PNG, SVG and PDF through cairo.
+ *
+ * A map is prepared once from a style (data loaded, projected and clipped)
+ * and drawn once per output; the output format is only the choice of cairo
+ * surface, so every format shows the same layout.
+ */
+#ifndef BM_RENDER_H
+#define BM_RENDER_H
+
+#include <stddef.h>
+
+#include <cairo.h>
+
+#include "catalog.h"
+#include "error.h"
+#include "labels.h"
+#include "style.h"
+
+typedef struct bm_render_options {
+    int width, height;        /* 0: the style's page size, in pixels */
+    double dpi;               /* 0: the style's */
+    int has_extent;
+    double extent[4];         /* min lon, min lat, max lon, max lat */
+    const char *crs;          /* NULL: the style's, else a conic fitted to the extent */
+    const char *title;        /* NULL: the style's */
+    const bm_catalog *catalog;/* NULL: the style's catalog source, if any */
+} bm_render_options;
+
+typedef struct bm_map bm_map;
+
+/* Loads and projects everything the style draws. Errors in the style that
+ * only show against the data (a filter on a field the source lacks) are
+ * BM_ERR_USAGE with the style's JSON path. */
+bm_map *bm_map_create(const bm_style *style, const bm_render_options *opt, bm_error *err);
+void bm_map_free(bm_map *m);
+
+/* Writes the map to path; the format follows the extension (.png, .svg,
+ * .pdf). The file is written under a temporary name and renamed. */
+bm_status bm_map_write(bm_map *m, const char *path, bm_error *err);
+
+/* Draws the map onto cr, whose user space is the page in pixels. */
+void bm_map_draw(bm_map *m, cairo_t *cr);
+
+/* Page pixel of a longitude/latitude; 0 on success. */
+int bm_map_project(const bm_map *m, double lon, double lat, double *x, double *y);
+int bm_map_unproject(const bm_map *m, double x, double y, double *lon, double *lat);
+
+/* After a draw: the labels placed and the legend entries drawn. */
+const bm_labels *bm_map_labels(const bm_map *m);
+size_t bm_map_legend_count(const bm_map *m);
+const char *bm_map_legend_label(const bm_map *m, size_t i);
+
+/* The scale bar: its length in km, its length in px, and its left end on
+ * the page (it is measured at the map centre). */
+void bm_map_scale_bar(const bm_map *m, double *km, double *px, double *x, double *y);
+
+/* "Lambert conformal conic, standard parallels 33.7°N and 48.3°N" or the
+ * name PROJ gives the CRS. */
+const char *bm_map_projection_name(const bm_map *m);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * render_int.h — the prepared map, shared by the renderer's modules
+ * (render.c draws layers, mapdata.c loads and projects sources,
+ * furniture.c draws what surrounds the data). Not part of the library's
+ * contract.
+ */
+#ifndef BM_RENDER_INT_H
+#define BM_RENDER_INT_H
+
+#include <stddef.h>
+
+#include <cairo.h>
+#include <geos_c.h>
+#include <pango/pangocairo.h>
+
+#include "boundaries.h"
+#include "catalog.h"
+#include "frontiers.h"
+#include "labels.h"
+#include "projection.h"
+#include "render.h"
+#include "style.h"
+#include "symbols.h"
+
+/* The features of one source: text fields, and geometry in page pixels
+ * (projected and clipped) or a point. */
+typedef struct bm_fset {
+    size_t n, n_fields;
+    char **fields;
+    char **values;              /* n x n_fields; NULL when catalog-backed */
+    const bm_catalog *catalog;
+    GEOSGeometry **geom;        /* NULL entries: no geometry in the frame */
+    double *pt;                 /* x, y per feature; NaN when not a point in view */
+} bm_fset;
+
+typedef struct bm_feature_ref {
+    const bm_fset *set;
+    size_t i;
+} bm_feature_ref;
+
+typedef enum bm_legend_kind { BM_LEGEND_SYMBOL, BM_LEGEND_LINE, BM_LEGEND_AREA } bm_legend_kind;
+
+typedef struct bm_legend_entry {
+    bm_legend_kind kind;
+    size_t layer, order;
+    char label[BM_STYLE_TEXT];
+    size_t count;
+    bm_symbol symbol;
+    bm_color color, outline;
+    double width;
+    double dash[8];
+    int n_dash;
+    int size_key;               /* a proportional-symbol size, not a class */
+} bm_legend_entry;
+
+struct bm_map {
+    const bm_style *style;
+    bm_page page;
+    GEOSContextHandle_t geos;
+    bm_projection *proj;
+    char proj_name[256];
+    double pt;                  /* px per point */
+    double scale, ox, oy;       /* px = ox + x * scale, py = oy - y * scale */
+    bm_box frame;               /* the map frame on the page, px */
+    double ll[4];               /* lon/lat bounds of what the frame shows */
+    bm_boundaries *boundaries;
+    bm_frontiers *frontiers;
+    bm_catalog *own_catalog;
+    const bm_catalog *catalog;
+    bm_fset **sets;             /* per style source */
+    bm_labels *labels;
+    bm_legend_entry *legend;
+    size_t n_legend, cap_legend;
+    char credits[1024];
+};
+
+/* A label a layer asks for; placed later, in priority order. */
+typedef enum bm_req_kind { BM_REQ_POINT, BM_REQ_LINE, BM_REQ_AREA } bm_req_kind;
+
+typedef struct bm_label_req {
+    bm_req_kind kind;
+    double key;
+    size_t layer, seq;
+    bm_text_style st;
+    char *text;                 /* rows separated by '\n' for line labels */
+    double x, y, r;
+    const GEOSGeometry *geom;   /* lines and areas: owned by the feature set */
+    int beside;                 /* a line label that may fall back beside the line */
+} bm_label_req;
+
+/* placement.c: places every request (sorted here) and frees their text */
+void bm_placement_run(bm_map *m, bm_label_req *reqs, size_t n);
+
+/* mapdata.c */
+bm_status bm_mapdata_load(bm_map *m, bm_error *err);
+void bm_mapdata_free(bm_map *m);
+const char *bm_fset_get(const char *field, void *ref);
+/* The file of an embedded layer ("world"), whatever its format. */
+char *bm_mapdata_geodata_file(const char *layer, char *buf, size_t size);
+/* Projects a lon/lat geometry to page px: clipped to the lon/lat bounds,
+ * densified, projected, clipped to the frame (plus margin px). */
+GEOSGeometry *bm_mapdata_project(bm_map *m, const GEOSGeometry *g, double margin);
+/* The same, through any projection and pixel transform (the inset). */
+GEOSGeometry *bm_mapdata_project_with(GEOSContextHandle_t geos, bm_projection *p,
+                                      const double ll[4], double scale, double ox, double oy,
+                                      bm_box clip, const GEOSGeometry *g);
+
+/* render.c helpers the furniture uses */
+void bm_render_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSGeometry *g);
+PangoLayout *bm_render_text(cairo_t *cr, const char *font, double size_px, int bold,
+                            int italic, const char *text);
+
+/* furniture.c */
+bm_box bm_furniture_legend_box(bm_map *m, cairo_t *cr);
+void bm_furniture_draw_graticule(bm_map *m, cairo_t *cr);
+void bm_furniture_draw_graticule_labels(bm_map *m, cairo_t *cr);
+bm_box bm_furniture_inset_box(const bm_map *m);
+void bm_furniture_draw_inset(bm_map *m, cairo_t *cr);
+bm_box bm_furniture_scale_box(bm_map *m, cairo_t *cr);
+void bm_furniture_draw_scale(bm_map *m, cairo_t *cr);
+void bm_furniture_draw_north(bm_map *m, cairo_t *cr);
+void bm_furniture_draw_legend(bm_map *m, cairo_t *cr);
+void bm_furniture_draw_titles(bm_map *m, cairo_t *cr);
+void bm_furniture_scale_bar(const bm_map *m, double *km, double *px);
+
+#endif

@@ -1,0 +1,185 @@
+/*
+ * render_out.c — the edge of the renderer: one drawing, three surfaces.
+ *
+ * The map is drawn by bm_map_draw whatever the format; what differs sits
+ * here: the PNG encoder and its resolution, PDF metadata without a
+ * creation date, SVG ids made independent of the process's history.
+ * Every file is written under a temporary name and renamed.
+ */
+#include "render_int.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <png.h>
+
+#include "atomic_file.h"
+
+/* Cairo's own PNG writer compresses hard and records no resolution; at
+ * 3000x2000 px compression took longer than drawing. libpng at a fast
+ * level writes the dpi as a pHYs chunk so the PNG prints at its size. */
+static void unpremultiply_row(const uint32_t *src, unsigned char *dst, int width, int alpha)
+{
+    for (int x = 0; x < width; x++) {
+        uint32_t p = src[x];
+        unsigned a = p >> 24, r = (p >> 16) & 255, g = (p >> 8) & 255, b = p & 255;
+        if (a && a < 255)
+            r = (r * 255 + a / 2) / a, g = (g * 255 + a / 2) / a, b = (b * 255 + a / 2) / a;
+        unsigned char *d = dst + x * (alpha ? 4 : 3);
+        d[0] = (unsigned char)r, d[1] = (unsigned char)g, d[2] = (unsigned char)b;
+        if (alpha)
+            d[3] = (unsigned char)a;
+    }
+}
+
+static int has_transparency(cairo_surface_t *s)
+{
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    const unsigned char *data = cairo_image_surface_get_data(s);
+    for (int y = 0; y < h; y++) {
+        const uint32_t *row = (const uint32_t *)(data + (size_t)y * cairo_image_surface_get_stride(s));
+        for (int x = 0; x < w; x++)
+            if (row[x] >> 24 != 255)
+                return 1;
+    }
+    return 0;
+}
+
+static int write_png(cairo_surface_t *s, double dpi, FILE *out)
+{
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int alpha = has_transparency(s);
+    unsigned char *row = malloc((size_t)w * 4);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!row || !info || setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        return -1;
+    }
+    png_init_io(png, out);
+    png_set_compression_level(png, 3);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+                 alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_uint_32 ppm = (png_uint_32)lround(dpi / 0.0254);
+    png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    png_write_info(png, info);
+    const unsigned char *data = cairo_image_surface_get_data(s);
+    for (int y = 0; y < h; y++) {
+        unpremultiply_row((const uint32_t *)(data + (size_t)y * cairo_image_surface_get_stride(s)),
+                          row, w, alpha);
+        png_write_row(png, row);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    return 0;
+}
+
+static bm_status render_png(bm_map *m, const char *tmp, bm_error *err)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, m->page.width,
+                                                    m->page.height);
+    cairo_t *cr = cairo_create(s);
+    bm_map_draw(m, cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    FILE *f = fopen(tmp, "wb");
+    int bad = !f || cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
+              write_png(s, m->page.dpi, f) != 0;
+    if (f && fclose(f) != 0)
+        bad = 1;
+    cairo_surface_destroy(s);
+    return bad ? bm_error_set(err, BM_ERR_RUNTIME, tmp, 0, NULL, "cannot write PNG") : BM_OK;
+}
+
+static bm_status render_vector(bm_map *m, const char *tmp, int pdf, bm_error *err)
+{
+    double k = 72.0 / m->page.dpi, w = m->page.width * k, h = m->page.height * k;
+    cairo_surface_t *s = pdf ? cairo_pdf_surface_create(tmp, w, h)
+                             : cairo_svg_surface_create(tmp, w, h);
+    if (pdf) {
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, m->page.title);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "bordermap");
+        /* An empty date leaves the creation time out: reproducible files. */
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "");
+    } else {
+        cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
+    }
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, k, k);
+    bm_map_draw(m, cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_status_t st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    return st == CAIRO_STATUS_SUCCESS
+               ? BM_OK
+               : bm_error_set(err, BM_ERR_RUNTIME, tmp, 0, NULL, "cannot write %s: %s",
+                              pdf ? "PDF" : "SVG", cairo_status_to_string(st));
+}
+
+/* cairo names SVG groups after a process-wide surface counter, so the same
+ * map would differ with what was drawn before it; the ids are renumbered in
+ * order of appearance to keep SVG output byte-identical. */
+static int svg_renumber(const char *path)
+{
+    gchar *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return -1;
+    GString *out = g_string_sized_new(strlen(text) + 16);
+    long seen[64];
+    int n_seen = 0;
+    for (const char *p = text; *p;) {
+        const char *hit = strstr(p, "surface");
+        if (!hit) {
+            g_string_append(out, p);
+            break;
+        }
+        char *end;
+        long id = strtol(hit + 7, &end, 10);
+        g_string_append_len(out, p, hit + 7 - p);
+        p = hit + 7;
+        if (end == p)
+            continue;
+        int k = 0;
+        while (k < n_seen && seen[k] != id)
+            k++;
+        if (k == n_seen && n_seen < 64)
+            seen[n_seen++] = id;
+        g_string_append_printf(out, "%d", k + 1);
+        p = end;
+    }
+    int ok = g_file_set_contents(path, out->str, (gssize)out->len, NULL);
+    g_string_free(out, TRUE);
+    g_free(text);
+    return ok ? 0 : -1;
+}
+
+bm_status bm_map_write(bm_map *m, const char *path, bm_error *err)
+{
+    const char *ext = strrchr(path, '.');
+    int png = ext && strcasecmp(ext, ".png") == 0, pdf = ext && strcasecmp(ext, ".pdf") == 0;
+    if (!png && !pdf && !(ext && strcasecmp(ext, ".svg") == 0))
+        return bm_error_set(err, BM_ERR_USAGE, path, 0, NULL,
+                            "unknown output format (expected .png, .svg or .pdf)");
+    bm_atomic_file af;
+    if (bm_atomic_file_begin(&af, path, err))
+        return err->status;
+    bm_status st = png ? render_png(m, af.temp_path, err)
+                       : render_vector(m, af.temp_path, pdf, err);
+    if (st == BM_OK && !png && !pdf && svg_renumber(af.temp_path) != 0)
+        st = bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write SVG");
+    if (st != BM_OK) {
+        bm_atomic_file_abort(&af);
+        return st;
+    }
+    return bm_atomic_file_commit(&af, err);
+}

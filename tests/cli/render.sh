@@ -1,0 +1,92 @@
+# CLI tests of `bordermap render`.
+. "$(dirname "$0")/lib.sh"
+STYLES=$BM_SOURCE_DIR/styles
+DATA=$BM_TEST_DATA/render
+CAT=$DATA/incidents.csv
+
+# One layout, three formats.
+expect_status 0 "$BORDERMAP" render "$STYLES/central-asia.json" --catalog "$CAT" \
+    --size 800x560 --dpi 100 -o map.png -o map.svg -o map.pdf
+for f in map.png map.svg map.pdf; do [ -s "$f" ] || fail "$f missing"; done
+ls -a | grep -q '\.tmp-' && fail "temporary file left behind"
+pass
+
+# PNG: the requested pixels, and the dpi in a pHYs chunk (100 dpi = 3937 px/m).
+python3 - map.png <<'PY' || fail "bad PNG header"
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+assert d[:8] == b'\x89PNG\r\n\x1a\n'
+w, h = struct.unpack('>II', d[16:24])
+assert (w, h) == (800, 560), (w, h)
+i = d.index(b'pHYs')
+assert struct.unpack('>IIB', d[i + 4:i + 13]) == (3937, 3937, 1)
+PY
+pass
+
+# SVG: well-formed XML; cairo 1.16 writes glyphs as <symbol> outlines used
+# by <use>, not <text>, so the labels are present as glyph references.
+xmllint --noout map.svg || fail "SVG is not well-formed XML"
+grep -q '<symbol overflow="visible" id="glyph' map.svg || fail "no glyphs in the SVG"
+[ "$(grep -c '<use xlink:href="#glyph' map.svg)" -gt 200 ] || fail "too few glyphs in the SVG"
+pass
+
+# PDF: one page of 800x560 px at 100 dpi = 576x403.2 pt, the title as
+# metadata, no creation date, text kept as text, and it rasterises.
+pdfinfo map.pdf >info || fail "pdfinfo cannot read the PDF"
+grep -q "^Pages: *1$" info || fail "expected one page: $(cat info)"
+grep -q "^Page size: *576 x 403.2 pts" info || fail "wrong page size: $(grep 'Page size' info)"
+grep -q "^Title: *Security incidents" info || fail "no title metadata"
+grep -q "CreationDate" info && fail "the PDF has a creation date"
+pdftotext map.pdf - | grep -q "Afghanistan–Tajikistan" || fail "frontier annotation not text"
+pdftoppm -r 30 -png map.pdf page || fail "pdftoppm cannot rasterise the PDF"
+[ -s page-1.png ] || fail "no raster from the PDF"
+pass
+
+# Reproducible: the same inputs give byte-identical SVG, PDF and PNG.
+expect_status 0 "$BORDERMAP" render "$STYLES/central-asia.json" --catalog "$CAT" \
+    --size 800x560 --dpi 100 -o again.svg -o again.pdf -o again.png
+cmp -s map.svg again.svg || fail "SVG differs between runs"
+cmp -s map.pdf again.pdf || fail "PDF differs between runs"
+cmp -s map.png again.png || fail "PNG differs between runs"
+pass
+
+# Options: another projection, an extent, a title, the catalog on stdin.
+expect_status 0 "$BORDERMAP" render "$STYLES/fergana-batken.json" --crs EPSG:32642 \
+    --extent 69,39.5,73,41.5 --title "Fergana test" --catalog - -o utm.pdf <"$CAT"
+pdfinfo utm.pdf | grep -q "^Title: *Fergana test" || fail "--title not used"
+pdftotext utm.pdf - | grep -q "UTM zone 42N" || fail "projection not credited"
+pass
+
+# Default output name under output/.
+mkdir output
+expect_status 0 "$BORDERMAP" render "$STYLES/fergana-batken.json" --size 300x200 --dpi 48
+[ -s output/fergana-batken.png ] || fail "default output missing"
+pass
+
+# Bad styles: exit 2, the JSON path, no output file.
+expect_status 2 "$BORDERMAP" render "$DATA/bad/syntax.json" -o bad.png
+expect_stderr "syntax.json: JSON syntax error at line 4"
+expect_no_file bad.png
+expect_status 2 "$BORDERMAP" render "$DATA/bad/layer-type.json" -o bad.png
+expect_stderr "field 'layers\[1\].type': unknown layer type 'hatch'"
+expect_no_file bad.png
+expect_status 2 "$BORDERMAP" render "$DATA/bad/colour.json" -o bad.svg
+expect_stderr "field 'layers\[3\].paint.fill-color': expected a colour"
+expect_no_file bad.svg
+expect_status 2 "$BORDERMAP" render "$DATA/bad/source.json" -o bad.pdf
+expect_stderr "field 'layers\[1\].source': no source named 'incidents'"
+expect_no_file bad.pdf
+expect_status 2 "$BORDERMAP" render "$DATA/bad/filter-field.json" -o bad.png
+expect_stderr "field 'layers\[0\].filter\[2\]': unknown field 'continent'"
+expect_no_file bad.png
+
+# Bad options: exit 2, nothing written.
+expect_status 2 "$BORDERMAP" render "$STYLES/central-asia.json" --extent 80,30,60,50 -o bad.png
+expect_stderr "--extent wants"
+expect_status 2 "$BORDERMAP" render "$STYLES/central-asia.json" --crs EPSG:999999 -o bad.png
+expect_stderr "PROJ does not accept"
+expect_status 2 "$BORDERMAP" render "$STYLES/central-asia.json" -o bad.gif
+expect_stderr "unknown output format"
+expect_no_file bad.png
+expect_no_file bad.gif
+done_checks

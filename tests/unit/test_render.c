@@ -1,0 +1,297 @@
+/*
+ * test_render.c — the renderer: projection against closed-form formulas,
+ * the scale bar against geodesic distance, labels that never overlap, a
+ * legend of exactly what was drawn, and small maps against reviewed
+ * golden PNGs (BM_UPDATE_GOLDEN=1 rewrites them after a deliberate change).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "catalog.h"
+#include "geodesy.h"
+#include "render.h"
+#include "style.h"
+
+#define WGS84_A 6378137.0
+#define WGS84_F (1.0 / 298.257223563)
+#define FIXTURE BM_TEST_DATA "/render/incidents.csv"
+
+typedef struct fixture {
+    bm_style *style;
+    bm_catalog *catalog;
+    bm_map *map;
+} fixture;
+
+static fixture make_map(const char *style_name, int w, int h, double dpi)
+{
+    char path[1024];
+    bm_error err;
+    bm_error_clear(&err);
+    fixture f = {0};
+    snprintf(path, sizeof path, "%s/styles/%s.json", BM_SOURCE_DIR, style_name);
+    f.style = bm_style_load(path, &err);
+    f.catalog = bm_catalog_read(FIXTURE, &err);
+    if (!f.style || !f.catalog)
+        fail_msg("%s", err.message);
+    bm_render_options o = {.width = w, .height = h, .dpi = dpi, .catalog = f.catalog};
+    f.map = bm_map_create(f.style, &o, &err);
+    if (!f.map)
+        fail_msg("%s: %s", err.field, err.message);
+    return f;
+}
+
+static void free_map(fixture *f)
+{
+    bm_map_free(f->map);
+    bm_catalog_free(f->catalog);
+    bm_style_free(f->style);
+}
+
+static cairo_surface_t *draw(bm_map *m, int w, int h)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(s);
+    bm_map_draw(m, cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    return s;
+}
+
+/* ---- projection --------------------------------------------------------- */
+
+/* Lambert conformal conic on the ellipsoid, Snyder (1987) 15-1 to 15-11. */
+static double lcc_t(double phi, double e)
+{
+    return tan(M_PI / 4 - phi / 2) / pow((1 - e * sin(phi)) / (1 + e * sin(phi)), e / 2);
+}
+
+static double lcc_m(double phi, double e)
+{
+    return cos(phi) / sqrt(1 - e * e * sin(phi) * sin(phi));
+}
+
+static void lcc(double lon, double lat, double *x, double *y)
+{
+    const double d = M_PI / 180, e = sqrt(WGS84_F * (2 - WGS84_F));
+    double p1 = 33.6667 * d, p2 = 48.3333 * d, p0 = 41 * d, l0 = 67 * d;
+    double n = (log(lcc_m(p1, e)) - log(lcc_m(p2, e))) / (log(lcc_t(p1, e)) - log(lcc_t(p2, e)));
+    double F = lcc_m(p1, e) / (n * pow(lcc_t(p1, e), n));
+    double rho = WGS84_A * F * pow(lcc_t(lat * d, e), n), rho0 = WGS84_A * F * pow(lcc_t(p0, e), n);
+    double theta = n * (lon * d - l0);
+    *x = rho * sin(theta);
+    *y = rho0 - rho * cos(theta);
+}
+
+static void test_projected_position_of_known_points(void **state)
+{
+    (void)state;
+    fixture f = make_map("central-asia", 800, 560, 72);
+    double cx, cy, dx, dy, ax, ay, sx, sy, tx, ty;
+    assert_int_equal(bm_map_project(f.map, 67, 41, &cx, &cy), 0);
+    assert_int_equal(bm_map_project(f.map, 68.7738, 38.5598, &dx, &dy), 0); /* Dushanbe */
+    assert_int_equal(bm_map_project(f.map, 57.2070, 50.2797, &ax, &ay), 0); /* Aktobe */
+    lcc(68.7738, 38.5598, &sx, &sy);
+    lcc(57.2070, 50.2797, &tx, &ty);
+    /* The scale comes from one point; the other must then fall within a
+     * tenth of a pixel of where the formulas put it. */
+    double scale = hypot(dx - cx, dy - cy) / hypot(sx, sy);
+    assert_true(fabs(cx + tx * scale - ax) < 0.1);
+    assert_true(fabs(cy - ty * scale - ay) < 0.1);
+    assert_true(fabs(cx + sx * scale - dx) < 1e-6 && fabs(cy - sy * scale - dy) < 1e-6);
+    /* The extent is centred in the frame; back-projection is exact. */
+    assert_true(fabs(cx - 400) < 2);
+    double lon, lat;
+    assert_int_equal(bm_map_unproject(f.map, dx, dy, &lon, &lat), 0);
+    assert_true(fabs(lon - 68.7738) < 1e-8 && fabs(lat - 38.5598) < 1e-8);
+    assert_non_null(strstr(bm_map_projection_name(f.map), "Lambert conformal conic"));
+    free_map(&f);
+}
+
+/* ---- scale bar ---------------------------------------------------------- */
+
+static void test_scale_bar_is_true_at_the_centre(void **state)
+{
+    (void)state;
+    static const char *styles[] = {"central-asia", "fergana-batken"};
+    for (size_t i = 0; i < 2; i++) {
+        fixture f = make_map(styles[i], 1200, 800, 100);
+        double km, px, x, y, lon1, lat1, lon2, lat2;
+        bm_map_scale_bar(f.map, &km, &px, &x, &y);
+        double lead = km / pow(10, floor(log10(km)));
+        assert_true(lead == 1 || lead == 2 || lead == 5);
+        assert_int_equal(bm_map_unproject(f.map, x, y, &lon1, &lat1), 0);
+        assert_int_equal(bm_map_unproject(f.map, x + px, y, &lon2, &lat2), 0);
+        double d = bm_geodesic_distance_m(lon1, lat1, lon2, lat2) / 1000;
+        if (fabs(d - km) / km > 0.01)
+            fail_msg("%s: bar says %g km, geodesic %g km", styles[i], km, d);
+        free_map(&f);
+    }
+}
+
+/* ---- labels and legend -------------------------------------------------- */
+
+static void test_drawn_labels_never_overlap(void **state)
+{
+    (void)state;
+    static const char *styles[] = {"central-asia", "fergana-batken"};
+    for (size_t s = 0; s < 2; s++) {
+        fixture f = make_map(styles[s], 1650, 1150, 150);
+        cairo_surface_destroy(draw(f.map, 1650, 1150));
+        const bm_labels *l = bm_map_labels(f.map);
+        assert_true(bm_labels_count(l) > 8);
+        size_t n = bm_labels_box_count(l);
+        for (size_t i = 0; i < n; i++) {
+            size_t a, b;
+            bm_box p = bm_labels_box(l, i, &a);
+            for (size_t j = i + 1; a != (size_t)-1 && j < n; j++) {
+                bm_box q = bm_labels_box(l, j, &b);
+                if (b != (size_t)-1 && a != b && bm_box_intersects(p, q))
+                    fail_msg("'%s' overlaps '%s'", bm_labels_text(l, a), bm_labels_text(l, b));
+            }
+        }
+        free_map(&f);
+    }
+}
+
+/* Event types of the fixture's records that fall inside the frame. */
+static size_t classes_in_frame(bm_map *m, const bm_catalog *c, char names[][64], size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < bm_catalog_count(c); i++) {
+        double lon, lat, x, y;
+        if (!bm_catalog_point(c, i, &lon, &lat) || bm_map_project(m, lon, lat, &x, &y))
+            continue;
+        /* The frame: the style's margins are 46, 30, 40 and 30 pt at 150 dpi. */
+        if (x < 30 * 150 / 72.0 || x > 1650 - 30 * 150 / 72.0 || y < 46 * 150 / 72.0 ||
+            y > 1150 - 40 * 150 / 72.0)
+            continue;
+        const char *t = bm_catalog_get(c, i, "event_type");
+        size_t k = 0;
+        while (k < n && strcmp(names[k], t) != 0)
+            k++;
+        if (k == n && n < max)
+            snprintf(names[n++], 64, "%s", t);
+    }
+    return n;
+}
+
+static void test_legend_lists_exactly_what_is_drawn(void **state)
+{
+    (void)state;
+    fixture f = make_map("central-asia", 1650, 1150, 150);
+    cairo_surface_destroy(draw(f.map, 1650, 1150));
+    char classes[16][64];
+    size_t n = classes_in_frame(f.map, f.catalog, classes, 16);
+    assert_true(n >= 3);
+    /* Every class drawn is listed. */
+    for (size_t k = 0; k < n; k++) {
+        int found = 0;
+        for (size_t i = 0; i < bm_map_legend_count(f.map); i++)
+            found |= strcmp(bm_map_legend_label(f.map, i), classes[k]) == 0;
+        if (!found)
+            fail_msg("class '%s' drawn but not in the legend", classes[k]);
+    }
+    /* Plus the bases, the frontier, the rivers and the three sizes of the
+     * fatalities key (the style interpolates over three stops). */
+    assert_int_equal(bm_map_legend_count(f.map), n + 3 + 3);
+    int key = 0;
+    for (size_t i = 0; i < bm_map_legend_count(f.map); i++)
+        key += strcmp(bm_map_legend_label(f.map, i), "50 or more fatalities") == 0;
+    assert_int_equal(key, 1);
+    /* Violence against civilians happened outside this map: not listed. */
+    for (size_t i = 0; i < bm_map_legend_count(f.map); i++)
+        assert_string_not_equal(bm_map_legend_label(f.map, i), "Violence against civilians");
+    free_map(&f);
+}
+
+/* ---- golden images ------------------------------------------------------ */
+
+/* Pixels whose channels differ by more than `tolerance`; antialiasing and
+ * font rasterising may move a few edge pixels between library versions. */
+static size_t differing_pixels(cairo_surface_t *a, cairo_surface_t *b, int tolerance)
+{
+    int w = cairo_image_surface_get_width(a), h = cairo_image_surface_get_height(a);
+    if (w != cairo_image_surface_get_width(b) || h != cairo_image_surface_get_height(b))
+        return (size_t)w * (size_t)h;
+    size_t bad = 0;
+    for (int y = 0; y < h; y++) {
+        const unsigned char *p = cairo_image_surface_get_data(a) + y * cairo_image_surface_get_stride(a);
+        const unsigned char *q = cairo_image_surface_get_data(b) + y * cairo_image_surface_get_stride(b);
+        for (int x = 0; x < 4 * w; x += 4) {
+            int worst = 0;
+            for (int c = 0; c < 4; c++)
+                worst = abs(p[x + c] - q[x + c]) > worst ? abs(p[x + c] - q[x + c]) : worst;
+            bad += worst > tolerance;
+        }
+    }
+    return bad;
+}
+
+static void compare_golden(const char *style, int w, int h, double dpi)
+{
+    char golden[1024];
+    snprintf(golden, sizeof golden, "%s/render/%s-%dx%d.png", BM_TEST_DATA, style, w, h);
+    fixture f = make_map(style, w, h, dpi);
+    cairo_surface_t *got = draw(f.map, w, h);
+    const char *update = getenv("BM_UPDATE_GOLDEN");
+    if (update && strcmp(update, "1") == 0)
+        assert_int_equal(cairo_surface_write_to_png(got, golden), CAIRO_STATUS_SUCCESS);
+    cairo_surface_t *want = cairo_image_surface_create_from_png(golden);
+    if (cairo_surface_status(want) != CAIRO_STATUS_SUCCESS)
+        fail_msg("cannot read %s (BM_UPDATE_GOLDEN=1 creates it)", golden);
+    cairo_surface_t *want32 = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(want32);
+    cairo_set_source_surface(cr, want, 0, 0);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    size_t bad = differing_pixels(got, want32, 16);
+    if (bad > (size_t)(w * h) / 1000) {
+        char actual[1100];
+        snprintf(actual, sizeof actual, "%s.actual.png", golden);
+        cairo_surface_write_to_png(got, actual);
+        fail_msg("%s: %zu pixels differ (see %s)", golden, bad, actual);
+    }
+    cairo_surface_destroy(want32);
+    cairo_surface_destroy(want);
+    cairo_surface_destroy(got);
+    free_map(&f);
+}
+
+static void test_golden_central_asia(void **state)
+{
+    (void)state;
+    compare_golden("central-asia", 400, 300, 48);
+}
+
+static void test_golden_fergana_batken(void **state)
+{
+    (void)state;
+    compare_golden("fergana-batken", 400, 300, 48);
+}
+
+static void test_golden_print_bw(void **state)
+{
+    (void)state;
+    compare_golden("print-bw", 400, 300, 48);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_projected_position_of_known_points),
+        cmocka_unit_test(test_scale_bar_is_true_at_the_centre),
+        cmocka_unit_test(test_drawn_labels_never_overlap),
+        cmocka_unit_test(test_legend_lists_exactly_what_is_drawn),
+        cmocka_unit_test(test_golden_central_asia),
+        cmocka_unit_test(test_golden_fergana_batken),
+        cmocka_unit_test(test_golden_print_bw),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
