@@ -1,0 +1,888 @@
+/*
+ * batch.c — jobs files, up-to-date checks and the pool of worker
+ * processes that renders a map series.
+ *
+ * Workers are forked processes rather than threads: each has its own
+ * GDAL, GEOS, PROJ, fontconfig and cairo state, a crash or leak ends with
+ * the worker, and the parent can stop one with a signal. The parent reads
+ * and geocodes each catalog once before forking, so workers inherit it.
+ * A worker reports its error through a pipe and its status as exit code.
+ */
+#include "batch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <geos_c.h>
+#include <jansson.h>
+
+#include "atomic_file.h"
+#include "gazetteer.h"
+#include "geocode.h"
+#include "geodata.h"
+#include "style.h"
+
+struct bm_batch {
+    char path[BM_BATCH_PATH];
+    char dir[BM_BATCH_PATH];
+    size_t n;
+    bm_batch_job *jobs;
+};
+
+/* ---- jobs file ---------------------------------------------------------- */
+
+typedef struct parser {
+    const bm_batch *b;
+    bm_error *err;
+} parser;
+
+static int fail(parser *ps, const char *path, const char *msg)
+{
+    bm_error_set(ps->err, BM_ERR_USAGE, ps->b->path, 0, path, "%s", msg);
+    return -1;
+}
+
+/* JSON paths and file paths are cut at their buffer; a cut one still
+ * names the place well enough for an error message. */
+static void cat3(char *out, size_t size, const char *a, const char *sep, const char *b)
+{
+    if (snprintf(out, size, "%s%s%s", a, sep, b) >= (int)size)
+        out[size - 1] = '\0';
+}
+
+static void resolve(const bm_batch *b, const char *rel, char *out, size_t size)
+{
+    if (rel[0] == '/')
+        snprintf(out, size, "%s", rel);
+    else
+        cat3(out, size, b->dir, "/", rel);
+}
+
+static int get_string(parser *ps, json_t *v, const char *path, char *out, size_t size)
+{
+    if (!json_is_string(v) || json_string_length(v) >= size)
+        return fail(ps, path, "expected a string (shorter than the limit)");
+    snprintf(out, size, "%s", json_string_value(v));
+    return 0;
+}
+
+static int get_numbers(parser *ps, json_t *v, const char *path, double *out, size_t n)
+{
+    if (!json_is_array(v) || json_array_size(v) != n)
+        return fail(ps, path, n == 4 ? "expected [MINLON, MINLAT, MAXLON, MAXLAT]"
+                                     : "expected [WIDTH, HEIGHT]");
+    for (size_t i = 0; i < n; i++) {
+        if (!json_is_number(json_array_get(v, i)))
+            return fail(ps, path, "expected numbers");
+        out[i] = json_number_value(json_array_get(v, i));
+    }
+    return 0;
+}
+
+/* A string or an array of strings. */
+static int get_list(parser *ps, json_t *v, const char *path, char (**out)[96], size_t *n)
+{
+    size_t count = json_is_array(v) ? json_array_size(v) : 1;
+    *out = calloc(count ? count : 1, sizeof **out);
+    if (!*out)
+        return fail(ps, path, "out of memory");
+    *n = count;
+    for (size_t i = 0; i < count; i++) {
+        json_t *s = json_is_array(v) ? json_array_get(v, i) : v;
+        if (!json_is_string(s) || json_string_length(s) >= sizeof **out)
+            return fail(ps, path, "expected a string or an array of strings");
+        snprintf((*out)[i], sizeof **out, "%s", json_string_value(s));
+    }
+    return 0;
+}
+
+static int parse_filter(parser *ps, json_t *j, const char *base, bm_batch_filter *f)
+{
+    const char *key;
+    json_t *v;
+    char path[256];
+    if (!json_is_object(j))
+        return fail(ps, base, "expected an object with country, event_type, from, to");
+    json_object_foreach(j, key, v) {
+        cat3(path, sizeof path, base, ".", key);
+        int r;
+        if (strcmp(key, "country") == 0)
+            r = get_list(ps, v, path, &f->countries, &f->n_countries);
+        else if (strcmp(key, "event_type") == 0)
+            r = get_list(ps, v, path, &f->event_types, &f->n_event_types);
+        else if (strcmp(key, "from") == 0)
+            r = get_string(ps, v, path, f->from, sizeof f->from);
+        else if (strcmp(key, "to") == 0)
+            r = get_string(ps, v, path, f->to, sizeof f->to);
+        else
+            r = fail(ps, path, "unknown filter key (expected country, event_type, from, to)");
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+static int check_extent(parser *ps, const double *e, const char *path)
+{
+    if (!(e[0] < e[2] && e[1] < e[3] && e[0] >= -180 && e[2] <= 180 && e[1] >= -85 &&
+          e[3] <= 85))
+        return fail(ps, path, "expected min < max, within ±180/±85 degrees");
+    return 0;
+}
+
+static int check_size(parser *ps, const double *size, bm_render_options *o, const char *path)
+{
+    if (!(size[0] >= 16 && size[1] >= 16 && size[0] <= 20000 && size[1] <= 20000))
+        return fail(ps, path, "expected a size from 16 to 20000 pixels");
+    o->width = (int)size[0], o->height = (int)size[1];
+    return 0;
+}
+
+static int parse_override(parser *ps, const char *key, json_t *v, const char *path,
+                          bm_batch_job *job)
+{
+    bm_render_options *o = &job->render;
+    double size[2];
+    if (strcmp(key, "extent") == 0) {
+        o->has_extent = 1;
+        return get_numbers(ps, v, path, o->extent, 4) || check_extent(ps, o->extent, path);
+    }
+    if (strcmp(key, "size") == 0)
+        return get_numbers(ps, v, path, size, 2) || check_size(ps, size, o, path);
+    if (strcmp(key, "dpi") == 0) {
+        o->dpi = json_number_value(v);
+        return o->dpi >= 24 && o->dpi <= 2400 ? 0 : fail(ps, path, "expected 24 to 2400");
+    }
+    if (strcmp(key, "crs") == 0) {
+        o->crs = job->crs;
+        return get_string(ps, v, path, job->crs, sizeof job->crs);
+    }
+    if (strcmp(key, "title") == 0) {
+        o->title = job->title;
+        return get_string(ps, v, path, job->title, sizeof job->title);
+    }
+    if (strcmp(key, "filter") == 0)
+        return parse_filter(ps, v, path, &job->filter);
+    return fail(ps, path, "unknown override (expected extent, crs, title, size, dpi, filter)");
+}
+
+static int parse_overrides(parser *ps, json_t *j, const char *base, bm_batch_job *job)
+{
+    const char *key;
+    json_t *v;
+    char path[256];
+    if (!json_is_object(j))
+        return fail(ps, base, "expected an object");
+    json_object_foreach(j, key, v) {
+        cat3(path, sizeof path, base, ".", key);
+        if (parse_override(ps, key, v, path, job))
+            return -1;
+    }
+    return 0;
+}
+
+static int output_format_ok(const char *path)
+{
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return 0;
+    return strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
+           strcasecmp(dot, ".pdf") == 0;
+}
+
+static int parse_outputs(parser *ps, json_t *j, const char *base, bm_batch_job *job)
+{
+    char path[256], rel[BM_BATCH_PATH];
+    if (!json_is_array(j) || json_array_size(j) == 0)
+        return fail(ps, base, "expected a non-empty array of output paths");
+    job->n_outputs = json_array_size(j);
+    job->outputs = calloc(job->n_outputs, sizeof *job->outputs);
+    if (!job->outputs)
+        return fail(ps, base, "out of memory");
+    for (size_t i = 0; i < job->n_outputs; i++) {
+        char index[32];
+        snprintf(index, sizeof index, "[%zu]", i);
+        cat3(path, sizeof path, base, "", index);
+        if (get_string(ps, json_array_get(j, i), path, rel, sizeof rel))
+            return -1;
+        if (!output_format_ok(rel))
+            return fail(ps, path, "unknown output format (use .png, .svg or .pdf)");
+        resolve(ps->b, rel, job->outputs[i], sizeof job->outputs[i]);
+    }
+    return 0;
+}
+
+static int parse_job_key(parser *ps, const char *key, json_t *v, const char *path,
+                         bm_batch_job *job)
+{
+    char rel[BM_BATCH_PATH];
+    if (strcmp(key, "name") == 0)
+        return get_string(ps, v, path, job->name, sizeof job->name);
+    if (strcmp(key, "style") == 0 || strcmp(key, "catalog") == 0) {
+        if (get_string(ps, v, path, rel, sizeof rel))
+            return -1;
+        if (strcmp(key, "style") == 0)
+            resolve(ps->b, rel, job->style, sizeof job->style);
+        else
+            resolve(ps->b, rel, job->catalog, sizeof job->catalog);
+        return 0;
+    }
+    if (strcmp(key, "overrides") == 0)
+        return parse_overrides(ps, v, path, job);
+    if (strcmp(key, "outputs") == 0)
+        return parse_outputs(ps, v, path, job);
+    return fail(ps, path, "unknown job key (expected name, style, catalog, overrides, outputs)");
+}
+
+/* The job with the defaults filled in; overrides merge one level deep. */
+static json_t *merged_job(json_t *job, json_t *defaults)
+{
+    json_t *m = json_deep_copy(job);
+    if (!m || !defaults)
+        return m;
+    json_t *mo = json_object_get(m, "overrides"), *dov = json_object_get(defaults, "overrides");
+    if (json_is_object(mo) && json_is_object(dov))
+        json_object_update_missing(mo, dov);
+    json_object_update_missing(m, defaults);
+    return m;
+}
+
+static int parse_job(parser *ps, json_t *j, json_t *defaults, const char *base,
+                     bm_batch_job *job)
+{
+    const char *key;
+    json_t *v;
+    char path[256];
+    if (!json_is_object(j))
+        return fail(ps, base, "expected a job object");
+    json_t *m = merged_job(j, defaults);
+    if (!m)
+        return fail(ps, base, "out of memory");
+    int r = 0;
+    json_object_foreach(m, key, v) {
+        cat3(path, sizeof path, base, ".", key);
+        if ((r = parse_job_key(ps, key, v, path, job)) != 0)
+            break;
+    }
+    if (!r && !job->style[0])
+        r = fail(ps, base, "missing \"style\"");
+    if (!r && !job->n_outputs)
+        r = fail(ps, base, "missing \"outputs\"");
+    if (!r)
+        job->json = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(m);
+    if (!r && !job->json)
+        r = fail(ps, base, "out of memory");
+    return r;
+}
+
+static int parse_root(parser *ps, bm_batch *b, json_t *root)
+{
+    json_t *jobs = root, *defaults = NULL;
+    const char *prefix = "";
+    if (json_is_object(root)) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(root, key, v)
+            if (strcmp(key, "jobs") != 0 && strcmp(key, "defaults") != 0)
+                return fail(ps, key, "unknown key (expected jobs, defaults)");
+        jobs = json_object_get(root, "jobs"), defaults = json_object_get(root, "defaults");
+        prefix = "jobs";
+        if (defaults && !json_is_object(defaults))
+            return fail(ps, "defaults", "expected an object");
+    }
+    if (!json_is_array(jobs))
+        return fail(ps, prefix[0] ? prefix : "", "expected an array of jobs");
+    b->n = json_array_size(jobs);
+    b->jobs = calloc(b->n ? b->n : 1, sizeof *b->jobs);
+    if (!b->jobs)
+        return fail(ps, "", "out of memory");
+    for (size_t i = 0; i < b->n; i++) {
+        char base[64];
+        snprintf(base, sizeof base, "%s[%zu]", prefix, i);
+        bm_batch_job *job = &b->jobs[i];
+        job->index = i;
+        snprintf(job->name, sizeof job->name, "job-%zu", i + 1);
+        if (parse_job(ps, json_array_get(jobs, i), defaults, base, job))
+            return -1;
+    }
+    return 0;
+}
+
+bm_batch *bm_batch_load(const char *path, bm_error *err)
+{
+    bm_batch *b = calloc(1, sizeof *b);
+    if (!b) {
+        bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "out of memory");
+        return NULL;
+    }
+    snprintf(b->path, sizeof b->path, "%s", path);
+    const char *slash = strrchr(path, '/');
+    snprintf(b->dir, sizeof b->dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    json_error_t jerr;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    parser ps = {b, err};
+    int r = -1;
+    if (!root)
+        bm_error_set(err, jerr.line > 0 ? BM_ERR_USAGE : BM_ERR_RUNTIME, path,
+                     jerr.line > 0 ? jerr.line : 0, NULL, "%s", jerr.text);
+    else
+        r = parse_root(&ps, b, root);
+    json_decref(root);
+    if (r) {
+        bm_batch_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+void bm_batch_free(bm_batch *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->jobs[i].filter.countries);
+        free(b->jobs[i].filter.event_types);
+        free(b->jobs[i].outputs);
+        free(b->jobs[i].json);
+    }
+    free(b->jobs);
+    free(b);
+}
+
+size_t bm_batch_count(const bm_batch *b)
+{
+    return b->n;
+}
+
+const bm_batch_job *bm_batch_at(const bm_batch *b, size_t i)
+{
+    return i < b->n ? &b->jobs[i] : NULL;
+}
+
+/* ---- shards and hashes -------------------------------------------------- */
+
+bm_status bm_batch_parse_shard(const char *text, unsigned *k, unsigned *n, bm_error *err)
+{
+    char tail;
+    if (sscanf(text, "%u/%u%c", k, n, &tail) != 2 || *k < 1 || *k > *n)
+        return bm_error_set(err, BM_ERR_USAGE, NULL, 0, "--shard",
+                            "expected K/N with 1 <= K <= N, got '%s'", text);
+    return BM_OK;
+}
+
+int bm_batch_in_shard(size_t index, unsigned k, unsigned n)
+{
+    return n == 0 || index % n == k - 1;
+}
+
+uint64_t bm_batch_fnv1a(uint64_t h, const void *data, size_t size)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < size; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static bm_status hash_file(uint64_t *h, const char *path, bm_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot read: %s",
+                            strerror(errno));
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        *h = bm_batch_fnv1a(*h, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "read error");
+    /* A separator, so moving bytes from one input to the next changes the hash. */
+    *h = bm_batch_fnv1a(*h, "", 1);
+    return BM_OK;
+}
+
+static const char *catalog_path(const bm_batch_job *job)
+{
+    return job->catalog[0] ? job->catalog : bm_catalog_default_path();
+}
+
+bm_status bm_batch_job_hash(const bm_batch_job *job, uint64_t *hash, bm_error *err)
+{
+    uint64_t h = BM_FNV_OFFSET;
+    h = bm_batch_fnv1a(h, bm_version(), strlen(bm_version()) + 1);
+    h = bm_batch_fnv1a(h, job->json, strlen(job->json) + 1);
+    if (hash_file(&h, job->style, err) != BM_OK || hash_file(&h, catalog_path(job), err) != BM_OK)
+        return err->status;
+    *hash = h;
+    return BM_OK;
+}
+
+void bm_batch_sidecar_path(const bm_batch_job *job, char *buf, size_t size)
+{
+    const char *out = job->outputs[0], *slash = strrchr(out, '/');
+    int dir = slash ? (int)(slash - out + 1) : 0;
+    snprintf(buf, size, "%.*s.%s.bmhash", dir, out, out + dir);
+}
+
+int bm_batch_job_up_to_date(const bm_batch_job *job, uint64_t hash)
+{
+    char path[BM_BATCH_PATH + 16], text[32] = "";
+    for (size_t i = 0; i < job->n_outputs; i++)
+        if (access(job->outputs[i], F_OK) != 0)
+            return 0;
+    bm_batch_sidecar_path(job, path, sizeof path);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int ok = fgets(text, sizeof text, f) != NULL;
+    fclose(f);
+    return ok && strtoull(text, NULL, 16) == hash;
+}
+
+static bm_status write_sidecar(const bm_batch_job *job, uint64_t hash, bm_error *err)
+{
+    char path[BM_BATCH_PATH + 16];
+    bm_atomic_file af;
+    bm_batch_sidecar_path(job, path, sizeof path);
+    if (bm_atomic_file_begin(&af, path, err) != BM_OK)
+        return err->status;
+    FILE *f = fopen(af.temp_path, "w");
+    if (!f || fprintf(f, "%016llx\n", (unsigned long long)hash) < 0 || fclose(f) != 0) {
+        bm_atomic_file_abort(&af);
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write: %s",
+                            strerror(errno));
+    }
+    return bm_atomic_file_commit(&af, err);
+}
+
+/* ---- one job ------------------------------------------------------------ */
+
+static int in_list(char (*list)[96], size_t n, const char *v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(list[i], v) == 0)
+            return 1;
+    return n == 0;
+}
+
+int bm_batch_filter_match(const bm_batch_filter *f, const bm_catalog *c, size_t record)
+{
+    const char *date = bm_catalog_get(c, record, "event_date");
+    return in_list(f->countries, f->n_countries, bm_catalog_get(c, record, "country")) &&
+           in_list(f->event_types, f->n_event_types, bm_catalog_get(c, record, "event_type")) &&
+           (!f->from[0] || strncmp(date, f->from, strlen(f->from)) >= 0) &&
+           (!f->to[0] || strncmp(date, f->to, strlen(f->to)) <= 0);
+}
+
+/* mkdir -p of the directory part of path. */
+static void make_parent_dirs(const char *path)
+{
+    char dir[BM_BATCH_PATH];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        mkdir(dir, 0777);
+        *p = '/';
+    }
+}
+
+bm_status bm_batch_job_render(const bm_batch_job *job, bm_catalog *catalog, bm_error *err)
+{
+    bm_style *style = bm_style_load(job->style, err);
+    if (!style)
+        return err->status;
+    for (size_t i = 0; catalog && i < bm_catalog_count(catalog); i++)
+        if (!bm_batch_filter_match(&job->filter, catalog, i))
+            bm_catalog_clear_point(catalog, i);
+    bm_render_options o = job->render;
+    o.catalog = catalog;
+    bm_map *map = bm_map_create(style, &o, err);
+    bm_status st = map ? BM_OK : err->status;
+    for (size_t i = 0; st == BM_OK && i < job->n_outputs; i++) {
+        make_parent_dirs(job->outputs[i]);
+        st = bm_map_write(map, job->outputs[i], err);
+    }
+    bm_map_free(map);
+    bm_style_free(style);
+    return st;
+}
+
+/* ---- catalogs, read and geocoded once ----------------------------------- */
+
+typedef struct catalog_cache {
+    GEOSContextHandle_t geos;
+    bm_gazetteer *gazetteer;
+    size_t n;
+    char (*paths)[BM_BATCH_PATH];
+    bm_catalog **catalogs;
+} catalog_cache;
+
+static bm_catalog *read_geocoded(catalog_cache *cc, const char *path, bm_error *err)
+{
+    bm_catalog *c = bm_catalog_read(path, err);
+    if (c && !cc->gazetteer) {
+        cc->geos = cc->geos ? cc->geos : GEOS_init_r();
+        cc->gazetteer = bm_gazetteer_load(cc->geos, err);
+    }
+    bm_geocode_summary sum;
+    bm_match *m = c && cc->gazetteer ? bm_geocode_catalog(cc->gazetteer, c, 0, &sum, err) : NULL;
+    if (!m) {
+        bm_catalog_free(c);
+        return NULL;
+    }
+    free(m);
+    return c;
+}
+
+static bm_catalog *cached_catalog(catalog_cache *cc, const char *path, bm_error *err)
+{
+    for (size_t i = 0; i < cc->n; i++)
+        if (strcmp(cc->paths[i], path) == 0)
+            return cc->catalogs[i];
+    bm_catalog *c = read_geocoded(cc, path, err);
+    void *p = c ? realloc(cc->paths, (cc->n + 1) * sizeof *cc->paths) : NULL;
+    if (p)
+        cc->paths = p;
+    void *q = p ? realloc(cc->catalogs, (cc->n + 1) * sizeof *cc->catalogs) : NULL;
+    if (q)
+        cc->catalogs = q;
+    if (c && !q) {
+        bm_catalog_free(c);
+        bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "out of memory");
+        return NULL;
+    }
+    if (c) {
+        snprintf(cc->paths[cc->n], sizeof *cc->paths, "%s", path);
+        cc->catalogs[cc->n++] = c;
+    }
+    return c;
+}
+
+static void catalog_cache_free(catalog_cache *cc)
+{
+    for (size_t i = 0; i < cc->n; i++)
+        bm_catalog_free(cc->catalogs[i]);
+    free(cc->catalogs);
+    free(cc->paths);
+    bm_gazetteer_free(cc->gazetteer);
+    if (cc->geos)
+        GEOS_finish_r(cc->geos);
+}
+
+/* ---- the worker pool ---------------------------------------------------- */
+
+typedef struct worker {
+    pid_t pid;
+    int fd;              /* read end of the worker's error pipe */
+    size_t result;
+    uint64_t hash;
+    struct timespec start;
+} worker;
+
+typedef struct pool {
+    const bm_batch_options *opt;
+    bm_batch_summary *sum;
+    catalog_cache cache;
+    worker *workers;
+    size_t n_workers, running, finished;
+    int failed;
+} pool;
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void notify(pool *p, const bm_job_result *r)
+{
+    if (p->opt->on_event)
+        p->opt->on_event(r, p->finished, p->sum->total, p->opt->ctx);
+}
+
+/* Removes what a worker left of bm_atomic_file temporaries for one output:
+ * ".<stem>.tmp-<pid>-*" in the output's directory (GDAL side files too). */
+static void remove_temporaries(const char *output, pid_t pid)
+{
+    char dir[BM_BATCH_PATH], prefix[BM_BATCH_PATH + 32], path[2 * BM_BATCH_PATH];
+    const char *slash = strrchr(output, '/'), *base = slash ? slash + 1 : output;
+    const char *dot = strrchr(base, '.');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - output) : 1, slash ? output : ".");
+    snprintf(prefix, sizeof prefix, ".%.*s.tmp-%ld-", dot ? (int)(dot - base) : (int)strlen(base),
+             base, (long)pid);
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
+static void run_worker(const bm_batch_job *job, bm_catalog *catalog, int fd,
+                       const sigset_t *old_mask)
+{
+    /* The parent's handlers only set its stop flag: a worker must die.
+     * Signals stay blocked from before fork until now, so one sent in
+     * between is not lost to the inherited handler. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigprocmask(SIG_SETMASK, old_mask, NULL);
+    bm_error err;
+    bm_error_clear(&err);
+    bm_status st = bm_batch_job_render(job, catalog, &err);
+    if (st != BM_OK) {
+        char msg[1400];
+        bm_error_format(&err, msg, sizeof msg);
+        ssize_t w = write(fd, msg, strlen(msg));
+        (void)w;
+    }
+    _exit(st == BM_OK ? 0 : (int)st);
+}
+
+static void fail_result(pool *p, bm_job_result *r, const char *msg)
+{
+    r->state = BM_JOB_FAILED;
+    snprintf(r->error, sizeof r->error, "%s", msg);
+    p->failed = 1;
+    p->finished++;
+    notify(p, r);
+}
+
+static void fail_with(pool *p, bm_job_result *r, const bm_error *err)
+{
+    char msg[1400];
+    bm_error_format(err, msg, sizeof msg);
+    fail_result(p, r, msg);
+}
+
+/* The catalog a job draws: its own, else the style's catalog source, else
+ * the seed catalog; NULL without error when the style draws none. */
+static bm_catalog *job_catalog(pool *p, const bm_batch_job *job, bm_error *err)
+{
+    bm_style *s = bm_style_load(job->style, err);
+    if (!s)
+        return NULL;
+    const char *path = NULL;
+    for (size_t i = 0; i < s->n_sources && !path; i++)
+        if (s->sources[i].type == BM_SOURCE_CATALOG)
+            path = job->catalog[0] ? job->catalog
+                                   : s->sources[i].data[0] ? s->sources[i].data
+                                                           : bm_catalog_default_path();
+    bm_catalog *c = path ? cached_catalog(&p->cache, path, err) : NULL;
+    bm_style_free(s);
+    return c;
+}
+
+static void start_job(pool *p, bm_job_result *r, uint64_t hash)
+{
+    bm_error err;
+    bm_error_clear(&err);
+    bm_catalog *c = job_catalog(p, r->job, &err);
+    int fds[2];
+    if (err.status != BM_OK) {
+        fail_with(p, r, &err);
+        return;
+    }
+    if (pipe(fds) != 0) {
+        fail_result(p, r, strerror(errno));
+        return;
+    }
+    fflush(NULL); /* nothing buffered may be written twice */
+    sigset_t block, old_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old_mask);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        run_worker(r->job, c, fds[1], &old_mask);
+    }
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        fail_result(p, r, strerror(errno));
+        return;
+    }
+    worker *w = &p->workers[p->running++];
+    *w = (worker){pid, fds[0], (size_t)(r - p->sum->results), hash, {0, 0}};
+    clock_gettime(CLOCK_MONOTONIC, &w->start);
+    r->state = BM_JOB_RUNNING;
+    notify(p, r);
+}
+
+/* Decides whether the next job runs, and starts it. */
+static void consider_job(pool *p, bm_job_result *r)
+{
+    bm_error err;
+    bm_error_clear(&err);
+    uint64_t hash = 0;
+    if (bm_batch_job_hash(r->job, &hash, &err) != BM_OK) {
+        fail_with(p, r, &err);
+        return;
+    }
+    int current = bm_batch_job_up_to_date(r->job, hash);
+    if (!p->opt->force && current) {
+        r->state = BM_JOB_SKIPPED;
+        p->finished++;
+        notify(p, r);
+    } else if (p->opt->dry_run) {
+        r->would_run = 1;
+        p->finished++;
+        notify(p, r);
+    } else {
+        start_job(p, r, hash);
+    }
+}
+
+static void read_error(int fd, char *buf, size_t size)
+{
+    size_t n = 0;
+    ssize_t got;
+    while (n + 1 < size && (got = read(fd, buf + n, size - n - 1)) > 0)
+        n += (size_t)got;
+    buf[n] = '\0';
+}
+
+static void finish_worker(pool *p, size_t slot, int status)
+{
+    worker w = p->workers[slot];
+    p->workers[slot] = p->workers[--p->running];
+    bm_job_result *r = &p->sum->results[w.result];
+    r->seconds = since(&w.start);
+    read_error(w.fd, r->error, sizeof r->error);
+    close(w.fd);
+    bm_error err;
+    bm_error_clear(&err);
+    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (ok && write_sidecar(r->job, w.hash, &err) != BM_OK)
+        bm_error_format(&err, r->error, sizeof r->error), ok = 0;
+    if (!ok) {
+        for (size_t i = 0; i < r->job->n_outputs; i++)
+            remove_temporaries(r->job->outputs[i], w.pid);
+        if (!r->error[0])
+            snprintf(r->error, sizeof r->error, "%s: worker %s %d", r->job->name,
+                     WIFSIGNALED(status) ? "killed by signal" : "exited with",
+                     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    }
+    r->state = ok ? BM_JOB_DONE : BM_JOB_FAILED;
+    p->failed |= !ok;
+    p->finished++;
+    notify(p, r);
+}
+
+static int stopping(const pool *p)
+{
+    return p->opt->stop && *p->opt->stop;
+}
+
+static void wait_one(pool *p)
+{
+    int status;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0)
+        return; /* EINTR: a signal; the caller checks the stop flag */
+    for (size_t i = 0; i < p->running; i++)
+        if (p->workers[i].pid == pid) {
+            finish_worker(p, i, status);
+            return;
+        }
+}
+
+static void stop_workers(pool *p)
+{
+    for (size_t i = 0; i < p->running; i++)
+        kill(p->workers[i].pid, SIGTERM);
+    while (p->running) {
+        int status;
+        pid_t pid = waitpid(p->workers[0].pid, &status, 0);
+        if (pid < 0 && errno == EINTR)
+            continue;
+        if (pid < 0)
+            status = SIGKILL; /* reaped elsewhere: report it as killed */
+        finish_worker(p, 0, status);
+    }
+}
+
+static void pool_run(pool *p, const size_t *selected, size_t n)
+{
+    size_t next = 0;
+    for (;;) {
+        while (!stopping(p) && next < n && p->running < p->n_workers &&
+               (p->opt->keep_going || !p->failed))
+            consider_job(p, &p->sum->results[selected[next++]]);
+        if (p->running == 0 || stopping(p))
+            break;
+        wait_one(p);
+    }
+    if (stopping(p))
+        stop_workers(p);
+}
+
+static void summarise(bm_batch_summary *sum, bm_error *err)
+{
+    for (size_t i = 0; i < sum->total; i++) {
+        bm_job_result *r = &sum->results[i];
+        sum->done += r->state == BM_JOB_DONE;
+        sum->skipped += r->state == BM_JOB_SKIPPED;
+        sum->not_run += r->state == BM_JOB_PENDING;
+        if (r->state == BM_JOB_FAILED && sum->failed++ == 0)
+            bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "job %s failed: %s",
+                         r->job->name, r->error);
+    }
+}
+
+bm_status bm_batch_run(bm_batch *b, const bm_batch_options *opt, bm_batch_summary *sum,
+                       bm_error *err)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    memset(sum, 0, sizeof *sum);
+    size_t *selected = calloc(b->n ? b->n : 1, sizeof *selected);
+    pool p = {.opt = opt, .sum = sum, .n_workers = opt->workers > 0 ? (size_t)opt->workers : 1};
+    p.workers = calloc(p.n_workers, sizeof *p.workers);
+    for (size_t i = 0; selected && i < b->n; i++)
+        if (bm_batch_in_shard(i, opt->shard_k, opt->shard_n))
+            selected[sum->total++] = i;
+    sum->results = calloc(sum->total ? sum->total : 1, sizeof *sum->results);
+    if (!selected || !p.workers || !sum->results) {
+        free(selected);
+        free(p.workers);
+        return bm_error_set(err, BM_ERR_RUNTIME, b->path, 0, NULL, "out of memory");
+    }
+    /* Results are indexed by position in the shard, in jobs-file order. */
+    for (size_t i = 0; i < sum->total; i++) {
+        sum->results[i].job = &b->jobs[selected[i]];
+        selected[i] = i;
+    }
+    pool_run(&p, selected, sum->total);
+    sum->stopped = stopping(&p);
+    catalog_cache_free(&p.cache);
+    free(p.workers);
+    free(selected);
+    summarise(sum, err);
+    sum->seconds = since(&t0);
+    if (sum->failed)
+        return BM_ERR_RUNTIME;
+    return sum->stopped ? bm_error_set(err, BM_ERR_RUNTIME, b->path, 0, NULL, "interrupted")
+                        : BM_OK;
+}

@@ -1,0 +1,133 @@
+/*
+ * batch.h — map series: a jobs file of maps rendered in parallel, each in
+ * its own worker process, skipping those whose outputs are up to date.
+ *
+ * A jobs file is JSON, either an array of jobs or {"defaults": {...},
+ * "jobs": [...]}, where defaults supplies keys a job leaves out. A job:
+ *   {"name": "kaz",                        default "job-N"
+ *    "style": "central-asia.json",         required
+ *    "catalog": "../geodata/catalog.csv",  default: the embedded seed catalog
+ *    "overrides": {"extent": [W, S, E, N], "crs": "EPSG:32642",
+ *                  "title": "...", "size": [W, H], "dpi": 150,
+ *                  "filter": {"country": "Kazakhstan" | [...],
+ *                             "event_type": "Battles" | [...],
+ *                             "from": "2015", "to": "2015-06-30"}},
+ *    "outputs": ["../output/series/kaz.png", "../output/series/kaz.svg"]}
+ * Relative paths are relative to the jobs file, so a series runs the same
+ * from any directory. Dates compare as ISO text over the length given, so
+ * "from": "2015", "to": "2015" is the year 2015. The catalog is geocoded
+ * once per file; a filter hides the records it rejects from the map.
+ *
+ * A job is up to date when every output exists and the sidecar
+ * ".<first output>.bmhash" beside its first output holds the hash of the
+ * job's JSON, the style file, the catalog file and bordermap's version.
+ */
+#ifndef BM_BATCH_H
+#define BM_BATCH_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "error.h"
+#include "render.h"
+
+#define BM_BATCH_PATH 1024
+
+typedef struct bm_batch_filter {
+    size_t n_countries, n_event_types;
+    char (*countries)[96];
+    char (*event_types)[96];
+    char from[32], to[32];        /* "" when open */
+} bm_batch_filter;
+
+typedef struct bm_batch_job {
+    size_t index;                 /* position in the jobs file */
+    char name[128];
+    char style[BM_BATCH_PATH];
+    char catalog[BM_BATCH_PATH];  /* "" for the embedded seed catalog */
+    bm_render_options render;     /* crs and title point into this job */
+    char crs[256], title[256];
+    bm_batch_filter filter;
+    size_t n_outputs;
+    char (*outputs)[BM_BATCH_PATH];
+    char *json;                   /* the job as compact JSON with sorted keys */
+} bm_batch_job;
+
+typedef struct bm_batch bm_batch;
+
+/* Reads a jobs file. Errors are usage errors naming the file and the JSON
+ * path ("jobs[3].overrides.extent"). */
+bm_batch *bm_batch_load(const char *path, bm_error *err);
+void bm_batch_free(bm_batch *b);
+size_t bm_batch_count(const bm_batch *b);
+const bm_batch_job *bm_batch_at(const bm_batch *b, size_t i);
+
+/* "K/N" with 1 <= K <= N. */
+bm_status bm_batch_parse_shard(const char *text, unsigned *k, unsigned *n, bm_error *err);
+/* Whether job index belongs to shard k of n: index % n == k - 1, so the
+ * shards 1/N ... N/N partition any jobs file. */
+int bm_batch_in_shard(size_t index, unsigned k, unsigned n);
+
+/* 64-bit FNV-1a over data, continuing from h (start with BM_FNV_OFFSET). */
+#define BM_FNV_OFFSET 0xcbf29ce484222325ULL
+uint64_t bm_batch_fnv1a(uint64_t h, const void *data, size_t size);
+
+/* The job's input hash; errors name an unreadable style or catalog. */
+bm_status bm_batch_job_hash(const bm_batch_job *job, uint64_t *hash, bm_error *err);
+/* Where the hash of the job's last good run is kept. */
+void bm_batch_sidecar_path(const bm_batch_job *job, char *buf, size_t size);
+int bm_batch_job_up_to_date(const bm_batch_job *job, uint64_t hash);
+
+/* Whether a record passes the job's filter. */
+int bm_batch_filter_match(const bm_batch_filter *f, const bm_catalog *c, size_t record);
+
+/* Renders one job in the calling process; catalog is geocoded and may be
+ * NULL when the style has no catalog source. Records the filter rejects
+ * lose their point. */
+bm_status bm_batch_job_render(const bm_batch_job *job, bm_catalog *catalog, bm_error *err);
+
+typedef enum bm_job_state {
+    BM_JOB_PENDING,  /* not started (yet, or ever: a failure or a stop came first) */
+    BM_JOB_RUNNING,
+    BM_JOB_SKIPPED,  /* up to date */
+    BM_JOB_DONE,
+    BM_JOB_FAILED
+} bm_job_state;
+
+typedef struct bm_job_result {
+    const bm_batch_job *job;
+    bm_job_state state;
+    int would_run;               /* dry run: not up to date */
+    double seconds;
+    char error[1400];            /* formatted bm_error when failed */
+} bm_job_result;
+
+typedef struct bm_batch_options {
+    int workers;                 /* parallel processes; 0 means 1 */
+    int keep_going;              /* start the remaining jobs after a failure */
+    int dry_run;                 /* decide what would run; render nothing */
+    int force;                   /* render up-to-date jobs too */
+    unsigned shard_k, shard_n;   /* 0/0: every job */
+    /* Called when a job starts, is skipped or ends (never from a worker). */
+    void (*on_event)(const bm_job_result *r, size_t done, size_t total, void *ctx);
+    void *ctx;
+    /* Set (by a signal handler) to stop: workers are killed and their
+     * temporary files removed. */
+    volatile sig_atomic_t *stop;
+} bm_batch_options;
+
+typedef struct bm_batch_summary {
+    size_t total, done, skipped, failed, not_run;
+    double seconds;
+    int stopped;
+    bm_job_result *results;      /* total entries, in jobs-file order; free() */
+} bm_batch_summary;
+
+/* Runs the selected jobs. Returns BM_OK when every started job
+ * succeeded; a job failure is BM_ERR_RUNTIME with err naming the first. */
+bm_status bm_batch_run(bm_batch *b, const bm_batch_options *opt, bm_batch_summary *sum,
+                       bm_error *err);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * cmd_batch.c — `bordermap batch`: a map series from a jobs file, with
+ * progress on stderr and an optional JSON summary on stdout.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "batch.h"
+#include "cli.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: bordermap batch JOBS.json [-j N] [--keep-going] [--dry-run] [--force]\n"
+            "                       [--shard K/N] [--json] [--quiet]\n\n"
+            "Renders every map of a jobs file, each in its own worker process.\n"
+            "Jobs whose outputs exist and whose inputs (job, style, catalog, bordermap\n"
+            "version) are unchanged since their last run are skipped.\n\n"
+            "  -j, --jobs N    worker processes (default: the number of cores)\n"
+            "  --keep-going    after a failure, start the remaining jobs anyway\n"
+            "  --dry-run       list what would run and what is up to date\n"
+            "  --force         render up-to-date jobs too\n"
+            "  --shard K/N     run only jobs whose index %% N is K-1 (for job arrays)\n"
+            "  --json          print a machine-readable summary on stdout\n"
+            "  -q, --quiet     no progress and no summary; errors only\n"
+            "Exit status: 0 all good, 1 a job failed or the run was interrupted,\n"
+            "2 bad options or jobs file.\n\n"
+            "Spreading a series over machines, e.g. a Slurm array of 8 tasks:\n"
+            "  sbatch --array=1-8 --wrap 'bordermap batch series.json --shard "
+            "$SLURM_ARRAY_TASK_ID/8'\n"
+            "(Kubernetes Indexed Jobs: --shard $((JOB_COMPLETION_INDEX+1))/N.)\n");
+}
+
+typedef struct progress {
+    int tty, quiet, dry_run;
+    FILE *list; /* where --dry-run lists jobs: stdout unless --json owns it */
+} progress;
+
+static const char *state_name(const bm_job_result *r)
+{
+    static const char *names[] = {"not run", "running", "up to date", "done", "failed"};
+    if (r->would_run)
+        return "would run";
+    return names[r->state];
+}
+
+static void draw_bar(const bm_job_result *r, size_t done, size_t total)
+{
+    enum { WIDTH = 30 };
+    int filled = total ? (int)(WIDTH * done / total) : WIDTH;
+    fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu %s: %s", filled,
+            "##############################", WIDTH - filled, "", done, total, r->job->name,
+            state_name(r));
+}
+
+static void on_event(const bm_job_result *r, size_t done, size_t total, void *ctx)
+{
+    const progress *pg = ctx;
+    if (r->state == BM_JOB_FAILED) {
+        fprintf(stderr, "%sbordermap: %s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", r->error);
+    } else if (pg->quiet) {
+        return;
+    } else if (pg->dry_run) {
+        fprintf(pg->list, "%-10s %s\n", state_name(r), r->job->name);
+        return;
+    }
+    if (pg->quiet)
+        return;
+    if (pg->tty)
+        draw_bar(r, done, total);
+    else if (r->state == BM_JOB_DONE)
+        fprintf(stderr, "[%zu/%zu] %s done (%.1f s)\n", done, total, r->job->name, r->seconds);
+    else if (r->state == BM_JOB_SKIPPED)
+        fprintf(stderr, "[%zu/%zu] %s up to date\n", done, total, r->job->name);
+}
+
+static void print_summary(const bm_batch_summary *s, int tty, int dry_run)
+{
+    if (dry_run) {
+        fprintf(stderr, "bordermap batch: %zu jobs: %zu would run, %zu up to date\n", s->total,
+                s->total - s->skipped - s->failed, s->skipped);
+        return;
+    }
+    fprintf(stderr, "%sbordermap batch: %zu jobs: %zu rendered, %zu up to date, %zu failed, "
+                    "%zu not run (%.1f s)%s\n",
+            tty ? "\r\033[K" : "", s->total, s->done, s->skipped, s->failed, s->not_run,
+            s->seconds, s->stopped ? ", interrupted" : "");
+}
+
+static json_t *job_json(const bm_job_result *r)
+{
+    json_t *outs = json_array();
+    for (size_t i = 0; i < r->job->n_outputs; i++)
+        json_array_append_new(outs, json_string(r->job->outputs[i]));
+    json_t *j = json_pack("{s:s, s:i, s:s, s:f, s:o}", "name", r->job->name, "index",
+                          (json_int_t)r->job->index, "status", state_name(r), "seconds",
+                          r->seconds, "outputs", outs);
+    if (r->error[0])
+        json_object_set_new(j, "error", json_string(r->error));
+    return j;
+}
+
+static void print_json(const bm_batch_summary *s)
+{
+    json_t *jobs = json_array();
+    for (size_t i = 0; i < s->total; i++)
+        json_array_append_new(jobs, job_json(&s->results[i]));
+    json_t *root = json_pack("{s:i, s:i, s:i, s:i, s:i, s:f, s:b, s:o}", "total",
+                             (json_int_t)s->total, "rendered", (json_int_t)s->done, "skipped",
+                             (json_int_t)s->skipped, "failed", (json_int_t)s->failed, "not_run",
+                             (json_int_t)s->not_run, "seconds", s->seconds, "interrupted",
+                             s->stopped, "jobs", jobs);
+    json_dumpf(root, stdout, JSON_INDENT(2));
+    fputc('\n', stdout);
+    json_decref(root);
+}
+
+static void install_handlers(void)
+{
+    /* No SA_RESTART: waitpid returns so the pool notices the stop at once. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int run(const char *jobs_path, bm_batch_options *opt, int json, int quiet)
+{
+    bm_error err;
+    bm_error_clear(&err);
+    bm_batch *b = bm_batch_load(jobs_path, &err);
+    if (!b)
+        return cli_fail(&err);
+    progress pg = {isatty(STDERR_FILENO), quiet, opt->dry_run, json ? stderr : stdout};
+    opt->on_event = on_event;
+    opt->ctx = &pg;
+    opt->stop = &stop_requested;
+    install_handlers();
+    bm_batch_summary sum;
+    bm_status st = bm_batch_run(b, opt, &sum, &err);
+    if (!quiet)
+        print_summary(&sum, pg.tty, opt->dry_run);
+    if (json)
+        print_json(&sum);
+    if (st != BM_OK && !sum.failed)
+        cli_fail(&err);
+    free(sum.results);
+    bm_batch_free(b);
+    return st == BM_OK ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    enum { OPT_KEEP = 256, OPT_DRY, OPT_FORCE, OPT_SHARD, OPT_JSON };
+    static const struct option options[] = {
+        {"jobs", required_argument, NULL, 'j'},   {"keep-going", no_argument, NULL, OPT_KEEP},
+        {"dry-run", no_argument, NULL, OPT_DRY},  {"force", no_argument, NULL, OPT_FORCE},
+        {"shard", required_argument, NULL, OPT_SHARD}, {"json", no_argument, NULL, OPT_JSON},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    bm_batch_options opt = {.workers = cores > 0 ? (int)cores : 1};
+    int json = 0, quiet = 0, c;
+    bm_error err;
+    bm_error_clear(&err);
+    while ((c = getopt_long(argc, argv, "j:qh", options, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'j':
+            opt.workers = (int)strtol(optarg, &end, 10);
+            if (*end || opt.workers < 1 || opt.workers > 1024)
+                return cli_usage_error("batch", "-j wants 1 to 1024 workers, got '%s'", optarg);
+            break;
+        case OPT_KEEP:
+            opt.keep_going = 1;
+            break;
+        case OPT_DRY:
+            opt.dry_run = 1;
+            break;
+        case OPT_FORCE:
+            opt.force = 1;
+            break;
+        case OPT_SHARD:
+            if (bm_batch_parse_shard(optarg, &opt.shard_k, &opt.shard_n, &err) != BM_OK)
+                return cli_usage_error("batch", "%s", err.message);
+            break;
+        case OPT_JSON:
+            json = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_EXIT_OK;
+        default:
+            usage(stderr);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error("batch", optind < argc ? "one jobs file, please"
+                                                      : "missing JOBS.json");
+    return run(argv[optind], &opt, json, quiet);
+}

@@ -1,0 +1,132 @@
+# export.sh — `bordermap export`: layers, counts, RFC 7946 properties as GDAL
+# and a plain JSON reader see them, the layer_styles table, reproducibility
+# and errors.
+. "$(dirname "$0")/lib.sh"
+STYLE="$BM_SOURCE_DIR/styles/central-asia.json"
+CATALOG="$BM_SOURCE_DIR/geodata/catalog.csv"
+
+# The seed catalog: deployments are the two base-related sub-event types.
+want_dep=$(grep -c -e 'Headquarters or base established' -e 'Change to group/activity' "$CATALOG")
+want_all=$(($(python3 -c "import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1]))))" "$CATALOG")))
+
+expect_status 0 "$BORDERMAP" export --style "$STYLE" -o all.gpkg
+layers=$(ogrinfo -q all.gpkg | awk '{print $2}' | tr '\n' ' ')
+[ "$layers" = "incidents deployments frontiers countries regions layer_styles " ] ||
+    fail "GeoPackage layers: $layers"
+pass
+
+count() { ogrinfo -so "$1" "$2" | sed -n 's/^Feature Count: //p'; }
+[ "$(count all.gpkg deployments)" -eq "$want_dep" ] || fail "deployments: $(count all.gpkg deployments), wanted $want_dep"
+[ $(($(count all.gpkg incidents) + $(count all.gpkg deployments))) -eq "$want_all" ] ||
+    fail "incidents + deployments != $want_all catalog rows"
+[ "$(count all.gpkg frontiers)" -ge 15 ] || fail "too few frontiers"
+[ "$(count all.gpkg countries)" -gt 0 ] && [ "$(count all.gpkg regions)" -gt 100 ] || fail "polygons"
+pass
+
+# One default style per layer, QGIS's schema, a fixed update_time.
+ogrinfo -q all.gpkg -sql "SELECT f_table_name, f_geometry_column, useAsDefault, update_time,
+    length(styleQML) > 500 AS q, length(styleSLD) > 150 AS s FROM layer_styles" >styles.txt
+[ "$(grep -c 'useAsDefault (Integer(Boolean)) = 1' styles.txt)" -eq 5 ] || fail "useAsDefault: $(cat styles.txt)"
+[ "$(grep -c 'update_time (DateTime) = 2000/01/01 00:00:00' styles.txt)" -eq 5 ] || fail "update_time"
+[ "$(grep -c 'f_geometry_column (String) = geom' styles.txt)" -eq 5 ] || fail "geometry column"
+[ "$(grep -c -e ' q (Integer) = 1' -e ' s (Integer) = 1' styles.txt)" -eq 10 ] || fail "QML/SLD missing"
+ogrinfo -q all.gpkg -sql "SELECT styleQML FROM layer_styles WHERE f_table_name = 'incidents'" |
+    grep -q 'type="categorizedSymbol" attr="event_type"' || fail "incidents not categorized"
+# Every QML and SLD document is well-formed XML.
+python3 - all.gpkg <<'EOF' || fail "malformed style XML"
+import sqlite3, sys, xml.dom.minidom
+for name, qml, sld in sqlite3.connect(sys.argv[1]).execute(
+        "SELECT f_table_name, styleQML, styleSLD FROM layer_styles"):
+    for kind, doc in (("QML", qml), ("SLD", sld)):
+        try:
+            xml.dom.minidom.parseString(doc.encode())
+        except Exception as e:
+            sys.exit(f"{name} {kind}: {e}")
+EOF
+pass
+
+# GeoJSON: one file per layer, RFC 7946 as written by GDAL.
+expect_status 0 "$BORDERMAP" export --style "$STYLE" -o out.geojson
+for l in incidents deployments frontiers countries regions; do
+    [ -s "out-$l.geojson" ] || fail "out-$l.geojson missing"
+    [ "$(count "out-$l.geojson" "out-$l")" = "$(count all.gpkg "$l")" ] || fail "$l: GeoJSON and GeoPackage counts differ"
+done
+pass
+python3 - out-*.geojson <<'EOF' || fail "RFC 7946 check"
+import json, re, sys
+
+def area2(ring):
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]))
+
+def polygons(g):
+    if g["type"] == "Polygon":
+        yield g["coordinates"]
+    elif g["type"] == "MultiPolygon":
+        yield from g["coordinates"]
+
+def positions(c):
+    if isinstance(c[0], (int, float)):
+        yield c
+    else:
+        for x in c:
+            yield from positions(x)
+
+bad = []
+for path in sys.argv[1:]:
+    text = open(path, encoding="utf-8").read()
+    doc = json.loads(text)
+    if "crs" in doc:
+        bad.append(f"{path}: has a crs member")
+    if re.search(r'"coordinates".*?\d\.\d{8,}', text):
+        bad.append(f"{path}: more than 7 decimals")
+    for i, f in enumerate(doc["features"]):
+        g = f["geometry"]
+        if g is None:
+            continue
+        for lon, lat, *_ in positions(g["coordinates"]):
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                bad.append(f"{path}: feature {i}: {lon},{lat} out of range")
+                break
+        for poly in polygons(g):
+            if area2(poly[0]) <= 0:
+                bad.append(f"{path}: feature {i}: exterior ring not counter-clockwise")
+            if any(area2(h) >= 0 for h in poly[1:]):
+                bad.append(f"{path}: feature {i}: hole not clockwise")
+print("\n".join(bad[:10]), file=sys.stderr)
+sys.exit(1 if bad else 0)
+EOF
+pass
+
+# Same inputs, same bytes: GeoJSON and GeoPackage alike.
+expect_status 0 "$BORDERMAP" export --style "$STYLE" --layers incidents,frontiers -o again.geojson
+cmp -s out-incidents.geojson again-incidents.geojson && cmp -s out-frontiers.geojson again-frontiers.geojson ||
+    fail "GeoJSON differs between runs"
+expect_status 0 "$BORDERMAP" export --style "$STYLE" -o again.gpkg
+cmp -s all.gpkg again.gpkg || fail "GeoPackage differs between runs"
+pass
+
+# One layer: the path as given; - is standard output; a catalog from stdin.
+expect_status 0 "$BORDERMAP" export --layers frontiers --countries AFG,TJK,UZB -o one.geojson
+[ "$(count one.geojson one)" -eq 3 ] || fail "AFG,TJK,UZB should have 3 frontiers"
+"$BORDERMAP" export --layers deployments -o - >stdout.geojson 2>err || fail "stdout: $(cat err)"
+python3 -c "import json,sys; assert len(json.load(open(sys.argv[1]))['features']) == $want_dep" stdout.geojson ||
+    fail "deployments on stdout"
+"$BORDERMAP" export --catalog - --layers incidents -o - <"$CATALOG" >stdin.geojson 2>err || fail "stdin: $(cat err)"
+cmp -s stdin.geojson out-incidents.geojson || fail "catalog from stdin differs"
+pass
+
+# Errors: usage (2) and runtime (1), and no file left behind.
+expect_status 2 "$BORDERMAP" export --layers incidents,borders -o x.gpkg
+expect_stderr "unknown layer 'borders'"
+expect_status 2 "$BORDERMAP" export --layers incidents,frontiers -o -
+expect_stderr "one GeoJSON layer"
+expect_status 2 "$BORDERMAP" export -o x.shp
+expect_no_file x.shp
+expect_status 2 "$BORDERMAP" export --style nonexistent.json -o x.gpkg
+expect_no_file x.gpkg
+expect_status 1 "$BORDERMAP" export --catalog missing.csv -o x.gpkg
+expect_stderr "missing.csv"
+expect_no_file x.gpkg
+expect_status 2 "$BORDERMAP" export --countries AFG,XXX --layers frontiers -o x.geojson
+expect_no_file x.geojson
+done_checks

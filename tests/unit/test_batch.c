@@ -1,0 +1,311 @@
+/*
+ * test_batch.c — jobs files, shards, hashes and filters of the batch
+ * module, and the export module's layer list; no rendering.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "batch.h"
+#include "catalog.h"
+#include "export.h"
+
+static char dir[] = "/tmp/bm_test_batch_XXXXXX";
+
+static void write_text(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static bm_batch *load(const char *text, bm_error *err)
+{
+    char path[256];
+    write_text("jobs.json", text);
+    snprintf(path, sizeof path, "%s/jobs.json", dir);
+    bm_error_clear(err);
+    return bm_batch_load(path, err);
+}
+
+/* ---- shards ------------------------------------------------------------- */
+
+static void test_shards_partition_the_jobs(void **state)
+{
+    (void)state;
+    for (unsigned n = 1; n <= 7; n++)
+        for (size_t i = 0; i < 50; i++) {
+            int owners = 0;
+            for (unsigned k = 1; k <= n; k++)
+                owners += bm_batch_in_shard(i, k, n);
+            assert_int_equal(owners, 1);
+        }
+    assert_true(bm_batch_in_shard(0, 1, 3));
+    assert_true(bm_batch_in_shard(4, 2, 3));
+    assert_false(bm_batch_in_shard(4, 1, 3));
+    assert_true(bm_batch_in_shard(9, 0, 0)); /* no --shard: every job */
+}
+
+static void test_shard_syntax(void **state)
+{
+    (void)state;
+    unsigned k, n;
+    bm_error err;
+    bm_error_clear(&err);
+    assert_int_equal(bm_batch_parse_shard("2/3", &k, &n, &err), BM_OK);
+    assert_int_equal(k, 2);
+    assert_int_equal(n, 3);
+    const char *bad[] = {"0/3", "4/3", "3", "1/0", "1/3x", "a/b", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        bm_error_clear(&err);
+        assert_int_equal(bm_batch_parse_shard(bad[i], &k, &n, &err), BM_ERR_USAGE);
+        assert_string_equal(err.field, "--shard");
+    }
+}
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static void test_fnv1a_known_values(void **state)
+{
+    (void)state;
+    /* Reference values of 64-bit FNV-1a. */
+    assert_true(bm_batch_fnv1a(BM_FNV_OFFSET, "", 0) == 0xcbf29ce484222325ULL);
+    assert_true(bm_batch_fnv1a(BM_FNV_OFFSET, "a", 1) == 0xaf63dc4c8601ec8cULL);
+    assert_true(bm_batch_fnv1a(BM_FNV_OFFSET, "foobar", 6) == 0x85944171f73967e8ULL);
+    /* Chained calls hash the concatenation. */
+    uint64_t h = bm_batch_fnv1a(bm_batch_fnv1a(BM_FNV_OFFSET, "foo", 3), "bar", 3);
+    assert_true(h == 0x85944171f73967e8ULL);
+}
+
+static const char *two_jobs =
+    "{\"defaults\": {\"style\": \"s.json\", \"catalog\": \"c.csv\","
+    "              \"overrides\": {\"size\": [300, 200]}},"
+    " \"jobs\": [{\"name\": \"a\", \"outputs\": [\"out/a.png\"]},"
+    "          {\"name\": \"b\", \"outputs\": [\"out/b.svg\", \"out/b.pdf\"],"
+    "           \"overrides\": {\"title\": \"B\", \"extent\": [60, 35, 75, 45],"
+    "                           \"filter\": {\"country\": [\"Tajikistan\", \"Kyrgyzstan\"],"
+    "                                        \"from\": \"2015\", \"to\": \"2015\"}}}]}";
+
+static void test_hash_follows_inputs(void **state)
+{
+    (void)state;
+    bm_error err;
+    write_text("s.json", "{}");
+    write_text("c.csv", "location\nKhorog\n");
+    bm_batch *b = load(two_jobs, &err);
+    assert_non_null(b);
+    uint64_t h1, h2, h3, hb;
+    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h1, &err), BM_OK);
+    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h2, &err), BM_OK);
+    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 1), &hb, &err), BM_OK);
+    assert_true(h1 == h2);
+    assert_true(h1 != hb); /* the job's own JSON counts */
+    write_text("c.csv", "location\nMurghob\n");
+    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h3, &err), BM_OK);
+    assert_true(h3 != h1); /* so does the catalog */
+    write_text("s.json", "{ }");
+    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h2, &err), BM_OK);
+    assert_true(h2 != h3); /* and the style */
+    bm_batch_free(b);
+}
+
+static void test_up_to_date_needs_outputs_and_sidecar(void **state)
+{
+    (void)state;
+    bm_error err;
+    char path[512], sidecar[1100];
+    write_text("s.json", "{}");
+    write_text("c.csv", "location\nKhorog\n");
+    bm_batch *b = load("[{\"style\": \"s.json\", \"catalog\": \"c.csv\","
+                       "  \"outputs\": [\"u.png\"]}]", &err);
+    assert_non_null(b);
+    const bm_batch_job *job = bm_batch_at(b, 0);
+    uint64_t h;
+    assert_int_equal(bm_batch_job_hash(job, &h, &err), BM_OK);
+    bm_batch_sidecar_path(job, sidecar, sizeof sidecar);
+    snprintf(path, sizeof path, "%s/.u.png.bmhash", dir);
+    assert_string_equal(sidecar, path);
+    unlink(sidecar);
+    assert_false(bm_batch_job_up_to_date(job, h));
+    write_text("u.png", "x");
+    assert_false(bm_batch_job_up_to_date(job, h)); /* no sidecar */
+    FILE *f = fopen(sidecar, "w");
+    fprintf(f, "%016llx\n", (unsigned long long)h);
+    fclose(f);
+    assert_true(bm_batch_job_up_to_date(job, h));
+    assert_false(bm_batch_job_up_to_date(job, h + 1));
+    snprintf(path, sizeof path, "%s/u.png", dir);
+    unlink(path);
+    assert_false(bm_batch_job_up_to_date(job, h)); /* output gone */
+    unlink(sidecar);
+    bm_batch_free(b);
+}
+
+/* ---- jobs files --------------------------------------------------------- */
+
+static void test_jobs_file_with_defaults(void **state)
+{
+    (void)state;
+    bm_error err;
+    bm_batch *b = load(two_jobs, &err);
+    assert_non_null(b);
+    assert_int_equal(bm_batch_count(b), 2);
+    const bm_batch_job *a = bm_batch_at(b, 0), *j = bm_batch_at(b, 1);
+    char want[512];
+    snprintf(want, sizeof want, "%s/s.json", dir);
+    assert_string_equal(a->style, want);
+    snprintf(want, sizeof want, "%s/out/b.pdf", dir);
+    assert_string_equal(j->outputs[1], want);
+    assert_int_equal(j->n_outputs, 2);
+    assert_int_equal(a->render.width, 300);
+    assert_int_equal(j->render.height, 200); /* default overrides merge in */
+    assert_string_equal(j->render.title, "B");
+    assert_null(a->render.title);
+    assert_true(j->render.has_extent);
+    assert_int_equal(j->filter.n_countries, 2);
+    assert_string_equal(j->filter.from, "2015");
+    assert_non_null(strstr(j->json, "\"name\":\"b\""));
+    bm_batch_free(b);
+}
+
+static void expect_error(const char *json, const char *field, const char *message_part)
+{
+    bm_error err;
+    bm_batch *b = load(json, &err);
+    assert_null(b);
+    assert_int_equal(err.status, BM_ERR_USAGE);
+    assert_non_null(strstr(err.file, "jobs.json"));
+    assert_string_equal(err.field, field);
+    if (message_part && !strstr(err.message, message_part))
+        fail_msg("message '%s' lacks '%s'", err.message, message_part);
+}
+
+static void test_jobs_file_errors_name_the_json_path(void **state)
+{
+    (void)state;
+    expect_error("{\"jobs\": [{\"style\": \"s.json\", \"outputs\": [\"a.png\"]},"
+                 " {\"style\": \"s.json\", \"outputs\": [\"a.png\"],"
+                 "  \"overrides\": {\"extent\": [80, 30, 70, 40]}}]}",
+                 "jobs[1].overrides.extent", "min < max");
+    expect_error("[{\"style\": \"s.json\", \"outputs\": [\"a.png\", \"b.tiff\"]}]",
+                 "[0].outputs[1]", "format");
+    expect_error("[{\"style\": \"s.json\", \"outputs\": [\"a.png\"], \"colour\": 1}]", "[0].colour",
+                 "unknown job key");
+    expect_error("[{\"outputs\": [\"a.png\"]}]", "[0]", "style");
+    expect_error("[{\"style\": \"s.json\"}]", "[0]", "outputs");
+    expect_error("[{\"style\": \"s.json\", \"outputs\": [\"a.png\"],"
+                 "  \"overrides\": {\"filter\": {\"year\": 2015}}}]",
+                 "[0].overrides.filter.year", "unknown filter key");
+    expect_error("[{\"style\": \"s.json\", \"outputs\": [\"a.png\"],"
+                 "  \"overrides\": {\"size\": [10, 20000]}}]", "[0].overrides.size", NULL);
+    expect_error("{\"job\": []}", "job", "unknown key");
+    expect_error("{\"jobs\": 3}", "jobs", "array");
+    expect_error("[3]", "[0]", "job object");
+}
+
+static void test_json_syntax_error_has_a_line(void **state)
+{
+    (void)state;
+    bm_error err;
+    bm_batch *b = load("[\n{\"style\": \"s.json\",\n \"outputs\": [\"a.png\"],,\n}]", &err);
+    assert_null(b);
+    assert_int_equal(err.status, BM_ERR_USAGE);
+    assert_int_equal(err.row, 3);
+}
+
+static void test_missing_jobs_file_is_a_runtime_error(void **state)
+{
+    (void)state;
+    bm_error err;
+    bm_error_clear(&err);
+    assert_null(bm_batch_load("/nonexistent/jobs.json", &err));
+    assert_int_equal(err.status, BM_ERR_RUNTIME);
+    assert_string_equal(err.file, "/nonexistent/jobs.json");
+}
+
+/* ---- filters ------------------------------------------------------------ */
+
+static void test_filter_by_country_type_and_dates(void **state)
+{
+    (void)state;
+    bm_error err;
+    char path[256];
+    write_text("f.csv", "event_date,event_type,country,location\n"
+                        "2014-12-31,Battles,Tajikistan,a\n"
+                        "2015-01-01,Battles,Tajikistan,b\n"
+                        "2015-12-31,Protests,kyrgyzstan,c\n"
+                        "2016-01-01,Battles,Tajikistan,d\n"
+                        "2015-06-01,Battles,Uzbekistan,e\n");
+    snprintf(path, sizeof path, "%s/f.csv", dir);
+    bm_error_clear(&err);
+    bm_catalog *c = bm_catalog_read(path, &err);
+    assert_non_null(c);
+    bm_batch *b = load(two_jobs, &err);
+    assert_non_null(b);
+    const bm_batch_filter *f = &bm_batch_at(b, 1)->filter;
+    int want[] = {0, 1, 1, 0, 0};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(bm_batch_filter_match(f, c, i), want[i]);
+    for (size_t i = 0; i < 5; i++) /* no filter: everything */
+        assert_true(bm_batch_filter_match(&bm_batch_at(b, 0)->filter, c, i));
+    bm_batch_free(b);
+    bm_catalog_free(c);
+}
+
+/* ---- export's layer list ------------------------------------------------ */
+
+static void test_export_layers(void **state)
+{
+    (void)state;
+    bm_error err;
+    unsigned mask;
+    bm_error_clear(&err);
+    assert_int_equal(bm_export_parse_layers("incidents,frontiers", &mask, &err), BM_OK);
+    assert_int_equal(mask, BM_EXPORT_INCIDENTS | BM_EXPORT_FRONTIERS);
+    assert_int_equal(bm_export_parse_layers("regions,boats", &mask, &err), BM_ERR_USAGE);
+    assert_non_null(strstr(err.message, "boats"));
+    assert_string_equal(bm_export_layer_name(BM_EXPORT_DEPLOYMENTS), "deployments");
+    assert_null(bm_export_layer_name(BM_EXPORT_ALL));
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shards_partition_the_jobs),
+        cmocka_unit_test(test_shard_syntax),
+        cmocka_unit_test(test_fnv1a_known_values),
+        cmocka_unit_test(test_hash_follows_inputs),
+        cmocka_unit_test(test_up_to_date_needs_outputs_and_sidecar),
+        cmocka_unit_test(test_jobs_file_with_defaults),
+        cmocka_unit_test(test_jobs_file_errors_name_the_json_path),
+        cmocka_unit_test(test_json_syntax_error_has_a_line),
+        cmocka_unit_test(test_missing_jobs_file_is_a_runtime_error),
+        cmocka_unit_test(test_filter_by_country_type_and_dates),
+        cmocka_unit_test(test_export_layers),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
