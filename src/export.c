@@ -7,7 +7,6 @@
  */
 #include "export.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,78 +112,6 @@ static bm_status write_catalog_layer(bm_vector_out *out, const bm_catalog *c,
 
 /* ---- frontiers ---------------------------------------------------------- */
 
-/* The fields of `bordermap frontiers -o`, so both outputs read alike,
- * and the two texts the renderer labels frontiers with, so a style's
- * text-field works unchanged in QGIS. */
-static const struct {
-    const char *name;
-    OGRFieldType type;
-} frontier_fields[] = {
-    {"iso_a", OFTString},   {"iso_b", OFTString},       {"name_a", OFTString},
-    {"name_b", OFTString},  {"name", OFTString},        {"length_km", OFTReal},
-    {"tolerance_m", OFTReal}, {"source", OFTString},    {"reported_km", OFTReal},
-    {"reported_qualifier", OFTString}, {"reported_source", OFTString},
-    {"difference_pct", OFTReal}, {"length", OFTString}, {"reported", OFTString},
-};
-
-/* "1,362 km", as the renderer writes lengths. */
-static void format_km(char *buf, size_t size, const char *prefix, double km)
-{
-    long v = lround(km);
-    if (v >= 1000)
-        snprintf(buf, size, "%s%ld,%03ld km", prefix, v / 1000, v % 1000);
-    else
-        snprintf(buf, size, "%s%ld km", prefix, v);
-}
-
-static void fill_frontier(OGRFeatureH feat, const bm_frontier *fr, const char *source)
-{
-    char name[200], text[128], num[64];
-    OGR_F_SetFieldString(feat, 0, fr->iso_a);
-    OGR_F_SetFieldString(feat, 1, fr->iso_b);
-    OGR_F_SetFieldString(feat, 2, fr->name_a);
-    OGR_F_SetFieldString(feat, 3, fr->name_b);
-    OGR_F_SetFieldString(feat, 4, bm_frontier_name(fr, name, sizeof name));
-    OGR_F_SetFieldDouble(feat, 5, fr->length_km);
-    OGR_F_SetFieldDouble(feat, 6, fr->tolerance_m);
-    OGR_F_SetFieldString(feat, 7, source);
-    if (fr->has_reported) {
-        OGR_F_SetFieldDouble(feat, 8, fr->reported_km);
-        OGR_F_SetFieldString(feat, 9, fr->reported_qualifier);
-        OGR_F_SetFieldString(feat, 10, fr->reported_source);
-        double pct = (fr->length_km - fr->reported_km) / fr->reported_km * 100.0;
-        OGR_F_SetFieldDouble(feat, 11, round(pct * 10.0) / 10.0);
-        snprintf(text, sizeof text, "%s%s", fr->reported_qualifier,
-                 fr->reported_qualifier[0] ? " " : "");
-        format_km(num, sizeof num, text, fr->reported_km);
-        snprintf(text, sizeof text, "(reported: %s)", num);
-        OGR_F_SetFieldString(feat, 13, text);
-    } else {
-        for (int i = 8; i <= 11; i++)
-            OGR_F_SetFieldNull(feat, i);
-        OGR_F_SetFieldString(feat, 13, "");
-    }
-    format_km(text, sizeof text, "", fr->length_km);
-    OGR_F_SetFieldString(feat, 12, text);
-}
-
-static bm_status write_frontier_features(GEOSContextHandle_t geos, OGRLayerH layer,
-                                         const bm_frontiers *f, bm_error *err)
-{
-    for (size_t i = 0; i < bm_frontiers_count(f); i++) {
-        OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(layer));
-        fill_frontier(feat, bm_frontiers_at(f, i), bm_frontiers_source(f));
-        OGRGeometryH g = bm_geometry_to_ogr(geos, bm_frontiers_at(f, i)->geom);
-        OGR_F_SetGeometryDirectly(feat, g ? OGR_G_ForceToMultiLineString(g) : NULL);
-        OGRErr rc = OGR_L_CreateFeature(layer, feat);
-        OGR_F_Destroy(feat);
-        if (rc != OGRERR_NONE)
-            return bm_error_set(err, BM_ERR_RUNTIME, NULL, (long)i + 1, NULL,
-                                "cannot write frontier feature: %s", CPLGetLastErrorMsg());
-    }
-    return BM_OK;
-}
-
 static size_t frontier_countries(const bm_export_options *opt, char *buf, size_t size,
                                  const char **isos)
 {
@@ -207,16 +134,9 @@ static bm_status write_frontiers_layer(GEOSContextHandle_t geos, bm_vector_out *
     char list[256];
     const char *isos[MAX_COUNTRIES];
     size_t n = frontier_countries(opt, list, sizeof list, isos);
-    OGRLayerH layer = bm_vector_out_layer(out, "frontiers", wkbMultiLineString, err);
-    if (!layer)
-        return err->status;
-    for (size_t i = 0; i < sizeof frontier_fields / sizeof *frontier_fields; i++)
-        if (bm_vector_out_field(out, layer, frontier_fields[i].name, frontier_fields[i].type,
-                                err) != BM_OK)
-            return err->status;
     bm_boundaries *b = bm_boundaries_load(geos, bm_boundaries_default_path(), err);
     bm_frontiers *f = b ? bm_frontiers_compute(geos, b, isos, n, NULL, err) : NULL;
-    bm_status st = f ? write_frontier_features(geos, layer, f, err) : err->status;
+    bm_status st = f ? bm_frontiers_write_layer(geos, f, out, err) : err->status;
     bm_frontiers_free(f);
     bm_boundaries_free(b);
     return st;

@@ -17,7 +17,6 @@
 #include "geodesy.h"
 #include "geometry.h"
 #include "projection.h"
-#include "vector_out.h"
 
 #define METRES_PER_DEGREE 111320.0
 
@@ -687,48 +686,93 @@ char *bm_frontier_name(const bm_frontier *fr, char *buf, size_t size)
 
 /* ---- output ----------------------------------------------------------- */
 
+/* Lengths as a report prints them: "1,362 km". */
+static char *format_km(char *buf, size_t size, const char *prefix, double km)
+{
+    long v = lround(km);
+    if (v >= 1000)
+        snprintf(buf, size, "%s%ld,%03ld km", prefix, v / 1000, v % 1000);
+    else
+        snprintf(buf, size, "%s%ld km", prefix, v);
+    return buf;
+}
+
+char *bm_frontier_length_text(const bm_frontier *fr, char *buf, size_t size)
+{
+    return format_km(buf, size, "", fr->length_km);
+}
+
+char *bm_frontier_reported_text(const bm_frontier *fr, char *buf, size_t size)
+{
+    if (!fr->has_reported) {
+        snprintf(buf, size, "%s", "");
+        return buf;
+    }
+    char qualifier[32], km[64];
+    snprintf(qualifier, sizeof qualifier, "%s%s", fr->reported_qualifier,
+             fr->reported_qualifier[0] ? " " : "");
+    snprintf(buf, size, "(reported: %s)", format_km(km, sizeof km, qualifier, fr->reported_km));
+    return buf;
+}
+
+enum frontier_field {
+    F_ISO_A, F_ISO_B, F_NAME_A, F_NAME_B, F_NAME, F_LENGTH_KM, F_TOLERANCE_M, F_SOURCE,
+    F_REPORTED_KM, F_REPORTED_QUALIFIER, F_REPORTED_SOURCE, F_DIFFERENCE_PCT,
+    F_LENGTH, F_REPORTED, F_COUNT
+};
+
 static const struct {
     const char *name;
     OGRFieldType type;
-} frontier_fields[] = {
-    {"iso_a", OFTString},          {"iso_b", OFTString},
-    {"name_a", OFTString},         {"name_b", OFTString},
-    {"name", OFTString},           {"length_km", OFTReal},
-    {"tolerance_m", OFTReal},      {"source", OFTString},
-    {"reported_km", OFTReal},      {"reported_qualifier", OFTString},
-    {"reported_source", OFTString}, {"difference_pct", OFTReal},
+} frontier_fields[F_COUNT] = {
+    [F_ISO_A] = {"iso_a", OFTString},
+    [F_ISO_B] = {"iso_b", OFTString},
+    [F_NAME_A] = {"name_a", OFTString},
+    [F_NAME_B] = {"name_b", OFTString},
+    [F_NAME] = {"name", OFTString},
+    [F_LENGTH_KM] = {"length_km", OFTReal},
+    [F_TOLERANCE_M] = {"tolerance_m", OFTReal},
+    [F_SOURCE] = {"source", OFTString},
+    [F_REPORTED_KM] = {"reported_km", OFTReal},
+    [F_REPORTED_QUALIFIER] = {"reported_qualifier", OFTString},
+    [F_REPORTED_SOURCE] = {"reported_source", OFTString},
+    [F_DIFFERENCE_PCT] = {"difference_pct", OFTReal},
+    [F_LENGTH] = {"length", OFTString},
+    [F_REPORTED] = {"reported", OFTString},
 };
 
 static void fill_feature(OGRFeatureH feat, const bm_frontier *fr, const char *source)
 {
-    char name[200];
-    OGR_F_SetFieldString(feat, 0, fr->iso_a);
-    OGR_F_SetFieldString(feat, 1, fr->iso_b);
-    OGR_F_SetFieldString(feat, 2, fr->name_a);
-    OGR_F_SetFieldString(feat, 3, fr->name_b);
-    OGR_F_SetFieldString(feat, 4, bm_frontier_name(fr, name, sizeof name));
-    OGR_F_SetFieldDouble(feat, 5, fr->length_km);
-    OGR_F_SetFieldDouble(feat, 6, fr->tolerance_m);
-    OGR_F_SetFieldString(feat, 7, source);
-    if (fr->has_reported) {
-        OGR_F_SetFieldDouble(feat, 8, fr->reported_km);
-        OGR_F_SetFieldString(feat, 9, fr->reported_qualifier);
-        OGR_F_SetFieldString(feat, 10, fr->reported_source);
-        double pct = (fr->length_km - fr->reported_km) / fr->reported_km * 100.0;
-        OGR_F_SetFieldDouble(feat, 11, round(pct * 10.0) / 10.0);
-    } else {
-        for (int i = 8; i <= 11; i++)
+    char text[200];
+    OGR_F_SetFieldString(feat, F_ISO_A, fr->iso_a);
+    OGR_F_SetFieldString(feat, F_ISO_B, fr->iso_b);
+    OGR_F_SetFieldString(feat, F_NAME_A, fr->name_a);
+    OGR_F_SetFieldString(feat, F_NAME_B, fr->name_b);
+    OGR_F_SetFieldString(feat, F_NAME, bm_frontier_name(fr, text, sizeof text));
+    OGR_F_SetFieldDouble(feat, F_LENGTH_KM, fr->length_km);
+    OGR_F_SetFieldDouble(feat, F_TOLERANCE_M, fr->tolerance_m);
+    OGR_F_SetFieldString(feat, F_SOURCE, source);
+    OGR_F_SetFieldString(feat, F_LENGTH, bm_frontier_length_text(fr, text, sizeof text));
+    OGR_F_SetFieldString(feat, F_REPORTED, bm_frontier_reported_text(fr, text, sizeof text));
+    if (!fr->has_reported) {
+        for (int i = F_REPORTED_KM; i <= F_DIFFERENCE_PCT; i++)
             OGR_F_SetFieldNull(feat, i);
+        return;
     }
+    OGR_F_SetFieldDouble(feat, F_REPORTED_KM, fr->reported_km);
+    OGR_F_SetFieldString(feat, F_REPORTED_QUALIFIER, fr->reported_qualifier);
+    OGR_F_SetFieldString(feat, F_REPORTED_SOURCE, fr->reported_source);
+    double pct = (fr->length_km - fr->reported_km) / fr->reported_km * 100.0;
+    OGR_F_SetFieldDouble(feat, F_DIFFERENCE_PCT, round(pct * 10.0) / 10.0);
 }
 
-static bm_status write_features(GEOSContextHandle_t geos, const bm_frontiers *f,
-                                bm_vector_out *out, bm_error *err)
+bm_status bm_frontiers_write_layer(GEOSContextHandle_t geos, const bm_frontiers *f,
+                                   bm_vector_out *out, bm_error *err)
 {
     OGRLayerH layer = bm_vector_out_layer(out, "frontiers", wkbMultiLineString, err);
     if (!layer)
         return err->status;
-    for (size_t i = 0; i < sizeof frontier_fields / sizeof *frontier_fields; i++)
+    for (int i = 0; i < F_COUNT; i++)
         if (bm_vector_out_field(out, layer, frontier_fields[i].name, frontier_fields[i].type,
                                 err) != BM_OK)
             return err->status;
@@ -736,7 +780,7 @@ static bm_status write_features(GEOSContextHandle_t geos, const bm_frontiers *f,
         OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(layer));
         fill_feature(feat, &f->items[i], f->source);
         OGRGeometryH g = bm_geometry_to_ogr(geos, f->items[i].geom);
-        OGR_F_SetGeometryDirectly(feat, OGR_G_ForceToMultiLineString(g));
+        OGR_F_SetGeometryDirectly(feat, g ? OGR_G_ForceToMultiLineString(g) : NULL);
         OGRErr rc = OGR_L_CreateFeature(layer, feat);
         OGR_F_Destroy(feat);
         if (rc != OGRERR_NONE)
@@ -752,7 +796,7 @@ bm_status bm_frontiers_write(GEOSContextHandle_t geos, const bm_frontiers *f,
     bm_vector_out *out = bm_vector_out_open(path, err);
     if (!out)
         return err->status;
-    if (write_features(geos, f, out, err) != BM_OK) {
+    if (bm_frontiers_write_layer(geos, f, out, err) != BM_OK) {
         bm_vector_out_abort(out);
         return err->status;
     }

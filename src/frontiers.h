@@ -17,6 +17,7 @@
 
 #include "boundaries.h"
 #include "error.h"
+#include "vector_out.h"
 
 /* Independent digitisations of one border in OSM-derived data disagree by
  * up to about a kilometre in places (China-Kazakhstan: 30 % of that border
@@ -68,7 +69,19 @@ const char *bm_frontiers_source(const bm_frontiers *f);
 /* "Afghanistan–Tajikistan" (en dash), written to buf. */
 char *bm_frontier_name(const bm_frontier *fr, char *buf, size_t size);
 
-/* Writes one feature per frontier to a GeoJSON or GeoPackage file, or "-". */
+/* The texts maps label a frontier with: "1,362 km", and "(reported: over
+ * 1,300 km)" or "" when no length was reported. Both return buf. */
+char *bm_frontier_length_text(const bm_frontier *fr, char *buf, size_t size);
+char *bm_frontier_reported_text(const bm_frontier *fr, char *buf, size_t size);
+
+/* Adds a "frontiers" layer with one feature per frontier to out: the
+ * fields iso_a, iso_b, name_a, name_b, name, length_km, tolerance_m,
+ * source, reported_km, reported_qualifier, reported_source, difference_pct,
+ * and the label texts `length` and `reported`. */
+bm_status bm_frontiers_write_layer(GEOSContextHandle_t geos, const bm_frontiers *f,
+                                   bm_vector_out *out, bm_error *err);
+
+/* Writes the frontiers layer alone to a GeoJSON or GeoPackage file, or "-". */
 bm_status bm_frontiers_write(GEOSContextHandle_t geos, const bm_frontiers *f,
                              const char *path, bm_error *err);
 

@@ -203,28 +203,13 @@ static size_t countries_in_view(bm_map *m, const char **isos, size_t max)
     return n;
 }
 
-static void format_km(char *buf, size_t size, const char *prefix, double km)
-{
-    long v = lround(km);
-    if (v >= 1000)
-        snprintf(buf, size, "%s%ld,%03ld km", prefix, v / 1000, v % 1000);
-    else
-        snprintf(buf, size, "%s%ld km", prefix, v);
-}
-
 static void frontier_fields(bm_fset *s, size_t i, const bm_frontier *fr)
 {
-    char name[200], len[64], rep[128] = "", num[32];
-    bm_frontier_name(fr, name, sizeof name);
-    format_km(len, sizeof len, "", fr->length_km);
-    if (fr->has_reported) {
-        char what[48];
-        snprintf(what, sizeof what, "%s%s", fr->reported_qualifier,
-                 fr->reported_qualifier[0] ? " " : "");
-        format_km(num, sizeof num, what, fr->reported_km);
-        snprintf(rep, sizeof rep, "(reported: %s)", num);
-    }
-    const char *values[] = {fr->iso_a, fr->iso_b, name, fr->name_a, fr->name_b, len, rep};
+    char name[200], len[64], rep[128];
+    const char *values[] = {fr->iso_a, fr->iso_b, bm_frontier_name(fr, name, sizeof name),
+                            fr->name_a, fr->name_b,
+                            bm_frontier_length_text(fr, len, sizeof len),
+                            bm_frontier_reported_text(fr, rep, sizeof rep)};
     for (size_t k = 0; k < sizeof values / sizeof *values; k++)
         fset_set(s, i, k, values[k]);
 }
