@@ -44,7 +44,10 @@ static void draw_text(bm_map *m, cairo_t *cr, const char *text, double size_pt, 
     text_size(lay, &w, &h);
     cairo_move_to(cr, x - ax * w, y - ay * h);
     color(cr, c);
-    pango_cairo_show_layout(cr, lay);
+    if (m->svg_text)
+        bm_svg_text_layout(m->svg_text, cr, lay, x - ax * w, y - ay * h, (bm_svg_paint){c, 0});
+    else
+        pango_cairo_show_layout(cr, lay);
     g_object_unref(lay);
 }
 

@@ -361,11 +361,30 @@ static double polyline_angle(const polyline *pl, double d, double span)
 typedef struct glyph_visit {
     PangoFont *font;
     PangoGlyphInfo *glyph;
+    const char *text;   /* the characters the glyph shows */
+    size_t len;
     double x, w;        /* left edge and advance in the layout */
     double x_on_line, y_on_line, angle;
 } glyph_visit;
 
 typedef void (*glyph_fn)(const glyph_visit *g, double top, double h, double baseline, void *ctx);
+
+/* The bytes of text glyph i of a run shows: its whole cluster on the
+ * cluster's first glyph, none on the others (a base and its marks). */
+static size_t cluster_text(const PangoLayoutRun *run, int i, const char *text,
+                           const char **start)
+{
+    const int *lc = run->glyphs->log_clusters;
+    int end = run->item->length;
+    *start = text + run->item->offset + lc[i];
+    for (int j = 0; j < run->glyphs->num_glyphs; j++) {
+        if (j < i && lc[j] == lc[i])
+            return 0;
+        if (lc[j] > lc[i] && lc[j] < end)
+            end = lc[j];
+    }
+    return (size_t)(end - lc[i]);
+}
 
 /* Walks the glyphs of a one-line layout laid along pl, centred at `at`,
  * with the layout's top `top` px from the line (negative: above). */
@@ -385,8 +404,9 @@ static int walk_glyphs(PangoLayout *lay, const polyline *pl, double at, double t
         pango_layout_iter_get_run_extents(it, NULL, &logical);
         double x = logical.x / (double)PANGO_SCALE;
         for (int i = 0; i < run->glyphs->num_glyphs; i++) {
-            glyph_visit g = {run->item->analysis.font, &run->glyphs->glyphs[i], x,
+            glyph_visit g = {run->item->analysis.font, &run->glyphs->glyphs[i], NULL, 0, x,
                              run->glyphs->glyphs[i].geometry.width / (double)PANGO_SCALE, 0, 0, 0};
+            g.len = cluster_text(run, i, pango_layout_get_text(lay), &g.text);
             double d = at - w / 2 + x + g.w / 2;
             g.angle = polyline_angle(pl, d, 0.6 * h);
             polyline_point(pl, d, &g.x_on_line, &g.y_on_line);
@@ -540,26 +560,47 @@ int bm_labels_place_line(bm_labels *l, const bm_text_style *st, const char *abov
 typedef struct draw_ctx {
     cairo_t *cr;
     int halo;
+    bm_svg_text *svg;   /* set: record text instead of drawing glyphs */
+    PangoLayout *lay;
+    bm_svg_paint paint;
 } draw_ctx;
+
+/* What an SVG records for a label: its halo or its text. */
+static bm_svg_paint label_paint(const bm_text_style *st, int halo)
+{
+    return halo ? (bm_svg_paint){st->halo, st->halo_width} : (bm_svg_paint){st->color, 0};
+}
+
+static void show_glyph(const draw_ctx *dc, const glyph_visit *g)
+{
+    PangoGlyphString *gs = pango_glyph_string_new();
+    pango_glyph_string_set_size(gs, 1);
+    gs->glyphs[0] = *g->glyph;
+    gs->log_clusters[0] = 0;
+    if (dc->halo)
+        pango_cairo_glyph_string_path(dc->cr, g->font, gs);
+    else
+        pango_cairo_show_glyph_string(dc->cr, g->font, gs);
+    pango_glyph_string_free(gs);
+}
 
 static void draw_glyph(const glyph_visit *g, double top, double h, double baseline, void *ctx)
 {
     (void)h;
     draw_ctx *dc = ctx;
-    PangoGlyphString *gs = pango_glyph_string_new();
-    pango_glyph_string_set_size(gs, 1);
-    gs->glyphs[0] = *g->glyph;
-    gs->log_clusters[0] = 0;
     cairo_save(dc->cr);
     cairo_translate(dc->cr, g->x_on_line, g->y_on_line);
     cairo_rotate(dc->cr, g->angle);
     cairo_move_to(dc->cr, -g->w / 2, top + baseline);
-    if (dc->halo)
-        pango_cairo_glyph_string_path(dc->cr, g->font, gs);
-    else
-        pango_cairo_show_glyph_string(dc->cr, g->font, gs);
+    if (!dc->svg)
+        show_glyph(dc, g);
+    else if (g->len)
+        /* Where pango_cairo_show_glyph_string puts the glyph: offsets included. */
+        bm_svg_text_run(dc->svg, dc->cr, dc->lay, g->text, g->len,
+                        -g->w / 2 + g->glyph->geometry.x_offset / (double)PANGO_SCALE,
+                        top + baseline + g->glyph->geometry.y_offset / (double)PANGO_SCALE,
+                        dc->paint);
     cairo_restore(dc->cr);
-    pango_glyph_string_free(gs);
 }
 
 static void set_halo(cairo_t *cr, const bm_text_style *st)
@@ -569,12 +610,13 @@ static void set_halo(cairo_t *cr, const bm_text_style *st)
     cairo_set_source_rgba(cr, st->halo.r, st->halo.g, st->halo.b, st->halo.a);
 }
 
-static void draw_line_label(bm_labels *l, cairo_t *cr, const placed *p, int halo)
+static void draw_line_label(bm_labels *l, cairo_t *cr, const placed *p, int halo,
+                            bm_svg_text *svg)
 {
     polyline pl;
     if (polyline_init(&pl, p->xy, p->n))
         return;
-    draw_ctx dc = {cr, halo};
+    draw_ctx dc = {cr, halo, svg, NULL, label_paint(&p->st, halo)};
     for (int r = 0; r < 2; r++) {
         if (!p->rows[r][0])
             continue;
@@ -582,8 +624,9 @@ static void draw_line_label(bm_labels *l, cairo_t *cr, const placed *p, int halo
         double w, h;
         layout_size(lay, &w, &h);
         cairo_new_path(cr);
+        dc.lay = lay;
         walk_glyphs(lay, &pl, p->at, row_top(r, h, line_gap(&p->st)), draw_glyph, &dc);
-        if (halo) {
+        if (halo && !svg) {
             set_halo(cr, &p->st);
             cairo_stroke(cr);
         }
@@ -592,12 +635,15 @@ static void draw_line_label(bm_labels *l, cairo_t *cr, const placed *p, int halo
     free(pl.cum);
 }
 
-static void draw_box_label(bm_labels *l, cairo_t *cr, const placed *p, int halo)
+static void draw_box_label(bm_labels *l, cairo_t *cr, const placed *p, int halo,
+                           bm_svg_text *svg)
 {
     PangoLayout *lay = make_layout(l, &p->st, p->rows[0]);
     cairo_new_path(cr);
     cairo_move_to(cr, p->x, p->y);
-    if (halo) {
+    if (svg) {
+        bm_svg_text_layout(svg, cr, lay, p->x, p->y, label_paint(&p->st, halo));
+    } else if (halo) {
         pango_cairo_layout_path(cr, lay);
         set_halo(cr, &p->st);
         cairo_stroke(cr);
@@ -607,7 +653,7 @@ static void draw_box_label(bm_labels *l, cairo_t *cr, const placed *p, int halo)
     g_object_unref(lay);
 }
 
-void bm_labels_draw(bm_labels *l, cairo_t *cr)
+void bm_labels_draw(bm_labels *l, cairo_t *cr, bm_svg_text *svg)
 {
     for (int halo = 1; halo >= 0; halo--)
         for (size_t i = 0; i < l->n_labels; i++) {
@@ -619,9 +665,9 @@ void bm_labels_draw(bm_labels *l, cairo_t *cr)
                 cairo_set_source_rgba(cr, p->st.color.r, p->st.color.g, p->st.color.b,
                                       p->st.color.a);
             if (p->on_line)
-                draw_line_label(l, cr, p, halo);
+                draw_line_label(l, cr, p, halo, svg);
             else
-                draw_box_label(l, cr, p, halo);
+                draw_box_label(l, cr, p, halo, svg);
             cairo_restore(cr);
         }
 }

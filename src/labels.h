@@ -15,6 +15,7 @@
 #include <cairo.h>
 
 #include "style.h"
+#include "svg_text.h"
 
 typedef struct bm_box {
     double x0, y0, x1, y1;
@@ -57,8 +58,9 @@ int bm_labels_place_point(bm_labels *l, const bm_text_style *st, const char *tex
 int bm_labels_place_line(bm_labels *l, const bm_text_style *st, const char *above,
                          const char *below, const double *xy, size_t n);
 
-/* Draws every placed label: all halos first, then all text. */
-void bm_labels_draw(bm_labels *l, cairo_t *cr);
+/* Draws every placed label: all halos first, then all text. With svg set
+ * the text is recorded there, in the same order, instead of drawn. */
+void bm_labels_draw(bm_labels *l, cairo_t *cr, bm_svg_text *svg);
 
 /* Placed labels and their boxes (a curved label has one per glyph). */
 size_t bm_labels_count(const bm_labels *l);

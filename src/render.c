@@ -804,7 +804,7 @@ void bm_map_draw(bm_map *m, cairo_t *cr)
     if (m->page.scale_bar)
         block(m, bm_furniture_scale_box(m, cr));
     bm_placement_run(m, fs.reqs, fs.n_reqs);
-    bm_labels_draw(m->labels, cr);
+    bm_labels_draw(m->labels, cr, m->svg_text);
     if (m->page.inset)
         bm_furniture_draw_inset(m, cr);
     if (m->page.scale_bar)

@@ -72,6 +72,7 @@ struct bm_map {
     bm_legend_entry *legend;
     size_t n_legend, cap_legend;
     char credits[1024];
+    bm_svg_text *svg_text;      /* set only while an SVG is drawn: text is recorded there */
 };
 
 /* A label a layer asks for; placed later, in priority order. */

@@ -3,7 +3,8 @@
  *
  * The map is drawn by bm_map_draw whatever the format; what differs sits
  * here: the PNG encoder and its resolution, PDF metadata without a
- * creation date, SVG ids made independent of the process's history.
+ * creation date, SVG ids made independent of the process's history and
+ * SVG text kept as <text> rather than cairo's glyph outlines.
  * Every file is written under a temporary name and renamed.
  */
 #include "render_int.h"
@@ -20,6 +21,7 @@
 #include <png.h>
 
 #include "atomic_file.h"
+#include "svg_text.h"
 
 /* Cairo's own PNG writer compresses hard and records no resolution; at
  * 3000x2000 px compression took longer than drawing. libpng at a fast
@@ -100,8 +102,10 @@ static bm_status render_png(bm_map *m, const char *tmp, bm_error *err)
     return bad ? bm_error_set(err, BM_ERR_RUNTIME, tmp, 0, NULL, "cannot write PNG") : BM_OK;
 }
 
-static bm_status render_vector(bm_map *m, const char *tmp, int pdf, bm_error *err)
+/* svg: NULL for a PDF; for an SVG, the sink the map's text is recorded in. */
+static bm_status render_vector(bm_map *m, const char *tmp, bm_svg_text *svg, bm_error *err)
 {
+    int pdf = !svg;
     double k = 72.0 / m->page.dpi, w = m->page.width * k, h = m->page.height * k;
     cairo_surface_t *s = pdf ? cairo_pdf_surface_create(tmp, w, h)
                              : cairo_svg_surface_create(tmp, w, h);
@@ -115,7 +119,9 @@ static bm_status render_vector(bm_map *m, const char *tmp, int pdf, bm_error *er
     }
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, k, k);
+    m->svg_text = svg;
     bm_map_draw(m, cr);
+    m->svg_text = NULL;
     cairo_destroy(cr);
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);
@@ -129,11 +135,8 @@ static bm_status render_vector(bm_map *m, const char *tmp, int pdf, bm_error *er
 /* cairo names SVG groups after a process-wide surface counter, so the same
  * map would differ with what was drawn before it; the ids are renumbered in
  * order of appearance to keep SVG output byte-identical. */
-static int svg_renumber(const char *path)
+static GString *svg_renumber(const char *text)
 {
-    gchar *text = NULL;
-    if (!g_file_get_contents(path, &text, NULL, NULL))
-        return -1;
     GString *out = g_string_sized_new(strlen(text) + 16);
     long seen[64];
     int n_seen = 0;
@@ -157,9 +160,26 @@ static int svg_renumber(const char *path)
         g_string_append_printf(out, "%d", k + 1);
         p = end;
     }
-    int ok = g_file_set_contents(path, out->str, (gssize)out->len, NULL);
-    g_string_free(out, TRUE);
+    return out;
+}
+
+/* Renumbers cairo's ids and adds the recorded text just before the closing
+ * </svg>: on top of everything, as labels and furniture text are drawn
+ * last on the raster too. */
+static int svg_finish(const char *path, const bm_svg_text *svg)
+{
+    gchar *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return -1;
+    GString *out = svg_renumber(text);
     g_free(text);
+    const char *close = g_strrstr(out->str, "</svg>");
+    size_t len;
+    const char *elements = bm_svg_text_get(svg, &len);
+    if (close)
+        g_string_insert_len(out, close - out->str, elements, (gssize)len);
+    int ok = close && g_file_set_contents(path, out->str, (gssize)out->len, NULL);
+    g_string_free(out, TRUE);
     return ok ? 0 : -1;
 }
 
@@ -173,10 +193,11 @@ bm_status bm_map_write(bm_map *m, const char *path, bm_error *err)
     bm_atomic_file af;
     if (bm_atomic_file_begin(&af, path, err))
         return err->status;
-    bm_status st = png ? render_png(m, af.temp_path, err)
-                       : render_vector(m, af.temp_path, pdf, err);
-    if (st == BM_OK && !png && !pdf && svg_renumber(af.temp_path) != 0)
+    bm_svg_text *svg = png || pdf ? NULL : bm_svg_text_new();
+    bm_status st = png ? render_png(m, af.temp_path, err) : render_vector(m, af.temp_path, svg, err);
+    if (st == BM_OK && svg && svg_finish(af.temp_path, svg) != 0)
         st = bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write SVG");
+    bm_svg_text_free(svg);
     if (st != BM_OK) {
         bm_atomic_file_abort(&af);
         return st;

@@ -18,6 +18,7 @@
 #include "geodesy.h"
 #include "render.h"
 #include "style.h"
+#include "svg_text.h"
 
 #define WGS84_A 6378137.0
 #define WGS84_F (1.0 / 298.257223563)
@@ -160,6 +161,56 @@ static void test_drawn_labels_never_overlap(void **state)
     }
 }
 
+/* The contents of the <text> elements of svg whose line contains `with`,
+ * concatenated. */
+static void svg_contents(const char *svg, const char *with, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *line = svg; *line;) {
+        const char *end = strchr(line, '\n'), *open = strchr(line, '>');
+        const char *close = strstr(line, "</text>");
+        const char *hit = strstr(line, with);
+        if (hit && hit < end && open && close && close < end && n + (size_t)(close - open) < size) {
+            memcpy(out + n, open + 1, (size_t)(close - open - 1));
+            n += (size_t)(close - open - 1);
+        }
+        line = end + 1;
+    }
+    out[n] = '\0';
+}
+
+/* An SVG keeps labels as <text>: a curved label one glyph per element with
+ * its characters intact (Cyrillic), XML escaped, sized through the CTM. */
+static void test_svg_records_labels_as_text(void **state)
+{
+    (void)state;
+    bm_text_style st = {.font = "DejaVu Sans", .size = 12, .color = {0.2, 0.4, 0.6, 1}};
+    bm_labels *l = bm_labels_create((bm_box){0, 0, 500, 300});
+    const double xy[] = {10, 100, 450, 160};
+    assert_int_equal(bm_labels_place_line(l, &st, "Река & <Ёж>", NULL, xy, 2), 1);
+    assert_int_equal(bm_labels_place_box(l, &st, "\"Ёж\" 'б'", 20, 200), 1);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 250, 150);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, 0.5, 0.5);
+    bm_svg_text *svg = bm_svg_text_new();
+    bm_labels_draw(l, cr, svg);
+    size_t len;
+    const char *text = bm_svg_text_get(svg, &len);
+    char got[512];
+    svg_contents(text, "rotate(", got, sizeof got);
+    assert_string_equal(got, "Река &amp; &lt;Ёж&gt;");
+    svg_contents(text, " x=\"10.00\"", got, sizeof got);
+    assert_string_equal(got, "&quot;Ёж&quot; &apos;б&apos;");
+    assert_non_null(strstr(text, "font-size=\"6.00\""));
+    assert_non_null(strstr(text, "fill=\"#336699\""));
+    assert_null(strstr(text, "stroke="));
+    bm_svg_text_free(svg);
+    cairo_destroy(cr);
+    assert_int_equal(cairo_image_surface_get_data(s)[0], 0); /* nothing drawn */
+    cairo_surface_destroy(s);
+    bm_labels_free(l);
+}
+
 /* Event types of the fixture's records that fall inside the frame. */
 static size_t classes_in_frame(bm_map *m, const bm_catalog *c, char names[][64], size_t max)
 {
@@ -289,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_scale_bar_is_true_at_the_centre),
         cmocka_unit_test(test_drawn_labels_never_overlap),
         cmocka_unit_test(test_legend_lists_exactly_what_is_drawn),
+        cmocka_unit_test(test_svg_records_labels_as_text),
         cmocka_unit_test(test_golden_central_asia),
         cmocka_unit_test(test_golden_fergana_batken),
         cmocka_unit_test(test_golden_print_bw),
