@@ -35,6 +35,7 @@ struct bm_catalog {
     long *rows;
     unsigned char *has_point;
     double *lon, *lat;
+    int lat_field, lon_field; /* text columns kept in step with the point; -1 if none */
 };
 
 typedef struct reader {
@@ -260,6 +261,60 @@ static bm_status read_point_geometry(bm_catalog *c, OGRGeometryH g, size_t rec, 
     return BM_OK;
 }
 
+OGRFieldType bm_catalog_column_type(const char *name)
+{
+    static const struct {
+        const char *name;
+        OGRFieldType type;
+    } typed[] = {
+        {"event_date", OFTDate},       {"time_precision", OFTInteger},
+        {"geo_precision", OFTInteger}, {"fatalities", OFTInteger},
+        {"latitude", OFTReal},         {"longitude", OFTReal},
+    };
+    for (size_t i = 0; i < sizeof typed / sizeof *typed; i++)
+        if (strcmp(typed[i].name, name) == 0)
+            return typed[i].type;
+    return OFTString;
+}
+
+void bm_catalog_set_ogr_field(OGRFeatureH f, int i, const char *text)
+{
+    if (*text)
+        OGR_F_SetFieldString(f, i, text);
+    else
+        OGR_F_SetFieldNull(f, i);
+}
+
+/* A value of a typed column as bordermap keeps it: integers as written,
+ * dates as YYYY-MM-DD whatever the driver's own date format. */
+static bm_status typed_value(OGRFeatureH f, int i, OGRFieldType type, const char *v,
+                             char *buf, size_t size, const char **out)
+{
+    *out = v;
+    if (!*v)
+        return BM_OK;
+    if (type == OFTDate) {
+        int y = 0, m = 0, d = 0, h, min, tz, used = 0;
+        float sec;
+        OGRFieldType given = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
+        int ok = given == OFTDate || given == OFTDateTime
+                     ? OGR_F_GetFieldAsDateTimeEx(f, i, &y, &m, &d, &h, &min, &sec, &tz)
+                     : sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && !v[used];
+        if (!ok || y <= 0 || m < 1 || m > 12 || d < 1 || d > 31)
+            return BM_ERR_RUNTIME;
+        snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
+        *out = buf;
+        return BM_OK;
+    }
+    if (type == OFTInteger) {
+        char *end;
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        return end != v && !*end && errno == 0 && n >= 0 ? BM_OK : BM_ERR_RUNTIME;
+    }
+    return BM_OK;
+}
+
 static bm_status read_record(bm_catalog *c, const reader *r, OGRFeatureH f, long row,
                              bm_error *err)
 {
@@ -275,6 +330,15 @@ static bm_status read_record(bm_catalog *c, const reader *r, OGRFeatureH f, long
                 free(vals[j]);
             return bm_error_set(err, BM_ERR_RUNTIME, r->path, row, c->names[i],
                                 "value is not valid UTF-8");
+        }
+        char date[32];
+        OGRFieldType type = bm_catalog_column_type(c->names[i]);
+        if (type != OFTReal && typed_value(f, (int)i, type, v, date, sizeof date, &v)) {
+            for (size_t j = 0; j < i; j++)
+                free(vals[j]);
+            return bm_error_set(err, BM_ERR_RUNTIME, r->path, row, c->names[i], "'%s' is not %s",
+                                v, type == OFTDate ? "a date (YYYY-MM-DD)"
+                                                   : "a whole number of at least 0");
         }
         vals[i] = dup_str(v);
     }
@@ -294,8 +358,8 @@ static bm_status read_layer(bm_catalog *c, OGRLayerH layer, reader *r, bm_error 
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     if (set_fields(c, defn, err) != BM_OK)
         return err->status;
-    r->lat_field = find_field_ci(defn, "latitude", "lat");
-    r->lon_field = find_field_ci(defn, "longitude", "lon");
+    r->lat_field = c->lat_field = find_field_ci(defn, "latitude", "lat");
+    r->lon_field = c->lon_field = find_field_ci(defn, "longitude", "lon");
     OGR_L_ResetReading(layer);
     long row = 0;
     OGRFeatureH f;
@@ -427,6 +491,20 @@ int bm_catalog_point(const bm_catalog *c, size_t record, double *lon, double *la
     return 1;
 }
 
+/* Replaces the text of a coordinate column; on failure to allocate the
+ * old text stays, and only the point itself is authoritative. */
+static void set_coordinate_text(bm_catalog *c, size_t record, int field, const char *text)
+{
+    if (field < 0)
+        return;
+    char *copy = dup_str(text);
+    if (!copy)
+        return;
+    char **slot = &c->values[record * c->n_fields + (size_t)field];
+    free(*slot);
+    *slot = copy;
+}
+
 void bm_catalog_set_point(bm_catalog *c, size_t record, double lon, double lat)
 {
     if (record >= c->count)
@@ -434,10 +512,18 @@ void bm_catalog_set_point(bm_catalog *c, size_t record, double lon, double lat)
     c->has_point[record] = 1;
     c->lon[record] = lon;
     c->lat[record] = lat;
+    char text[32];
+    snprintf(text, sizeof text, "%.6f", lon);
+    set_coordinate_text(c, record, c->lon_field, text);
+    snprintf(text, sizeof text, "%.6f", lat);
+    set_coordinate_text(c, record, c->lat_field, text);
 }
 
 void bm_catalog_clear_point(bm_catalog *c, size_t record)
 {
-    if (record < c->count)
-        c->has_point[record] = 0;
+    if (record >= c->count)
+        return;
+    c->has_point[record] = 0;
+    set_coordinate_text(c, record, c->lon_field, "");
+    set_coordinate_text(c, record, c->lat_field, "");
 }

@@ -12,9 +12,20 @@
 
 #include <stddef.h>
 
+#include <ogr_api.h>
+
 #include "error.h"
 
 typedef struct bm_catalog bm_catalog;
+
+/* The type of an ACLED column: time_precision, geo_precision and
+ * fatalities are integers, latitude and longitude reals, event_date a
+ * date (YYYY-MM-DD); other columns are text. Reading checks values of
+ * typed columns; writers give the columns these types. */
+OGRFieldType bm_catalog_column_type(const char *name);
+
+/* Sets field i of an OGR feature from catalog text; "" sets it null. */
+void bm_catalog_set_ogr_field(OGRFeatureH f, int i, const char *text);
 
 /* The embedded seed catalog. */
 const char *bm_catalog_default_path(void);
@@ -40,7 +51,9 @@ const char *bm_catalog_get(const bm_catalog *c, size_t record, const char *name)
 /* The input row or feature number of a record, for error messages. */
 long bm_catalog_row(const bm_catalog *c, size_t record);
 
-/* Whether a record has a point, and where. */
+/* Whether a record has a point, and where. Setting or clearing a point
+ * also rewrites the record's latitude/longitude columns, if it has them,
+ * so that fields and geometry always agree. */
 int bm_catalog_point(const bm_catalog *c, size_t record, double *lon, double *lat);
 void bm_catalog_set_point(bm_catalog *c, size_t record, double lon, double lat);
 void bm_catalog_clear_point(bm_catalog *c, size_t record);

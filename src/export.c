@@ -18,6 +18,7 @@
 #include "boundaries.h"
 #include "frontiers.h"
 #include "geodata.h"
+#include "geocode.h"
 #include "geometry.h"
 #include "qgis_style.h"
 #include "vector_out.h"
@@ -76,38 +77,17 @@ static int in_layer(const bm_catalog *c, size_t record, bm_export_layer layer)
            bm_export_is_deployment(c, record) == (layer == BM_EXPORT_DEPLOYMENTS);
 }
 
-static bm_status write_record(OGRLayerH layer, const bm_catalog *c, size_t r, bm_error *err)
+static int keep_in_layer(const bm_catalog *c, size_t record, void *layer)
 {
-    OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(layer));
-    for (size_t f = 0; f < bm_catalog_field_count(c); f++)
-        OGR_F_SetFieldString(feat, (int)f, bm_catalog_value(c, r, f));
-    double lon, lat;
-    bm_catalog_point(c, r, &lon, &lat);
-    OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
-    OGR_G_SetPoint_2D(pt, 0, lon, lat);
-    OGR_F_SetGeometryDirectly(feat, pt);
-    OGRErr rc = OGR_L_CreateFeature(layer, feat);
-    OGR_F_Destroy(feat);
-    if (rc != OGRERR_NONE)
-        return bm_error_set(err, BM_ERR_RUNTIME, bm_catalog_path(c), bm_catalog_row(c, r), NULL,
-                            "cannot write feature: %s", CPLGetLastErrorMsg());
-    return BM_OK;
+    return in_layer(c, record, *(const bm_export_layer *)layer);
 }
 
-/* Every catalog field, as the text the catalog holds. */
-static bm_status write_catalog_layer(bm_vector_out *out, const bm_catalog *c,
+/* The geocoder's own output, restricted to the layer's records. */
+static bm_status write_catalog_layer(bm_vector_out *out, const bm_export_options *opt,
                                      bm_export_layer which, bm_error *err)
 {
-    OGRLayerH layer = bm_vector_out_layer(out, bm_export_layer_name(which), wkbPoint, err);
-    if (!layer)
-        return err->status;
-    for (size_t f = 0; f < bm_catalog_field_count(c); f++)
-        if (bm_vector_out_field(out, layer, bm_catalog_field_name(c, f), OFTString, err))
-            return err->status;
-    for (size_t r = 0; r < bm_catalog_count(c); r++)
-        if (in_layer(c, r, which) && write_record(layer, c, r, err) != BM_OK)
-            return err->status;
-    return BM_OK;
+    return bm_geocode_write_layer(out, bm_export_layer_name(which), opt->catalog, opt->matches,
+                                  keep_in_layer, &which, err);
 }
 
 /* ---- frontiers ---------------------------------------------------------- */
@@ -197,7 +177,7 @@ static bm_status write_layer(GEOSContextHandle_t geos, bm_vector_out *out,
         if (!opt->catalog)
             return bm_error_set(err, BM_ERR_USAGE, NULL, 0, NULL, "no catalog for the %s layer",
                                 bm_export_layer_name(which));
-        return write_catalog_layer(out, opt->catalog, which, err);
+        return write_catalog_layer(out, opt, which, err);
     case BM_EXPORT_FRONTIERS:
         return write_frontiers_layer(geos, out, opt, err);
     case BM_EXPORT_COUNTRIES:

@@ -32,6 +32,7 @@
 #include <geos_c.h>
 
 #include "catalog.h"
+#include "geocode.h"
 #include "error.h"
 #include "style.h"
 
@@ -50,6 +51,7 @@ typedef enum bm_export_layer {
 typedef struct bm_export_options {
     unsigned layers;                /* bm_export_layer mask; 0 means all */
     const bm_catalog *catalog;      /* geocoded; needed for incidents/deployments */
+    const bm_match *matches;        /* the geocoder's match for each catalog record */
     const bm_style *style;          /* GeoPackage styles; NULL: no layer_styles */
     const char *const *countries;   /* frontiers among these ISO codes; */
     size_t n_countries;             /* 0: BM_EXPORT_DEFAULT_COUNTRIES */

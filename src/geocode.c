@@ -477,7 +477,8 @@ static int match_field_of(const char *name)
 
 static bm_status create_field(OGRLayerH layer, const char *name, int match, bm_error *err)
 {
-    OGRFieldDefnH fd = OGR_Fld_Create(name, match >= 0 ? match_fields[match].type : OFTString);
+    OGRFieldDefnH fd = OGR_Fld_Create(name, match >= 0 ? match_fields[match].type
+                                                       : bm_catalog_column_type(name));
     if (match == M_AMBIGUOUS)
         OGR_Fld_SetSubType(fd, OFSTBoolean);
     OGRErr rc = OGR_L_CreateField(layer, fd, TRUE);
@@ -542,29 +543,18 @@ static void set_match_fields(OGRFeatureH f, const bm_match *m, const int *map)
         OGR_F_SetFieldNull(f, map[M_ALTERNATIVES]);
 }
 
-/* Input values, with latitude and longitude filled in for places the
- * geocoder found, so that the properties agree with the geometry. */
-static void set_input_fields(OGRFeatureH f, const bm_catalog *c, size_t rec, const bm_match *m)
+static void set_input_fields(OGRFeatureH f, const bm_catalog *c, size_t rec)
 {
-    int resolved = m->best.kind != BM_MATCH_NONE && m->best.kind != BM_MATCH_COORDINATES;
-    for (size_t i = 0; i < bm_catalog_field_count(c); i++) {
-        const char *name = bm_catalog_field_name(c, i);
-        char num[32];
-        const char *v = bm_catalog_value(c, rec, i);
-        if (resolved && strcmp(name, "latitude") == 0)
-            snprintf(num, sizeof num, "%.5f", m->best.lat), v = num;
-        else if (resolved && strcmp(name, "longitude") == 0)
-            snprintf(num, sizeof num, "%.5f", m->best.lon), v = num;
-        if (match_field_of(name) < 0)
-            OGR_F_SetFieldString(f, (int)i, v);
-    }
+    for (size_t i = 0; i < bm_catalog_field_count(c); i++)
+        if (match_field_of(bm_catalog_field_name(c, i)) < 0)
+            bm_catalog_set_ogr_field(f, (int)i, bm_catalog_value(c, rec, i));
 }
 
 static bm_status write_record(OGRLayerH layer, const bm_catalog *c, size_t rec,
                               const bm_match *m, const int *map, bm_error *err)
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
-    set_input_fields(f, c, rec, m);
+    set_input_fields(f, c, rec);
     set_match_fields(f, m, map);
     if (m->best.kind != BM_MATCH_NONE) {
         OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
@@ -578,22 +568,30 @@ static bm_status write_record(OGRLayerH layer, const bm_catalog *c, size_t rec,
                                             NULL, "cannot write feature");
 }
 
+bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_catalog *c,
+                                 const bm_match *matches, bm_record_filter keep, void *data,
+                                 bm_error *err)
+{
+    int map[M_N];
+    OGRLayerH layer = bm_vector_out_layer(out, name, wkbPoint, err);
+    bm_status st = layer ? create_fields(c, layer, map, err) : err->status;
+    for (size_t i = 0; st == BM_OK && i < bm_catalog_count(c); i++)
+        if (!keep || keep(c, i, data))
+            st = write_record(layer, c, i, &matches[i], map, err);
+    return st;
+}
+
 bm_status bm_geocode_write(const bm_catalog *c, const bm_match *matches, const char *path,
                            bm_error *err)
 {
     bm_vector_out *out = bm_vector_out_open(path, err);
     if (!out)
         return err->status;
-    int map[M_N];
-    OGRLayerH layer = bm_vector_out_layer(out, "geocoded", wkbPoint, err);
-    bm_status st = layer ? create_fields(c, layer, map, err) : err->status;
-    for (size_t i = 0; st == BM_OK && i < bm_catalog_count(c); i++)
-        st = write_record(layer, c, i, &matches[i], map, err);
-    if (st != BM_OK) {
+    if (bm_geocode_write_layer(out, "geocoded", c, matches, NULL, NULL, err) != BM_OK) {
         if (!*err->file)
             snprintf(err->file, sizeof err->file, "%s", path);
         bm_vector_out_abort(out);
-        return st;
+        return err->status;
     }
     return bm_vector_out_commit(out, err);
 }

@@ -17,6 +17,7 @@
 #include "catalog.h"
 #include "error.h"
 #include "gazetteer.h"
+#include "vector_out.h"
 
 typedef enum bm_match_kind {
     BM_MATCH_NONE,
@@ -65,10 +66,20 @@ typedef struct bm_geocode_summary {
 bm_match *bm_geocode_catalog(bm_gazetteer *g, bm_catalog *c, int regeocode,
                              bm_geocode_summary *summary, bm_error *err);
 
-/* Writes c as a GeoJSON FeatureCollection (RFC 7946) or GeoPackage: one
- * feature per record in input order, every input field, a Point or null
- * geometry, and geo_precision, match_kind, match_name, match_id,
+/* Which records a layer holds: keep(c, record, data) != 0. */
+typedef int (*bm_record_filter)(const bm_catalog *c, size_t record, void *data);
+
+/* Adds a point layer to out: one feature per record that keep accepts
+ * (every record when keep is NULL) in input order, every input field
+ * (ACLED's numeric and date columns typed, see catalog.h), a Point or
+ * null geometry, and geo_precision, match_kind, match_name, match_id,
  * match_source, match_score, ambiguous and alternatives. */
+bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_catalog *c,
+                                 const bm_match *matches, bm_record_filter keep, void *data,
+                                 bm_error *err);
+
+/* Writes all of c as the layer "geocoded" of a GeoJSON FeatureCollection
+ * (RFC 7946) or GeoPackage, or "-". */
 bm_status bm_geocode_write(const bm_catalog *c, const bm_match *matches, const char *path,
                            bm_error *err);
 

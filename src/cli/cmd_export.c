@@ -37,16 +37,16 @@ static void usage(FILE *out)
             BM_STYLES_DIR);
 }
 
-/* Reads and geocodes the catalog when a catalog layer is wanted. */
-static bm_catalog *load_catalog(GEOSContextHandle_t geos, const char *path, bm_error *err)
+/* Reads and geocodes the catalog; the matches go out with the records and
+ * point into the gazetteer, which must outlive them. */
+static bm_catalog *load_catalog(GEOSContextHandle_t geos, const char *path,
+                                bm_gazetteer **g, bm_match **matches, bm_error *err)
 {
     bm_catalog *c = bm_catalog_read(path ? path : bm_catalog_default_path(), err);
-    bm_gazetteer *g = c ? bm_gazetteer_load(geos, err) : NULL;
+    *g = c ? bm_gazetteer_load(geos, err) : NULL;
     bm_geocode_summary sum;
-    bm_match *m = g ? bm_geocode_catalog(g, c, 0, &sum, err) : NULL;
-    free(m);
-    bm_gazetteer_free(g);
-    if (c && !m) {
+    *matches = *g ? bm_geocode_catalog(*g, c, 0, &sum, err) : NULL;
+    if (c && !*matches) {
         bm_catalog_free(c);
         return NULL;
     }
@@ -61,17 +61,22 @@ static int run(bm_export_options *opt, const char *catalog, const char *style_pa
     GEOSContextHandle_t geos = cli_geos();
     int status = CLI_EXIT_OK;
     bm_catalog *c = NULL;
+    bm_gazetteer *g = NULL;
+    bm_match *matches = NULL;
     bm_style *style = NULL;
     if (opt->layers & (BM_EXPORT_INCIDENTS | BM_EXPORT_DEPLOYMENTS) &&
-        !(c = load_catalog(geos, catalog, &err)))
+        !(c = load_catalog(geos, catalog, &g, &matches, &err)))
         status = cli_fail(&err);
     else if (!(style = bm_style_load(style_path, &err)))
         status = cli_fail(&err);
     opt->catalog = c;
+    opt->matches = matches;
     opt->style = style;
     if (status == CLI_EXIT_OK && bm_export_write(geos, opt, output, &err) != BM_OK)
         status = cli_fail(&err);
     bm_style_free(style);
+    free(matches);
+    bm_gazetteer_free(g);
     bm_catalog_free(c);
     GEOS_finish_r(geos);
     return status;

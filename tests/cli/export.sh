@@ -23,6 +23,18 @@ count() { ogrinfo -so "$1" "$2" | sed -n 's/^Feature Count: //p'; }
 [ "$(count all.gpkg countries)" -gt 0 ] && [ "$(count all.gpkg regions)" -gt 100 ] || fail "polygons"
 pass
 
+# Catalog layers carry the geocoder's match fields, and ACLED's numeric and
+# date columns keep their types for QGIS (graduated symbols, time filters).
+ogrinfo -so all.gpkg incidents >fields.txt
+for f in "event_date: Date" "fatalities: Integer" "time_precision: Integer" \
+         "geo_precision: Integer" "latitude: Real" "match_kind: String" "match_name: String"; do
+    grep -q "^$f" fields.txt || fail "incidents field '$f' missing: $(cat fields.txt)"
+done
+ogrinfo -q all.gpkg -sql "SELECT COUNT(*) AS n FROM incidents WHERE geo_precision IS NULL
+    OR latitude IS NULL OR match_kind IS NULL" | grep -q "n (Integer) = 0" ||
+    fail "incidents without geo_precision, latitude or match_kind"
+pass
+
 # One default style per layer, QGIS's schema, a fixed update_time.
 ogrinfo -q all.gpkg -sql "SELECT f_table_name, f_geometry_column, useAsDefault, update_time,
     length(styleQML) > 500 AS q, length(styleSLD) > 150 AS s FROM layer_styles" >styles.txt

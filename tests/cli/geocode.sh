@@ -62,6 +62,8 @@ bad "$DATA/malformed.geojson" "malformed.geojson:4:" "malformed JSON"
 bad "$DATA/bad_utf8.csv" "bad_utf8.csv:2: field 'location'" "UTF-8"
 bad "$DATA/nan.csv" "nan.csv:2: field 'latitude'" "not a number"
 bad "$DATA/out_of_range.csv" "out_of_range.csv:3: field 'latitude'" "out of range"
+bad "$DATA/bad_date.csv" "bad_date.csv:2: field 'event_date'" "not a date"
+bad "$DATA/bad_fatalities.csv" "bad_fatalities.csv:1: field 'fatalities'" "not a whole number"
 
 # Usage errors exit 2.
 expect_status 2 "$BORDERMAP" geocode

@@ -196,7 +196,12 @@ static void test_seed_catalog(void **state)
         double lon, lat;
         assert_true(bm_catalog_point(c, i, &lon, &lat));
         assert_true(lon == m[i].best.lon && lat == m[i].best.lat);
+        /* The latitude/longitude columns follow the point. */
+        assert_true(fabs(atof(bm_catalog_get(c, i, "latitude")) - lat) < 1e-6);
+        assert_true(fabs(atof(bm_catalog_get(c, i, "longitude")) - lon) < 1e-6);
     }
+    bm_catalog_clear_point(c, 0);
+    assert_string_equal(bm_catalog_get(c, 0, "latitude"), "");
     free(m);
     bm_catalog_free(c);
 }
