@@ -25,7 +25,6 @@
 #include <jansson.h>
 
 #include "atomic_file.h"
-#include "gazetteer.h"
 #include "geocode.h"
 #include "geodata.h"
 #include "style.h"
@@ -525,7 +524,6 @@ bm_status bm_batch_job_render(const bm_batch_job *job, bm_catalog *catalog, bm_e
 
 typedef struct catalog_cache {
     GEOSContextHandle_t geos;
-    bm_gazetteer *gazetteer;
     size_t n;
     char (*paths)[BM_BATCH_PATH];
     bm_catalog **catalogs;
@@ -534,17 +532,12 @@ typedef struct catalog_cache {
 static bm_catalog *read_geocoded(catalog_cache *cc, const char *path, bm_error *err)
 {
     bm_catalog *c = bm_catalog_read(path, err);
-    if (c && !cc->gazetteer) {
-        cc->geos = cc->geos ? cc->geos : GEOS_init_r();
-        cc->gazetteer = bm_gazetteer_load(cc->geos, err);
-    }
-    bm_geocode_summary sum;
-    bm_match *m = c && cc->gazetteer ? bm_geocode_catalog(cc->gazetteer, c, 0, &sum, err) : NULL;
-    if (!m) {
+    if (c && !cc->geos)
+        cc->geos = GEOS_init_r();
+    if (c && bm_geocode_missing(cc->geos, c, err) != BM_OK) {
         bm_catalog_free(c);
         return NULL;
     }
-    free(m);
     return c;
 }
 
@@ -578,7 +571,6 @@ static void catalog_cache_free(catalog_cache *cc)
         bm_catalog_free(cc->catalogs[i]);
     free(cc->catalogs);
     free(cc->paths);
-    bm_gazetteer_free(cc->gazetteer);
     if (cc->geos)
         GEOS_finish_r(cc->geos);
 }

@@ -454,6 +454,27 @@ bm_match *bm_geocode_catalog(bm_gazetteer *g, bm_catalog *c, int regeocode,
     return m;
 }
 
+static int lacks_points(const bm_catalog *c)
+{
+    for (size_t i = 0; i < bm_catalog_count(c); i++)
+        if (!bm_catalog_point(c, i, NULL, NULL))
+            return 1;
+    return 0;
+}
+
+bm_status bm_geocode_missing(GEOSContextHandle_t geos, bm_catalog *c, bm_error *err)
+{
+    if (bm_catalog_field_index(c, "location") < 0 || !lacks_points(c))
+        return BM_OK;
+    bm_gazetteer *g = bm_gazetteer_load(geos, err);
+    bm_geocode_summary sum;
+    bm_match *m = g ? bm_geocode_catalog(g, c, 0, &sum, err) : NULL;
+    bm_status st = m ? BM_OK : err->status;
+    free(m);
+    bm_gazetteer_free(g);
+    return st;
+}
+
 /* ---- output ---- */
 
 enum { M_PRECISION, M_KIND, M_NAME, M_ID, M_SOURCE, M_SCORE, M_AMBIGUOUS, M_ALTERNATIVES, M_N };

@@ -66,6 +66,11 @@ typedef struct bm_geocode_summary {
 bm_match *bm_geocode_catalog(bm_gazetteer *g, bm_catalog *c, int regeocode,
                              bm_geocode_summary *summary, bm_error *err);
 
+/* Geocodes in place the records of c that have no point yet, loading the
+ * gazetteer only when there are any and c has a location column; for
+ * callers that take a catalog as it comes (render, batch). */
+bm_status bm_geocode_missing(GEOSContextHandle_t geos, bm_catalog *c, bm_error *err);
+
 /* Which records a layer holds: keep(c, record, data) != 0. */
 typedef int (*bm_record_filter)(const bm_catalog *c, size_t record, void *data);
 

@@ -19,6 +19,7 @@
 #include <ogr_api.h>
 
 #include "geodata.h"
+#include "geocode.h"
 #include "geometry.h"
 
 #define DENSIFY_DEG 0.25
@@ -250,6 +251,8 @@ static bm_fset *load_catalog(bm_map *m, const bm_source *src, bm_error *err)
     if (!m->catalog) {
         m->own_catalog = bm_catalog_read(src->data[0] ? src->data : bm_catalog_default_path(),
                                          err);
+        if (m->own_catalog && bm_geocode_missing(m->geos, m->own_catalog, err) != BM_OK)
+            return NULL;
         m->catalog = m->own_catalog;
     }
     if (!m->catalog)

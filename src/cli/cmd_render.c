@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "geocode.h"
 #include "cli.h"
 #include "render.h"
 #include "style.h"
@@ -66,8 +67,10 @@ static int run(const char *style_path, char **outputs, int n_out, bm_render_opti
     bm_catalog *cat = NULL;
     bm_map *map = NULL;
     int status = CLI_EXIT_OK;
+    GEOSContextHandle_t geos = cli_geos();
     bm_style *style = bm_style_load(style_path, &err);
-    if (style && catalog && !(cat = bm_catalog_read(catalog, &err)))
+    if (style && catalog &&
+        (!(cat = bm_catalog_read(catalog, &err)) || bm_geocode_missing(geos, cat, &err)))
         status = cli_fail(&err);
     o->catalog = cat;
     if (!style || (status == CLI_EXIT_OK && !(map = bm_map_create(style, o, &err))))
@@ -78,6 +81,7 @@ static int run(const char *style_path, char **outputs, int n_out, bm_render_opti
     bm_map_free(map);
     bm_catalog_free(cat);
     bm_style_free(style);
+    GEOS_finish_r(geos);
     return status;
 }
 

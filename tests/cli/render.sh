@@ -66,6 +66,18 @@ cmp -s map.pdf again.pdf || fail "PDF differs between runs"
 cmp -s map.png again.png || fail "PNG differs between runs"
 pass
 
+# A catalog without coordinates (the style's own seed catalog, or a raw CSV
+# given with --catalog) is geocoded on the way: its places get labels.
+expect_status 0 "$BORDERMAP" render "$STYLES/central-asia.json" --size 800x560 --dpi 100 \
+    -o seed.svg
+expect_status 0 "$BORDERMAP" render "$STYLES/central-asia.json" --size 800x560 --dpi 100 \
+    --catalog "$BM_SOURCE_DIR/geodata/catalog.csv" -o seed-csv.svg
+for svg in seed.svg seed-csv.svg; do
+    grep -q '>Batken</text>' "$svg" || fail "$svg: seed catalog not drawn"
+done
+cmp -s seed.svg seed-csv.svg || fail "style catalog and --catalog differ"
+pass
+
 # Options: another projection, an extent, a title, the catalog on stdin.
 expect_status 0 "$BORDERMAP" render "$STYLES/fergana-batken.json" --crs EPSG:32642 \
     --extent 69,39.5,73,41.5 --title "Fergana test" --catalog - -o utm.pdf <"$CAT"
