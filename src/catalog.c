@@ -491,18 +491,22 @@ int bm_catalog_point(const bm_catalog *c, size_t record, double *lon, double *la
     return 1;
 }
 
-/* Replaces the text of a coordinate column; on failure to allocate the
- * old text stays, and only the point itself is authoritative. */
-static void set_coordinate_text(bm_catalog *c, size_t record, int field, const char *text)
+bm_status bm_catalog_set_value(bm_catalog *c, size_t record, size_t field, const char *text)
 {
-    if (field < 0)
-        return;
-    char *copy = dup_str(text);
+    char *copy = record < c->count && field < c->n_fields ? dup_str(text) : NULL;
     if (!copy)
-        return;
-    char **slot = &c->values[record * c->n_fields + (size_t)field];
+        return BM_ERR_RUNTIME;
+    char **slot = &c->values[record * c->n_fields + field];
     free(*slot);
     *slot = copy;
+    return BM_OK;
+}
+
+/* On failure to allocate, the old text stays: the point is authoritative. */
+static void set_coordinate_text(bm_catalog *c, size_t record, int field, const char *text)
+{
+    if (field >= 0)
+        bm_catalog_set_value(c, record, (size_t)field, text);
 }
 
 void bm_catalog_set_point(bm_catalog *c, size_t record, double lon, double lat)

@@ -48,6 +48,10 @@ int bm_catalog_field_index(const bm_catalog *c, const char *name);
 const char *bm_catalog_value(const bm_catalog *c, size_t record, size_t field);
 /* Same, by field name; "" when the catalog has no such field. */
 const char *bm_catalog_get(const bm_catalog *c, size_t record, const char *name);
+/* Replaces a record's value of a field; BM_ERR_RUNTIME when out of memory
+ * or out of range. */
+bm_status bm_catalog_set_value(bm_catalog *c, size_t record, size_t field, const char *text);
+
 /* The input row or feature number of a record, for error messages. */
 long bm_catalog_row(const bm_catalog *c, size_t record);
 

@@ -398,6 +398,17 @@ static void keep_coordinates(const bm_catalog *c, size_t i, bm_match *m)
     m->best.score = 0;
 }
 
+/* A catalog with a geo_precision column keeps the geocoder's answer in
+ * it, so that styles can draw region-level events apart from located ones. */
+static void record_precision(bm_catalog *c, size_t i, int precision)
+{
+    int field = bm_catalog_field_index(c, "geo_precision");
+    char text[8];
+    snprintf(text, sizeof text, "%d", precision);
+    if (field >= 0)
+        bm_catalog_set_value(c, i, (size_t)field, text);
+}
+
 /* The location text, or failing it the admin1 or the country a row names. */
 static const char *place_text(const bm_catalog *c, size_t i)
 {
@@ -448,6 +459,7 @@ bm_match *bm_geocode_catalog(bm_gazetteer *g, bm_catalog *c, int regeocode,
             continue;
         }
         bm_catalog_set_point(c, i, m[i].best.lon, m[i].best.lat);
+        record_precision(c, i, m[i].best.precision);
         summary->resolved++;
         summary->ambiguous += (size_t)m[i].ambiguous;
     }

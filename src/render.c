@@ -424,8 +424,11 @@ static void class_label(const bm_layer *l, bm_feature_ref *ref, char *out, size_
         size_t len = strlen(out);
         snprintf(out + len, size - len, "%s%s", len ? ": " : "", i < p->n ? p->keys[i] : "Other");
     }
-    if (!out[0])
+    size_t len = strlen(out);
+    if (!len)
         snprintf(out, size, "%s", l->legend[0] ? l->legend : l->id);
+    else if (l->legend[0]) /* a second layer of the same classes says how it differs */
+        snprintf(out + len, size - len, " (%s)", l->legend);
 }
 
 /* ---- layers ------------------------------------------------------------- */

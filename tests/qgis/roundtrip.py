@@ -53,11 +53,19 @@ def match_table(expr):
 
 
 def incidents_style(style):
+    """The catalog layer whose fill colour classifies the incidents."""
     for layer in style["layers"]:
         src = style["sources"][layer["source"]]
-        if src["type"] == "catalog" and layer["type"] in ("circle", "symbol"):
+        if (src["type"] == "catalog" and layer["type"] in ("circle", "symbol")
+                and isinstance(layer.get("paint", {}).get("circle-color"), list)):
             return layer
     return None
+
+
+def top_symbol_layer(symbol):
+    """Stacked symbol layers follow the style's drawing order: the last
+    drawn, on top, is the one a reader sees."""
+    return symbol.symbolLayer(symbol.symbolLayerCount() - 1)
 
 
 def check_categories(layer, style):
@@ -79,15 +87,16 @@ def check_categories(layer, style):
         check(cat is not None, f"{layer.name()}: no category for {key}")
         if cat is None:
             continue
-        got = cat.symbol().color().name().lower()
+        got = top_symbol_layer(cat.symbol()).color().name().lower()
         check(got == colour.lower(), f"{layer.name()}: {key} is {got}, style says {colour}")
         if key in shapes:
-            shape = cat.symbol().symbolLayer(0).shape()
+            shape = top_symbol_layer(cat.symbol()).shape()
             want = QGIS_SHAPES[shapes[key]]
-            check(shape == getattr(type(cat.symbol().symbolLayer(0)), want, None),
+            check(shape == getattr(type(top_symbol_layer(cat.symbol())), want, None),
                   f"{layer.name()}: {key} has shape {shape}, style says {shapes[key]}")
     other = by_value.get("")
-    check(other is not None and other.symbol().color().name().lower() == fallback.lower(),
+    check(other is not None and
+          top_symbol_layer(other.symbol()).color().name().lower() == fallback.lower(),
           f"{layer.name()}: no fallback category in {fallback}")
 
 

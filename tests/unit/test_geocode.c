@@ -199,6 +199,8 @@ static void test_seed_catalog(void **state)
         /* The latitude/longitude columns follow the point. */
         assert_true(fabs(atof(bm_catalog_get(c, i, "latitude")) - lat) < 1e-6);
         assert_true(fabs(atof(bm_catalog_get(c, i, "longitude")) - lon) < 1e-6);
+        /* So does geo_precision, for styles that draw region-level events apart. */
+        assert_int_equal(atoi(bm_catalog_get(c, i, "geo_precision")), m[i].best.precision);
     }
     bm_catalog_clear_point(c, 0);
     assert_string_equal(bm_catalog_get(c, 0, "latitude"), "");
