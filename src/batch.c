@@ -417,12 +417,30 @@ static const char *catalog_path(const bm_batch_job *job)
     return job->catalog[0] ? job->catalog : bm_catalog_default_path();
 }
 
+/* The embedded data a map depends on, by its small witnesses: SOURCES.lock
+ * holds the checksum of every derived file, and the curated files and the
+ * credits are hashed themselves. A geodata directory without one of them
+ * (BORDERMAP_GEODATA pointing elsewhere) simply hashes what it has. */
+static bm_status hash_geodata(uint64_t *h, bm_error *err)
+{
+    static const char *const witnesses[] = {"SOURCES.lock", "features.geojson",
+                                            "reported_frontiers.csv", "ATTRIBUTION"};
+    for (size_t i = 0; i < sizeof witnesses / sizeof *witnesses; i++) {
+        char path[1024];
+        bm_geodata_path(witnesses[i], path, sizeof path);
+        if (access(path, F_OK) == 0 && hash_file(h, path, err) != BM_OK)
+            return err->status;
+    }
+    return BM_OK;
+}
+
 bm_status bm_batch_job_hash(const bm_batch_job *job, uint64_t *hash, bm_error *err)
 {
     uint64_t h = BM_FNV_OFFSET;
     h = bm_batch_fnv1a(h, bm_version(), strlen(bm_version()) + 1);
     h = bm_batch_fnv1a(h, job->json, strlen(job->json) + 1);
-    if (hash_file(&h, job->style, err) != BM_OK || hash_file(&h, catalog_path(job), err) != BM_OK)
+    if (hash_file(&h, job->style, err) != BM_OK || hash_file(&h, catalog_path(job), err) != BM_OK ||
+        hash_geodata(&h, err) != BM_OK)
         return err->status;
     *hash = h;
     return BM_OK;

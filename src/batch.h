@@ -20,7 +20,8 @@
  *
  * A job is up to date when every output exists and the sidecar
  * ".<first output>.bmhash" beside its first output holds the hash of the
- * job's JSON, the style file, the catalog file and bordermap's version.
+ * job's JSON, the style file, the catalog file, the embedded geodata and
+ * bordermap's version.
  */
 #ifndef BM_BATCH_H
 #define BM_BATCH_H
@@ -74,7 +75,9 @@ int bm_batch_in_shard(size_t index, unsigned k, unsigned n);
 #define BM_FNV_OFFSET 0xcbf29ce484222325ULL
 uint64_t bm_batch_fnv1a(uint64_t h, const void *data, size_t size);
 
-/* The job's input hash; errors name an unreadable style or catalog. */
+/* The job's input hash: bordermap's version, the job, its style and
+ * catalog, and the embedded geodata (by SOURCES.lock and the curated
+ * files); errors name an unreadable file. */
 bm_status bm_batch_job_hash(const bm_batch_job *job, uint64_t *hash, bm_error *err);
 /* Where the hash of the job's last good run is kept. */
 void bm_batch_sidecar_path(const bm_batch_job *job, char *buf, size_t size);

@@ -116,6 +116,20 @@ static void test_hash_follows_inputs(void **state)
     write_text("s.json", "{ }");
     assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h2, &err), BM_OK);
     assert_true(h2 != h3); /* and the style */
+
+    /* and the embedded data, here a geodata directory of one curated file */
+    char *saved = getenv("BORDERMAP_GEODATA") ? strdup(getenv("BORDERMAP_GEODATA")) : NULL;
+    setenv("BORDERMAP_GEODATA", dir, 1);
+    write_text("reported_frontiers.csv", "iso_a,iso_b,reported_km\nAFG,TJK,1300\n");
+    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h1, &err), BM_OK);
+    write_text("reported_frontiers.csv", "iso_a,iso_b,reported_km\nAFG,TJK,1344\n");
+    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h3, &err), BM_OK);
+    assert_true(h1 != h3);
+    if (saved)
+        setenv("BORDERMAP_GEODATA", saved, 1);
+    else
+        unsetenv("BORDERMAP_GEODATA");
+    free(saved);
     bm_batch_free(b);
 }
 
