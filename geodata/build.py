@@ -11,6 +11,7 @@ Outputs (all in --out):
   admin1.fgb                  admin-1 polygons (Natural Earth) with current names
   gazetteer.tsv               GeoNames cities500 subset
   world.geojson               Natural Earth 110m countries for the inset map
+  disputed_borders.geojson    disputed and undefined boundary lines (Natural Earth)
 
 Requires Debian's python3-gdal; run it with /usr/bin/python3.
 """
@@ -48,6 +49,7 @@ SRC_MARITIME = ("OpenStreetMap via @geo-maps/countries-maritime-10m 0.6.0 "
                 "(shared sector boundary outside Natural Earth 10m land)")
 SRC_ADMIN1 = "Natural Earth admin-1 via qgis-common 3.22 world_map.gpkg"
 SRC_WORLD = "Natural Earth 110m via world-atlas 2.0.2"
+SRC_DISPUTED = "Natural Earth disputed boundaries via qgis-common 3.22 world_map.gpkg"
 
 # Pieces of the land clip smaller than this (square degrees) are dropped:
 # they are slivers where OSM and Natural Earth coastlines disagree.
@@ -536,6 +538,27 @@ def build_admin1(src, region, countries, out_dir):
     return rows
 
 
+def build_disputed(src, region, out_dir):
+    """Disputed and undefined boundary lines (claims, ceasefire lines), for
+    maps to draw dashed; Natural Earth, clipped to the region."""
+    ds = gdal.OpenEx(os.path.join(src, WORLD_MAP_GPKG), gdal.OF_VECTOR)
+    lyr = ds.GetLayerByName("disputed_borders")
+    lyr.SetSpatialFilter(region)
+    rows = []
+    for f in lyr:
+        geom = lines_only(f.GetGeometryRef().Intersection(region))
+        if geom is None:
+            continue
+        props = {"name": f.GetField("name") or "", "adm0_a3_l": f.GetField("adm0_a3_l") or "",
+                 "adm0_a3_r": f.GetField("adm0_a3_r") or "", "source": SRC_DISPUTED}
+        rows.append((props, geom))
+    rows.sort(key=lambda r: (r[0]["name"], r[0]["adm0_a3_l"], r[0]["adm0_a3_r"],
+                             r[1].ExportToWkt()))
+    write_geojson(os.path.join(out_dir, "disputed_borders.geojson"), "disputed_borders",
+                  ogr.wkbMultiLineString, ["name", "adm0_a3_l", "adm0_a3_r", "source"], rows, 5)
+    return rows
+
+
 def build_gazetteer(src, out_dir):
     with open(os.path.join(src, ADMIN1_CODES), encoding="utf-8") as f:
         admin1_names = {row["code"]: row["name"] for row in json.load(f)}
@@ -665,6 +688,8 @@ def main():
     log("maritime boundaries: " + ", ".join(f"{p['iso_a']}-{p['iso_b']}" for p, _ in lines))
     admin1 = build_admin1(args.src, region, set(countries), args.out)
     log(f"admin1: {len(admin1)} regions")
+    disputed = build_disputed(args.src, region, args.out)
+    log(f"disputed boundaries: {len(disputed)} lines")
     gaz = build_gazetteer(args.src, args.out)
     world = build_world(args.src, osm, args.out)
     log(f"countries {len(countries)}, maritime lines {len(lines)}, admin1 {len(admin1)}, "

@@ -614,7 +614,7 @@ static int parse_countries(parser *ps, json_t *list, bm_source *src, const char 
 static int parse_source(parser *ps, const char *name, json_t *j, bm_source *src)
 {
     static const char *embedded[] = {"countries", "admin1", "features", "world",
-                                     "maritime_boundaries"};
+                                     "maritime_boundaries", "disputed_borders"};
     char path[BM_STYLE_PATH];
     copy(src->name, sizeof src->name, name);
     const char *type = json_string_value(json_object_get(j, "type"));
@@ -639,7 +639,8 @@ static int parse_source(parser *ps, const char *name, json_t *j, bm_source *src)
                 return 0;
             }
         return fail(ps, path, "unknown embedded layer '%s' (expected countries, admin1, "
-                              "features, world or maritime_boundaries)", data ? data : "");
+                              "features, world, maritime_boundaries or disputed_borders)",
+                    data ? data : "");
     }
     src->type = strcmp(type, "catalog") == 0 ? BM_SOURCE_CATALOG : BM_SOURCE_FILE;
     if (!data && src->type == BM_SOURCE_FILE)
