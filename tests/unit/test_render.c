@@ -249,9 +249,10 @@ static void test_legend_lists_exactly_what_is_drawn(void **state)
         if (!found)
             fail_msg("class '%s' drawn but not in the legend", classes[k]);
     }
-    /* Plus the bases, the frontier, the rivers and the three sizes of the
-     * fatalities key (the style interpolates over three stops). */
-    assert_int_equal(bm_map_legend_count(f.map), n + 3 + 3);
+    /* Plus the bases, the frontier, the rivers, the disputed boundaries
+     * (Kashmir is in the frame) and the three sizes of the fatalities key
+     * (the style interpolates over three stops). */
+    assert_int_equal(bm_map_legend_count(f.map), n + 4 + 3);
     int key = 0;
     for (size_t i = 0; i < bm_map_legend_count(f.map); i++)
         key += strcmp(bm_map_legend_label(f.map, i), "50 or more fatalities") == 0;
