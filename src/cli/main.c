@@ -25,10 +25,11 @@ typedef struct command {
     const char *summary;
 } command;
 
+/* In the order data flows: read and geocode, derive, render or export. */
 static const command commands[] = {
+    {"geocode", cmd_geocode, "resolve place names in a catalog to points"},
     {"frontiers", cmd_frontiers, "compute shared borders and their geodesic length"},
     {"render", cmd_render, "draw a report map (PNG, SVG, PDF) from a style"},
-    {"geocode", cmd_geocode, "resolve place names in a catalog to points"},
     {"export", cmd_export, "write the map's layers as GeoJSON or a styled GeoPackage"},
     {"batch", cmd_batch, "render a series of maps from a jobs file, in parallel"},
 };
