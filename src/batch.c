@@ -86,45 +86,87 @@ static int get_numbers(parser *ps, json_t *v, const char *path, double *out, siz
     return 0;
 }
 
-/* A string or an array of strings. */
-static int get_list(parser *ps, json_t *v, const char *path, char (**out)[96], size_t *n)
+/* A filter module's error, at path in the jobs file. */
+static int filter_fail(parser *ps, const char *path, const bm_error *ferr)
+{
+    bm_error_set(ps->err, ferr->status, ps->b->path, 0, path, "%s", ferr->message);
+    return -1;
+}
+
+typedef bm_status (*filter_add)(bm_filter *f, const char *name, bm_error *err);
+
+/* A string (one item, commas and all) or an array of strings. */
+static int filter_list(parser *ps, json_t *v, const char *path, bm_filter *f, filter_add add)
 {
     size_t count = json_is_array(v) ? json_array_size(v) : 1;
-    *out = calloc(count ? count : 1, sizeof **out);
-    if (!*out)
-        return fail(ps, path, "out of memory");
-    *n = count;
+    bm_error ferr;
+    bm_error_clear(&ferr);
     for (size_t i = 0; i < count; i++) {
         json_t *s = json_is_array(v) ? json_array_get(v, i) : v;
-        if (!json_is_string(s) || json_string_length(s) >= sizeof **out)
+        if (!json_is_string(s))
             return fail(ps, path, "expected a string or an array of strings");
-        snprintf((*out)[i], sizeof **out, "%s", json_string_value(s));
+        if (add(f, json_string_value(s), &ferr) != BM_OK)
+            return filter_fail(ps, path, &ferr);
     }
     return 0;
 }
 
-static int parse_filter(parser *ps, json_t *j, const char *base, bm_batch_filter *f)
+/* [W, S, E, N] or "W,S,E,N". */
+static int filter_bbox(parser *ps, json_t *v, const char *path, bm_filter *f, bm_error *ferr)
+{
+    char text[128];
+    double e[4];
+    if (json_is_array(v)) {
+        int ok = json_array_size(v) == 4;
+        for (size_t i = 0; ok && i < 4; i++) {
+            ok = json_is_number(json_array_get(v, i));
+            e[i] = json_number_value(json_array_get(v, i));
+        }
+        if (!ok)
+            return fail(ps, path, "expected [W, S, E, N] or \"W,S,E,N\"");
+        snprintf(text, sizeof text, "%.17g,%.17g,%.17g,%.17g", e[0], e[1], e[2], e[3]);
+    } else if (get_string(ps, v, path, text, sizeof text)) {
+        return -1;
+    }
+    return bm_filter_set_bbox(f, text, ferr) == BM_OK ? 0 : filter_fail(ps, path, ferr);
+}
+
+static int filter_key(parser *ps, const char *key, json_t *v, const char *path, bm_filter *f)
+{
+    bm_error ferr;
+    bm_error_clear(&ferr);
+    bm_status (*set)(bm_filter *, const char *, bm_error *) =
+        strcmp(key, "from") == 0 ? bm_filter_set_from
+        : strcmp(key, "to") == 0 ? bm_filter_set_to
+        : strcmp(key, "where") == 0 ? bm_filter_set_where
+                                    : NULL;
+    if (strcmp(key, "country") == 0)
+        return filter_list(ps, v, path, f, bm_filter_add_country);
+    if (strcmp(key, "event_type") == 0)
+        return filter_list(ps, v, path, f, bm_filter_add_event_type);
+    if (strcmp(key, "bbox") == 0)
+        return filter_bbox(ps, v, path, f, &ferr);
+    if (!set)
+        return fail(ps, path,
+                    "unknown filter key (expected country, event_type, from, to, bbox, where)");
+    if (!json_is_string(v))
+        return fail(ps, path, "expected a string");
+    return set(f, json_string_value(v), &ferr) == BM_OK ? 0 : filter_fail(ps, path, &ferr);
+}
+
+static int parse_filter(parser *ps, json_t *j, const char *base, bm_batch_job *job)
 {
     const char *key;
     json_t *v;
     char path[256];
+    cat3(job->filter_path, sizeof job->filter_path, base, "", "");
     if (!json_is_object(j))
-        return fail(ps, base, "expected an object with country, event_type, from, to");
+        return fail(ps, base,
+                    "expected an object with country, event_type, from, to, bbox, where");
     json_object_foreach(j, key, v) {
         cat3(path, sizeof path, base, ".", key);
-        int r;
-        if (strcmp(key, "country") == 0)
-            r = get_list(ps, v, path, &f->countries, &f->n_countries);
-        else if (strcmp(key, "event_type") == 0)
-            r = get_list(ps, v, path, &f->event_types, &f->n_event_types);
-        else if (strcmp(key, "from") == 0)
-            r = get_string(ps, v, path, f->from, sizeof f->from);
-        else if (strcmp(key, "to") == 0)
-            r = get_string(ps, v, path, f->to, sizeof f->to);
-        else
-            r = fail(ps, path, "unknown filter key (expected country, event_type, from, to)");
-        if (r)
-            return r;
+        if (filter_key(ps, key, v, path, job->filter))
+            return -1;
     }
     return 0;
 }
@@ -169,7 +211,7 @@ static int parse_override(parser *ps, const char *key, json_t *v, const char *pa
         return get_string(ps, v, path, job->title, sizeof job->title);
     }
     if (strcmp(key, "filter") == 0)
-        return parse_filter(ps, v, path, &job->filter);
+        return parse_filter(ps, v, path, job);
     return fail(ps, path, "unknown override (expected extent, crs, title, size, dpi, filter)");
 }
 
@@ -309,7 +351,10 @@ static int parse_root(parser *ps, bm_batch *b, json_t *root)
         snprintf(base, sizeof base, "%s[%zu]", prefix, i);
         bm_batch_job *job = &b->jobs[i];
         job->index = i;
+        job->file = b->path;
         snprintf(job->name, sizeof job->name, "job-%zu", i + 1);
+        if (!(job->filter = bm_filter_new()))
+            return fail(ps, base, "out of memory");
         if (parse_job(ps, json_array_get(jobs, i), defaults, base, job))
             return -1;
     }
@@ -348,8 +393,7 @@ void bm_batch_free(bm_batch *b)
     if (!b)
         return;
     for (size_t i = 0; i < b->n; i++) {
-        free(b->jobs[i].filter.countries);
-        free(b->jobs[i].filter.event_types);
+        bm_filter_free(b->jobs[i].filter);
         free(b->jobs[i].outputs);
         free(b->jobs[i].json);
     }
@@ -486,21 +530,20 @@ static bm_status write_sidecar(const bm_batch_job *job, uint64_t hash, bm_error 
 
 /* ---- one job ------------------------------------------------------------ */
 
-static int in_list(char (*list)[96], size_t n, const char *v)
+/* Binds the job's filter to its catalog; an error names the jobs file
+ * and the filter key ("jobs[2].overrides.filter.where"), and the catalog
+ * in its message. */
+static bm_status bind_filter(const bm_batch_job *job, const bm_catalog *catalog, bm_error *err)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcasecmp(list[i], v) == 0)
-            return 1;
-    return n == 0;
-}
-
-int bm_batch_filter_match(const bm_batch_filter *f, const bm_catalog *c, size_t record)
-{
-    const char *date = bm_catalog_get(c, record, "event_date");
-    return in_list(f->countries, f->n_countries, bm_catalog_get(c, record, "country")) &&
-           in_list(f->event_types, f->n_event_types, bm_catalog_get(c, record, "event_type")) &&
-           (!f->from[0] || strncmp(date, f->from, strlen(f->from)) >= 0) &&
-           (!f->to[0] || strncmp(date, f->to, strlen(f->to)) <= 0);
+    if (bm_filter_bind(job->filter, catalog, err) == BM_OK)
+        return BM_OK;
+    char key[64], path[sizeof job->filter_path + 64], msg[1100];
+    snprintf(key, sizeof key, "%s", err->field + strspn(err->field, "-"));
+    for (char *p = key; *p; p++)
+        *p = *p == '-' ? '_' : *p; /* --event-type: event_type */
+    snprintf(path, sizeof path, "%s.%s", job->filter_path, key);
+    snprintf(msg, sizeof msg, "%s (catalog %s)", err->message, err->file);
+    return bm_error_set(err, err->status, job->file, 0, path, "%s", msg);
 }
 
 /* mkdir -p of the directory part of path. */
@@ -517,14 +560,20 @@ static void make_parent_dirs(const char *path)
     }
 }
 
+static int keep_matching(const bm_catalog *c, size_t record, void *filter)
+{
+    return bm_filter_match(filter, c, record);
+}
+
 bm_status bm_batch_job_render(const bm_batch_job *job, bm_catalog *catalog, bm_error *err)
 {
+    if (catalog && bind_filter(job, catalog, err) != BM_OK)
+        return err->status;
     bm_style *style = bm_style_load(job->style, err);
     if (!style)
         return err->status;
-    for (size_t i = 0; catalog && i < bm_catalog_count(catalog); i++)
-        if (!bm_batch_filter_match(&job->filter, catalog, i))
-            bm_catalog_clear_point(catalog, i);
+    if (catalog)
+        bm_catalog_retain(catalog, keep_matching, job->filter);
     bm_render_options o = job->render;
     o.catalog = catalog;
     bm_map *map = bm_map_create(style, &o, err);
@@ -541,6 +590,7 @@ bm_status bm_batch_job_render(const bm_batch_job *job, bm_catalog *catalog, bm_e
 /* ---- catalogs, read and geocoded once ----------------------------------- */
 
 typedef struct catalog_cache {
+    const bm_batch_options *opt;
     GEOSContextHandle_t geos;
     size_t n;
     char (*paths)[BM_BATCH_PATH];
@@ -549,13 +599,15 @@ typedef struct catalog_cache {
 
 static bm_catalog *read_geocoded(catalog_cache *cc, const char *path, bm_error *err)
 {
-    bm_catalog *c = bm_catalog_read(path, err);
+    bm_catalog *c = bm_catalog_read_ex(path, &cc->opt->read, err);
     if (c && !cc->geos)
         cc->geos = GEOS_init_r();
     if (c && bm_geocode_missing(cc->geos, c, err) != BM_OK) {
         bm_catalog_free(c);
         return NULL;
     }
+    if (c && cc->opt->on_catalog)
+        cc->opt->on_catalog(c, cc->opt->ctx);
     return c;
 }
 
@@ -701,13 +753,36 @@ static bm_catalog *job_catalog(pool *p, const bm_batch_job *job, bm_error *err)
     return c;
 }
 
+/* What the job's filter makes of the catalog's rows, counted here in the
+ * parent, where the catalog is whole. */
+static bm_status count_rows(const bm_batch_job *job, const bm_catalog *c, bm_job_result *r,
+                            bm_error *err)
+{
+    if (!c)
+        return BM_OK;
+    if (bind_filter(job, c, err) != BM_OK)
+        return err->status;
+    r->rows_read = bm_catalog_rows_read(c);
+    r->rejected = bm_catalog_rejected_count(c);
+    r->filtered = bm_catalog_filtered_count(c);
+    for (size_t i = 0; i < bm_catalog_count(c); i++) {
+        if (!bm_filter_match(job->filter, c, i))
+            r->filtered++;
+        else if (bm_catalog_point(c, i, NULL, NULL))
+            r->placed++;
+        else
+            r->unresolved++;
+    }
+    return BM_OK;
+}
+
 static void start_job(pool *p, bm_job_result *r, uint64_t hash)
 {
     bm_error err;
     bm_error_clear(&err);
     bm_catalog *c = job_catalog(p, r->job, &err);
     int fds[2];
-    if (err.status != BM_OK) {
+    if (err.status != BM_OK || count_rows(r->job, c, r, &err) != BM_OK) {
         fail_with(p, r, &err);
         return;
     }
@@ -740,6 +815,16 @@ static void start_job(pool *p, bm_job_result *r, uint64_t hash)
     notify(p, r);
 }
 
+/* How the catalog is read changes what is drawn: --input-format, --layer
+ * and --skip-bad-rows are inputs of every job. */
+static uint64_t hash_read_options(uint64_t h, const bm_catalog_options *read)
+{
+    const char *layer = read->layer ? read->layer : "";
+    int flags[2] = {(int)read->format, read->skip_bad_rows};
+    h = bm_batch_fnv1a(h, flags, sizeof flags);
+    return bm_batch_fnv1a(h, layer, strlen(layer) + 1);
+}
+
 /* Decides whether the next job runs, and starts it. */
 static void consider_job(pool *p, bm_job_result *r)
 {
@@ -750,6 +835,7 @@ static void consider_job(pool *p, bm_job_result *r)
         fail_with(p, r, &err);
         return;
     }
+    hash = hash_read_options(hash, &p->opt->read);
     int current = bm_batch_job_up_to_date(r->job, hash);
     if (!p->opt->force && current) {
         r->state = BM_JOB_SKIPPED;
@@ -869,6 +955,7 @@ bm_status bm_batch_run(bm_batch *b, const bm_batch_options *opt, bm_batch_summar
     memset(sum, 0, sizeof *sum);
     size_t *selected = calloc(b->n ? b->n : 1, sizeof *selected);
     pool p = {.opt = opt, .sum = sum, .n_workers = opt->workers > 0 ? (size_t)opt->workers : 1};
+    p.cache.opt = opt;
     p.workers = calloc(p.n_workers, sizeof *p.workers);
     for (size_t i = 0; selected && i < b->n; i++)
         if (bm_batch_in_shard(i, opt->shard_k, opt->shard_n))

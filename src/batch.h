@@ -11,11 +11,16 @@
  *                  "title": "...", "size": [W, H], "dpi": 150,
  *                  "filter": {"country": "Kazakhstan" | [...],
  *                             "event_type": "Battles" | [...],
- *                             "from": "2015", "to": "2015-06-30"}},
+ *                             "from": "2015", "to": "2015-06-30",
+ *                             "bbox": [W, S, E, N] | "W,S,E,N",
+ *                             "where": "fatalities > 0"}},
  *    "outputs": ["../output/series/kaz.png", "../output/series/kaz.svg"]}
  * Relative paths are relative to the jobs file, so a series runs the same
- * from any directory. Dates compare as ISO text over the length given, so
- * "from": "2015", "to": "2015" is the year 2015. The catalog is geocoded
+ * from any directory. The filter keys mean what the command-line options
+ * --country, --event-type, --from, --to, --bbox and --where mean (see
+ * filter.h): "from": "2015", "to": "2015" is the year 2015, and a country
+ * is a name or an ISO alpha-3 code. A string names one country or event
+ * type (commas and all); an array lists several. The catalog is geocoded
  * once per file; a filter hides the records it rejects from the map.
  *
  * A job is up to date when every output exists and the sidecar
@@ -32,16 +37,10 @@
 
 #include "catalog.h"
 #include "error.h"
+#include "filter.h"
 #include "render.h"
 
 #define BM_BATCH_PATH 1024
-
-typedef struct bm_batch_filter {
-    size_t n_countries, n_event_types;
-    char (*countries)[96];
-    char (*event_types)[96];
-    char from[32], to[32];        /* "" when open */
-} bm_batch_filter;
 
 typedef struct bm_batch_job {
     size_t index;                 /* position in the jobs file */
@@ -50,7 +49,9 @@ typedef struct bm_batch_job {
     char catalog[BM_BATCH_PATH];  /* "" for the embedded seed catalog */
     bm_render_options render;     /* crs and title point into this job */
     char crs[256], title[256];
-    bm_batch_filter filter;
+    bm_filter *filter;            /* never NULL; empty when the job sets none */
+    char filter_path[256];        /* its JSON path, for errors binding it */
+    const char *file;             /* the jobs file */
     size_t n_outputs;
     char (*outputs)[BM_BATCH_PATH];
     char *json;                   /* the job as compact JSON with sorted keys */
@@ -83,12 +84,12 @@ bm_status bm_batch_job_hash(const bm_batch_job *job, uint64_t *hash, bm_error *e
 void bm_batch_sidecar_path(const bm_batch_job *job, char *buf, size_t size);
 int bm_batch_job_up_to_date(const bm_batch_job *job, uint64_t hash);
 
-/* Whether a record passes the job's filter. */
-int bm_batch_filter_match(const bm_batch_filter *f, const bm_catalog *c, size_t record);
-
 /* Renders one job in the calling process; catalog is geocoded and may be
- * NULL when the style has no catalog source. Records the filter rejects
- * lose their point. */
+ * NULL when the style has no catalog source. The job's filter is bound to
+ * the catalog (a column it needs and the catalog lacks is an error naming
+ * the jobs file and the filter's JSON path) and the records it rejects
+ * are left out of the catalog (bm_catalog_retain): batch renders in a
+ * forked worker, so the parent's catalog stays whole. */
 bm_status bm_batch_job_render(const bm_batch_job *job, bm_catalog *catalog, bm_error *err);
 
 typedef enum bm_job_state {
@@ -105,6 +106,9 @@ typedef struct bm_job_result {
     int would_run;               /* dry run: not up to date */
     double seconds;
     char error[1400];            /* formatted bm_error when failed */
+    /* The job's catalog rows: read = placed + unresolved + rejected +
+     * filtered (by the job's filter); all 0 when the map draws none. */
+    size_t rows_read, placed, unresolved, rejected, filtered;
 } bm_job_result;
 
 typedef struct bm_batch_options {
@@ -113,6 +117,9 @@ typedef struct bm_batch_options {
     int dry_run;                 /* decide what would run; render nothing */
     int force;                   /* render up-to-date jobs too */
     unsigned shard_k, shard_n;   /* 0/0: every job */
+    bm_catalog_options read;     /* how catalogs are read (format, layer, bad rows) */
+    /* Called once per catalog when it has been read and geocoded. */
+    void (*on_catalog)(const bm_catalog *c, void *ctx);
     /* Called when a job starts, is skipped or ends (never from a worker). */
     void (*on_event)(const bm_job_result *r, size_t done, size_t total, void *ctx);
     void *ctx;

@@ -5,7 +5,8 @@
  * costs more than the whole gazetteer load budget, and demonyms ("Tajik",
  * "Afghan") exist in no data file; so the geocoder matches country words
  * against this table and reads the polygons only when a country or
- * frontier has to be placed. Private to gazetteer.c.
+ * frontier has to be placed. Private to gazetteer.c and
+ * filter.c (which matches country names and codes with it).
  */
 #ifndef BM_COUNTRIES_TABLE_H
 #define BM_COUNTRIES_TABLE_H

@@ -223,7 +223,7 @@ static size_t records_drawn(const bm_layer *l, const bm_catalog *c, bm_export_la
     size_t n = 0;
     for (size_t i = 0; c && i < bm_catalog_count(c); i++) {
         record_ref r = {c, i};
-        n += in_layer(c, i, which) && bm_filter_eval(l->filter, record_get, &r);
+        n += in_layer(c, i, which) && bm_style_filter_eval(l->filter, record_get, &r);
     }
     return n;
 }

@@ -421,14 +421,53 @@ static const char *place_text(const bm_catalog *c, size_t i)
     return "";
 }
 
-bm_match *bm_geocode_catalog(bm_gazetteer *g, bm_catalog *c, int regeocode,
+/* Resolves record i by its place text, loading the gazetteer on first need. */
+static bm_status resolve_record(bm_lazy_gazetteer *lg, bm_catalog *c, size_t i, bm_match *m,
+                                bm_error *err)
+{
+    const char *text = place_text(c, i);
+    if (!*text)
+        return BM_OK;
+    if (!lg->g && !(lg->g = bm_gazetteer_load(lg->geos, err)))
+        return err->status;
+    if (bm_geocode_text(lg->g, text, bm_catalog_get(c, i, "country"),
+                        bm_catalog_get(c, i, "admin1"), m, err) == BM_OK)
+        return BM_OK;
+    if (err->row == 0) {
+        err->row = bm_catalog_row(c, i);
+        snprintf(err->field, sizeof err->field, "location");
+    }
+    return err->status;
+}
+
+bm_status bm_geocode_record(bm_lazy_gazetteer *lg, bm_catalog *c, size_t i, int regeocode,
+                            bm_match *m, bm_geocode_summary *summary, bm_error *err)
+{
+    memset(m, 0, sizeof *m);
+    summary->records++;
+    if (!regeocode && bm_catalog_point(c, i, NULL, NULL)) {
+        keep_coordinates(c, i, m);
+        summary->coordinates++;
+        summary->resolved++;
+        return BM_OK;
+    }
+    if (resolve_record(lg, c, i, m, err) != BM_OK)
+        return err->status;
+    if (m->best.kind == BM_MATCH_NONE) {
+        bm_catalog_clear_point(c, i);
+        summary->unresolved++;
+        return BM_OK;
+    }
+    bm_catalog_set_point(c, i, m->best.lon, m->best.lat);
+    record_precision(c, i, m->best.precision);
+    summary->resolved++;
+    summary->ambiguous += (size_t)m->ambiguous;
+    return BM_OK;
+}
+
+bm_match *bm_geocode_catalog(bm_lazy_gazetteer *lg, bm_catalog *c, int regeocode,
                              bm_geocode_summary *summary, bm_error *err)
 {
-    if (bm_catalog_field_index(c, "location") < 0) {
-        bm_error_set(err, BM_ERR_RUNTIME, bm_catalog_path(c), 0, "location",
-                     "no such column: the geocoder reads place names from 'location'");
-        return NULL;
-    }
     size_t n = bm_catalog_count(c);
     bm_match *m = calloc(n ? n : 1, sizeof *m);
     if (!m) {
@@ -436,54 +475,23 @@ bm_match *bm_geocode_catalog(bm_gazetteer *g, bm_catalog *c, int regeocode,
         return NULL;
     }
     memset(summary, 0, sizeof *summary);
-    summary->records = n;
     for (size_t i = 0; i < n; i++) {
-        if (!regeocode && bm_catalog_point(c, i, NULL, NULL)) {
-            keep_coordinates(c, i, &m[i]);
-            summary->coordinates++;
-            summary->resolved++;
-            continue;
-        }
-        if (bm_geocode_text(g, place_text(c, i), bm_catalog_get(c, i, "country"),
-                            bm_catalog_get(c, i, "admin1"), &m[i], err) != BM_OK) {
-            if (err->row == 0) {
-                err->row = bm_catalog_row(c, i);
-                snprintf(err->field, sizeof err->field, "location");
-            }
+        if (bm_geocode_record(lg, c, i, regeocode, &m[i], summary, err) != BM_OK) {
             free(m);
             return NULL;
         }
-        if (m[i].best.kind == BM_MATCH_NONE) {
-            bm_catalog_clear_point(c, i);
-            summary->unresolved++;
-            continue;
-        }
-        bm_catalog_set_point(c, i, m[i].best.lon, m[i].best.lat);
-        record_precision(c, i, m[i].best.precision);
-        summary->resolved++;
-        summary->ambiguous += (size_t)m[i].ambiguous;
     }
     return m;
 }
 
-static int lacks_points(const bm_catalog *c)
-{
-    for (size_t i = 0; i < bm_catalog_count(c); i++)
-        if (!bm_catalog_point(c, i, NULL, NULL))
-            return 1;
-    return 0;
-}
-
 bm_status bm_geocode_missing(GEOSContextHandle_t geos, bm_catalog *c, bm_error *err)
 {
-    if (bm_catalog_field_index(c, "location") < 0 || !lacks_points(c))
-        return BM_OK;
-    bm_gazetteer *g = bm_gazetteer_load(geos, err);
+    bm_lazy_gazetteer lg = {geos, NULL};
     bm_geocode_summary sum;
-    bm_match *m = g ? bm_geocode_catalog(g, c, 0, &sum, err) : NULL;
+    bm_match *m = bm_geocode_catalog(&lg, c, 0, &sum, err);
     bm_status st = m ? BM_OK : err->status;
     free(m);
-    bm_gazetteer_free(g);
+    bm_gazetteer_free(lg.g);
     return st;
 }
 
@@ -508,10 +516,10 @@ static int match_field_of(const char *name)
     return -1;
 }
 
-static bm_status create_field(OGRLayerH layer, const char *name, int match, bm_error *err)
+static bm_status create_field(OGRLayerH layer, const char *name, OGRFieldType type, int match,
+                              bm_error *err)
 {
-    OGRFieldDefnH fd = OGR_Fld_Create(name, match >= 0 ? match_fields[match].type
-                                                       : bm_catalog_column_type(name));
+    OGRFieldDefnH fd = OGR_Fld_Create(name, match >= 0 ? match_fields[match].type : type);
     if (match == M_AMBIGUOUS)
         OGR_Fld_SetSubType(fd, OFSTBoolean);
     OGRErr rc = OGR_L_CreateField(layer, fd, TRUE);
@@ -530,7 +538,8 @@ static bm_status create_fields(const bm_catalog *c, OGRLayerH layer, int *map, b
         map[i] = -1;
     for (size_t f = 0; f < nf; f++) {
         int mf = match_field_of(bm_catalog_field_name(c, f));
-        if (create_field(layer, bm_catalog_field_name(c, f), mf, err) != BM_OK)
+        if (create_field(layer, bm_catalog_field_name(c, f), bm_catalog_field_type(c, f), mf,
+                         err) != BM_OK)
             return err->status;
         if (mf >= 0)
             map[mf] = (int)f;
@@ -539,7 +548,7 @@ static bm_status create_fields(const bm_catalog *c, OGRLayerH layer, int *map, b
     for (int i = 0; i < M_N; i++) {
         if (map[i] >= 0)
             continue;
-        if (create_field(layer, match_fields[i].name, i, err) != BM_OK)
+        if (create_field(layer, match_fields[i].name, OFTString, i, err) != BM_OK)
             return err->status;
         map[i] = next++;
     }
@@ -614,17 +623,65 @@ bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_
     return st;
 }
 
+struct bm_geocode_writer {
+    bm_vector_out *out;
+    OGRLayerH layer;
+    int map[M_N];
+    char path[sizeof ((bm_error *)0)->file];
+};
+
+bm_geocode_writer *bm_geocode_writer_open(const char *path, const bm_catalog *c, bm_error *err)
+{
+    bm_geocode_writer *w = calloc(1, sizeof *w);
+    if (!w) {
+        bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "out of memory");
+        return NULL;
+    }
+    snprintf(w->path, sizeof w->path, "%s", path);
+    w->out = bm_vector_out_open(path, err);
+    w->layer = w->out ? bm_vector_out_layer(w->out, "geocoded", wkbPoint, err) : NULL;
+    if (!w->layer || create_fields(c, w->layer, w->map, err) != BM_OK) {
+        if (!*err->file)
+            snprintf(err->file, sizeof err->file, "%s", path);
+        bm_geocode_writer_abort(w);
+        return NULL;
+    }
+    return w;
+}
+
+bm_status bm_geocode_writer_add(bm_geocode_writer *w, const bm_catalog *c, size_t record,
+                                const bm_match *m, bm_error *err)
+{
+    if (write_record(w->layer, c, record, m, w->map, err) == BM_OK)
+        return BM_OK;
+    snprintf(err->file, sizeof err->file, "%s", w->path);
+    return err->status;
+}
+
+bm_status bm_geocode_writer_commit(bm_geocode_writer *w, bm_error *err)
+{
+    bm_status st = bm_vector_out_commit(w->out, err);
+    free(w);
+    return st;
+}
+
+void bm_geocode_writer_abort(bm_geocode_writer *w)
+{
+    if (!w)
+        return;
+    bm_vector_out_abort(w->out);
+    free(w);
+}
+
 bm_status bm_geocode_write(const bm_catalog *c, const bm_match *matches, const char *path,
                            bm_error *err)
 {
-    bm_vector_out *out = bm_vector_out_open(path, err);
-    if (!out)
-        return err->status;
-    if (bm_geocode_write_layer(out, "geocoded", c, matches, NULL, NULL, err) != BM_OK) {
-        if (!*err->file)
-            snprintf(err->file, sizeof err->file, "%s", path);
-        bm_vector_out_abort(out);
-        return err->status;
+    bm_geocode_writer *w = bm_geocode_writer_open(path, c, err);
+    for (size_t i = 0; w && i < bm_catalog_count(c); i++) {
+        if (bm_geocode_writer_add(w, c, i, &matches[i], err) != BM_OK) {
+            bm_geocode_writer_abort(w);
+            return err->status;
+        }
     }
-    return bm_vector_out_commit(out, err);
+    return w ? bm_geocode_writer_commit(w, err) : err->status;
 }

@@ -60,15 +60,30 @@ typedef struct bm_geocode_summary {
     size_t records, coordinates, resolved, ambiguous, unresolved;
 } bm_geocode_summary;
 
+/* A gazetteer loaded on first need: a catalog whose rows all have
+ * coordinates is geocoded without reading it. Set g to a loaded gazetteer
+ * to share one; whoever set up the struct frees g. */
+typedef struct bm_lazy_gazetteer {
+    GEOSContextHandle_t geos;
+    bm_gazetteer *g;
+} bm_lazy_gazetteer;
+
+/* Resolves record i of c in place (setting or clearing its point) into m,
+ * and counts it in summary; the rules of bm_geocode_catalog. */
+bm_status bm_geocode_record(bm_lazy_gazetteer *lg, bm_catalog *c, size_t i, int regeocode,
+                            bm_match *m, bm_geocode_summary *summary, bm_error *err);
+
 /* Resolves every record of c in place (setting or clearing its point) and
  * returns one match per record (free with free()). Records with a point
- * keep it unless regeocode. The catalog must have a `location` field. */
-bm_match *bm_geocode_catalog(bm_gazetteer *g, bm_catalog *c, int regeocode,
+ * keep it unless regeocode; the others are resolved by their location,
+ * or failing it their admin1 or country. A record with neither a point
+ * nor place text stays unresolved. */
+bm_match *bm_geocode_catalog(bm_lazy_gazetteer *lg, bm_catalog *c, int regeocode,
                              bm_geocode_summary *summary, bm_error *err);
 
 /* Geocodes in place the records of c that have no point yet, loading the
- * gazetteer only when there are any and c has a location column; for
- * callers that take a catalog as it comes (render, batch). */
+ * gazetteer only when one of them has place text; for callers that take
+ * a catalog as it comes (render, batch). */
 bm_status bm_geocode_missing(GEOSContextHandle_t geos, bm_catalog *c, bm_error *err);
 
 /* Which records a layer holds: keep(c, record, data) != 0. */
@@ -83,8 +98,18 @@ bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_
                                  const bm_match *matches, bm_record_filter keep, void *data,
                                  bm_error *err);
 
-/* Writes all of c as the layer "geocoded" of a GeoJSON FeatureCollection
- * (RFC 7946) or GeoPackage, or "-". */
+/* Writing one record at a time, for a catalog read as a stream: the
+ * layer "geocoded" of a GeoJSON FeatureCollection (RFC 7946) or
+ * GeoPackage, or "-", with c's columns and the match fields. Nothing
+ * appears under path until commit; commit and abort free w. */
+typedef struct bm_geocode_writer bm_geocode_writer;
+bm_geocode_writer *bm_geocode_writer_open(const char *path, const bm_catalog *c, bm_error *err);
+bm_status bm_geocode_writer_add(bm_geocode_writer *w, const bm_catalog *c, size_t record,
+                                const bm_match *m, bm_error *err);
+bm_status bm_geocode_writer_commit(bm_geocode_writer *w, bm_error *err);
+void bm_geocode_writer_abort(bm_geocode_writer *w);
+
+/* Writes all of c with a writer. */
 bm_status bm_geocode_write(const bm_catalog *c, const bm_match *matches, const char *path,
                            bm_error *err);
 

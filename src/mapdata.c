@@ -360,7 +360,8 @@ static int check_field(const char *field, const char *path, void *ctx)
 {
     field_check *fc = ctx;
     const bm_fset *s = fc->set;
-    if (s->catalog ? bm_catalog_field_index(s->catalog, field) >= 0 : 0)
+    if (s->catalog && (bm_catalog_field_index(s->catalog, field) >= 0 ||
+                       bm_catalog_is_standard_field(field)))
         return 0;
     for (size_t k = 0; !s->catalog && k < s->n_fields; k++)
         if (strcmp(s->fields[k], field) == 0)

@@ -106,9 +106,9 @@ static size_t class_props(const bm_layer *l, const bm_prop **out)
 }
 
 /* A filter that picks features by the values of one field. */
-static int simple_filter(const bm_filter *f)
+static int simple_filter(const bm_style_filter *f)
 {
-    return f && (f->op == BM_FILTER_EQ || f->op == BM_FILTER_IN);
+    return f && (f->op == BM_STYLE_FILTER_EQ || f->op == BM_STYLE_FILTER_IN);
 }
 
 static const char *class_field(const bm_qgis_layer *l)
@@ -166,7 +166,7 @@ static void class_keys(const bm_qgis_layer *l, const char *field, keys *out)
 /* Whether a draw layer draws the features of a category. */
 static int draws(const bm_qgis_layer *l, const bm_layer *d, const category *c)
 {
-    return l->filters_applied || bm_filter_eval(d->filter, category_get, (void *)c);
+    return l->filters_applied || bm_style_filter_eval(d->filter, category_get, (void *)c);
 }
 
 static int draws_any(const bm_qgis_layer *l, const category *c)

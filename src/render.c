@@ -435,7 +435,7 @@ static void class_label(const bm_layer *l, bm_feature_ref *ref, char *out, size_
 
 static int visible(const bm_layer *l, bm_feature_ref *ref)
 {
-    return bm_filter_eval(l->filter, bm_fset_get, ref);
+    return bm_style_filter_eval(l->filter, bm_fset_get, ref);
 }
 
 static void draw_fill(frame_state *fs, const bm_layer *l, const bm_fset *s)

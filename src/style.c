@@ -271,7 +271,7 @@ const bm_value *bm_prop_eval(const bm_prop *p, bm_style_getter get, void *featur
 
 /* ---- filters ------------------------------------------------------------ */
 
-static int parse_filter(parser *ps, json_t *j, const char *path, bm_filter *f)
+static int parse_filter(parser *ps, json_t *j, const char *path, bm_style_filter *f)
 {
     const char *op = json_is_array(j) ? json_string_value(json_array_get(j, 0)) : NULL;
     static const char *ops[] = {"==", "!=", "in", "all", "any"};
@@ -281,10 +281,10 @@ static int parse_filter(parser *ps, json_t *j, const char *path, bm_filter *f)
     if (!op || i == 5)
         return fail(ps, path, "expected a filter [\"==\"|\"!=\"|\"in\"|\"all\"|\"any\", ...]%s",
                     NULL);
-    f->op = (bm_filter_op)i;
+    f->op = (bm_style_filter_op)i;
     copy(f->path, sizeof f->path, path);
     char sub[BM_STYLE_PATH];
-    if (f->op == BM_FILTER_ALL || f->op == BM_FILTER_ANY) {
+    if (f->op == BM_STYLE_FILTER_ALL || f->op == BM_STYLE_FILTER_ANY) {
         f->n = n - 1;
         f->children = calloc(n, sizeof *f->children);
         if (!f->children)
@@ -300,7 +300,7 @@ static int parse_filter(parser *ps, json_t *j, const char *path, bm_filter *f)
     if (json_is_array(field) && json_array_size(field) == 2)
         field = json_array_get(field, 1); /* ["get", F] as well as a bare F */
     snprintf(sub, sizeof sub, "%s[1]", path);
-    if (!json_is_string(field) || n < 3 || (f->op != BM_FILTER_IN && n != 3))
+    if (!json_is_string(field) || n < 3 || (f->op != BM_STYLE_FILTER_IN && n != 3))
         return fail(ps, n < 3 ? path : sub, "expected [\"%s\", FIELD, VALUE...]", op);
     copy(f->field, sizeof f->field, json_string_value(field));
     f->n = n - 2;
@@ -320,7 +320,7 @@ static int parse_filter(parser *ps, json_t *j, const char *path, bm_filter *f)
     return 0;
 }
 
-static void free_filter(bm_filter *f)
+static void free_filter(bm_style_filter *f)
 {
     for (size_t i = 0; f->children && i < f->n; i++)
         free_filter(&f->children[i]);
@@ -334,29 +334,30 @@ static int values_equal(const char *a, const char *b)
     return strcmp(a, b) == 0 || (!isnan(x) && !isnan(y) && x == y);
 }
 
-int bm_filter_eval(const bm_filter *f, bm_style_getter get, void *feature)
+int bm_style_filter_eval(const bm_style_filter *f, bm_style_getter get, void *feature)
 {
     if (!f)
         return 1;
-    if (f->op == BM_FILTER_ALL || f->op == BM_FILTER_ANY) {
+    if (f->op == BM_STYLE_FILTER_ALL || f->op == BM_STYLE_FILTER_ANY) {
+        int any = f->op == BM_STYLE_FILTER_ANY;
         for (size_t i = 0; i < f->n; i++)
-            if (bm_filter_eval(&f->children[i], get, feature) == (f->op == BM_FILTER_ANY))
-                return f->op == BM_FILTER_ANY;
-        return f->op == BM_FILTER_ALL;
+            if (bm_style_filter_eval(&f->children[i], get, feature) == any)
+                return any;
+        return f->op == BM_STYLE_FILTER_ALL;
     }
     const char *v = get(f->field, feature);
     v = v ? v : "";
     for (size_t i = 0; i < f->n; i++)
         if (values_equal(v, f->values[i]))
-            return f->op != BM_FILTER_NE;
-    return f->op == BM_FILTER_NE;
+            return f->op != BM_STYLE_FILTER_NE;
+    return f->op == BM_STYLE_FILTER_NE;
 }
 
-static int filter_fields(const bm_filter *f, int (*check)(const char *, const char *, void *),
-                         void *ctx)
+static int filter_fields(const bm_style_filter *f,
+                         int (*check)(const char *, const char *, void *), void *ctx)
 {
     int r = 0;
-    if (f->op != BM_FILTER_ALL && f->op != BM_FILTER_ANY)
+    if (f->op != BM_STYLE_FILTER_ALL && f->op != BM_STYLE_FILTER_ANY)
         return check(f->field, f->path, ctx);
     for (size_t i = 0; !r && i < f->n; i++)
         r = filter_fields(&f->children[i], check, ctx);

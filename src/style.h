@@ -48,18 +48,20 @@ typedef struct bm_prop {
     bm_value fallback;
 } bm_prop;
 
-typedef enum bm_filter_op {
-    BM_FILTER_EQ, BM_FILTER_NE, BM_FILTER_IN, BM_FILTER_ALL, BM_FILTER_ANY
-} bm_filter_op;
+/* A layer's filter (Mapbox-like JSON); not filter.h's record filter. */
+typedef enum bm_style_filter_op {
+    BM_STYLE_FILTER_EQ, BM_STYLE_FILTER_NE, BM_STYLE_FILTER_IN,
+    BM_STYLE_FILTER_ALL, BM_STYLE_FILTER_ANY
+} bm_style_filter_op;
 
-typedef struct bm_filter {
-    bm_filter_op op;
+typedef struct bm_style_filter {
+    bm_style_filter_op op;
     char field[BM_STYLE_NAME];
     char path[BM_STYLE_PATH];
     size_t n;                       /* values (==, !=, in) or children */
     char (*values)[BM_STYLE_NAME];
-    struct bm_filter *children;
-} bm_filter;
+    struct bm_style_filter *children;
+} bm_style_filter;
 
 typedef enum bm_layer_type {
     BM_LAYER_FILL, BM_LAYER_LINE, BM_LAYER_CIRCLE, BM_LAYER_SYMBOL, BM_LAYER_FRONTIER
@@ -85,7 +87,7 @@ typedef struct bm_layer {
     bm_layer_type type;
     size_t source;            /* index into bm_style.sources */
     size_t index;             /* position in the style's layers array */
-    bm_filter *filter;        /* NULL: every feature */
+    bm_style_filter *filter;  /* NULL: every feature */
     /* paint */
     bm_prop fill_color, fill_opacity;
     bm_prop line_color, line_width, line_opacity;
@@ -148,7 +150,7 @@ int bm_style_parse_color(const char *text, bm_color *out);
 typedef const char *(*bm_style_getter)(const char *field, void *feature);
 const bm_value *bm_prop_eval(const bm_prop *p, bm_style_getter get, void *feature,
                              bm_value *scratch);
-int bm_filter_eval(const bm_filter *f, bm_style_getter get, void *feature);
+int bm_style_filter_eval(const bm_style_filter *f, bm_style_getter get, void *feature);
 
 /* Calls check(field, path) for every field a layer's filter and
  * properties use; stops at the first non-zero result and returns it. */

@@ -20,6 +20,7 @@ struct bm_vector_out {
     const char *driver;
     bm_atomic_file target;
     int to_stdout;
+    int in_transaction;
 };
 
 static const char *extension(const char *path)
@@ -73,6 +74,9 @@ bm_vector_out *bm_vector_out_open(const char *path, bm_error *err)
         bm_vector_out_abort(out);
         return NULL;
     }
+    /* One transaction for the whole file: a GeoPackage otherwise commits
+     * (and syncs) every feature. GeoJSON has none and says so. */
+    out->in_transaction = GDALDatasetStartTransaction(out->ds, FALSE) == OGRERR_NONE;
     return out;
 }
 
@@ -117,10 +121,11 @@ GDALDatasetH bm_vector_out_dataset(bm_vector_out *out)
 bm_status bm_vector_out_commit(bm_vector_out *out, bm_error *err)
 {
     CPLErrorReset();
+    int committed = !out->in_transaction || GDALDatasetCommitTransaction(out->ds) == OGRERR_NONE;
     GDALClose(out->ds);
     out->ds = NULL;
     bm_status st = BM_OK;
-    if (CPLGetLastErrorType() >= CE_Failure)
+    if (!committed || CPLGetLastErrorType() >= CE_Failure)
         st = bm_error_set(err, BM_ERR_RUNTIME, out->target.final_path, 0, NULL,
                           "writing failed: %s", CPLGetLastErrorMsg());
     if (!out->to_stdout) {

@@ -31,6 +31,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * return values. */
 GEOSContextHandle_t cli_geos(void);
 
+/* Whether two paths name one existing file (same device and inode). */
+int cli_same_file(const char *a, const char *b);
+
 /* Splits "A,B,C" in place into at most max items; returns the count. */
 int cli_split_list(char *list, char **items, int max);
 

@@ -13,6 +13,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "cli_catalog.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -38,11 +39,14 @@ static void usage(FILE *out)
             "  --json          print a machine-readable summary on stdout\n"
             "  -q, --quiet     no progress and no summary; errors only\n"
             "Exit status: 0 all good, 1 a job failed or the run was interrupted,\n"
-            "2 bad options or jobs file.\n\n"
+            "2 bad options or jobs file.\n\n%s"
+            "A job's \"filter\" (country, event_type, from, to, bbox, where) selects\n"
+            "its rows as the other commands' --country ... --where do.\n\n"
             "Spreading a series over machines, e.g. a Slurm array of 8 tasks:\n"
             "  sbatch --array=1-8 --wrap 'bordermap batch series.json --shard "
             "$SLURM_ARRAY_TASK_ID/8'\n"
-            "(Kubernetes Indexed Jobs: --shard $((JOB_COMPLETION_INDEX+1))/N.)\n");
+            "(Kubernetes Indexed Jobs: --shard $((JOB_COMPLETION_INDEX+1))/N.)\n",
+            cli_catalog_read_usage);
 }
 
 typedef struct progress {
@@ -83,9 +87,23 @@ static void on_event(const bm_job_result *r, size_t done, size_t total, void *ct
     if (pg->tty)
         draw_bar(r, done, total);
     else if (r->state == BM_JOB_DONE)
-        fprintf(stderr, "[%zu/%zu] %s done (%.1f s)\n", done, total, r->job->name, r->seconds);
+        fprintf(stderr, "[%zu/%zu] %s done (%.1f s): %zu rows read = %zu placed + %zu "
+                        "unresolved + %zu rejected + %zu filtered out\n",
+                done, total, r->job->name, r->seconds, r->rows_read, r->placed, r->unresolved,
+                r->rejected, r->filtered);
     else if (r->state == BM_JOB_SKIPPED)
         fprintf(stderr, "[%zu/%zu] %s up to date\n", done, total, r->job->name);
+}
+
+static void on_catalog(const bm_catalog *c, void *ctx)
+{
+    const progress *pg = ctx;
+    if (pg->quiet)
+        return;
+    cli_catalog_args a = {0};
+    cli_catalog_note_all(&a, c);
+    cli_catalog_name_rows("batch", c, &a);
+    json_decref(a.unresolved);
 }
 
 static void print_summary(const bm_batch_summary *s, int tty, int dry_run)
@@ -111,6 +129,12 @@ static json_t *job_json(const bm_job_result *r)
                           r->seconds, "outputs", outs);
     if (r->error[0])
         json_object_set_new(j, "error", json_string(r->error));
+    json_object_set_new(j, "rows", json_pack("{s:I, s:I, s:I, s:I, s:I}", "read",
+                                             (json_int_t)r->rows_read, "placed",
+                                             (json_int_t)r->placed, "unresolved",
+                                             (json_int_t)r->unresolved, "rejected",
+                                             (json_int_t)r->rejected, "filtered_out",
+                                             (json_int_t)r->filtered));
     return j;
 }
 
@@ -149,6 +173,7 @@ static int run(const char *jobs_path, bm_batch_options *opt, int json, int quiet
         return cli_fail(&err);
     progress pg = {isatty(STDERR_FILENO), quiet, opt->dry_run, json ? stderr : stdout};
     opt->on_event = on_event;
+    opt->on_catalog = on_catalog;
     opt->ctx = &pg;
     opt->stop = &stop_requested;
     install_handlers();
@@ -173,15 +198,23 @@ int cmd_batch(int argc, char **argv)
         {"dry-run", no_argument, NULL, OPT_DRY},  {"force", no_argument, NULL, OPT_FORCE},
         {"shard", required_argument, NULL, OPT_SHARD}, {"json", no_argument, NULL, OPT_JSON},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_CATALOG_READ_OPTIONS,                 {NULL, 0, NULL, 0},
     };
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     bm_batch_options opt = {.workers = cores > 0 ? (int)cores : 1};
     int json = 0, quiet = 0, c;
     bm_error err;
     bm_error_clear(&err);
+    cli_catalog_args a = {0};
     while ((c = getopt_long(argc, argv, "j:qh", options, NULL)) != -1) {
         char *end;
+        int handled = c >= CLI_OPT_INPUT_FORMAT && c <= CLI_OPT_SKIP_BAD_ROWS
+                          ? cli_catalog_option("batch", c, optarg, &a)
+                          : 0;
+        if (handled == 1)
+            continue;
+        if (handled)
+            return handled;
         switch (c) {
         case 'j':
             opt.workers = (int)strtol(optarg, &end, 10);
@@ -218,5 +251,6 @@ int cmd_batch(int argc, char **argv)
     if (optind + 1 != argc)
         return cli_usage_error("batch", optind < argc ? "one jobs file, please"
                                                       : "missing JOBS.json");
+    opt.read = a.read;
     return run(argv[optind], &opt, json, quiet);
 }

@@ -8,6 +8,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "cli_catalog.h"
 #include "gazetteer.h"
 #include "geocode.h"
 
@@ -17,18 +18,22 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: bordermap geocode INPUT|- [-o OUT.geojson|OUT.gpkg|-] [--strict] [--regeocode]\n"
+            "                         [reading options]\n"
             "       bordermap geocode --query TEXT [--country CC] [--admin1 NAME]\n\n"
-            "Resolves the place text of a catalog (CSV with ACLED columns location,\n"
-            "admin1, country, latitude, longitude; or GeoJSON, GeoPackage) to points:\n"
-            "places, admin-1 regions, countries, frontiers (\"Tajik-Afghan border\") and\n"
-            "curated features (\"201st base\"), with precision and provenance.\n\n"
+            "Resolves the place text of a catalog to points: places, admin-1 regions,\n"
+            "countries, frontiers (\"Tajik-Afghan border\") and curated features\n"
+            "(\"201st base\"), with precision and provenance. Reads ACLED and UCDP GED\n"
+            "exports as published, and any point table GDAL reads (CSV, TSV, XLSX,\n"
+            "GeoJSON, GeoJSONSeq, GeoPackage, FlatGeobuf). Rows with coordinates keep\n"
+            "them; the others are resolved by location, admin1 or country.\n\n"
             "  -o, --output PATH  GeoJSON (RFC 7946) or GeoPackage; - for stdout (default)\n"
             "  --strict           exit 1 when any row stays unresolved\n"
             "  --regeocode        resolve rows that already have coordinates too\n"
             "  --query TEXT       print the best candidates for TEXT as a table\n"
-            "  --country CC       country hint for --query (name, ISO code or demonym)\n"
-            "  --admin1 NAME      admin-1 hint for --query\n"
-            "A summary (resolved, ambiguous, unresolved) is printed on stderr.\n");
+            "  --country CC       with --query: country hint (name, ISO code or demonym);\n"
+            "                     with INPUT: a filter, as below\n"
+            "  --admin1 NAME      admin-1 hint for --query\n\n%s",
+            cli_catalog_usage);
 }
 
 /* Pads by characters, not bytes: names have diacritics. */
@@ -69,71 +74,128 @@ static int run_query(const char *text, const char *country, const char *admin1)
     return status;
 }
 
-static int run_catalog(const char *input, const char *output, int strict, int regeocode)
+typedef struct geocode_args {
+    const char *output, *query, *country, *admin1;
+    int strict, regeocode;
+    cli_catalog_args catalog;
+} geocode_args;
+
+/* Streams the catalog: read a row, resolve it, write it. */
+static bm_status geocode_stream(bm_catalog *c, bm_lazy_gazetteer *lg, geocode_args *g,
+                                bm_geocode_summary *sum, bm_error *err)
 {
+    bm_geocode_writer *w = NULL;
+    int got;
+    while ((got = bm_catalog_next(c, err)) > 0) {
+        bm_match m;
+        if (!w && !(w = bm_geocode_writer_open(g->output, c, err)))
+            return err->status;
+        if (bm_geocode_record(lg, c, 0, g->regeocode, &m, sum, err) != BM_OK ||
+            bm_geocode_writer_add(w, c, 0, &m, err) != BM_OK) {
+            bm_geocode_writer_abort(w);
+            return err->status;
+        }
+        cli_catalog_note(&g->catalog, c, 0);
+    }
+    /* An input without rows still gives a (valid, empty) output. */
+    if (got == 0 && !w)
+        w = bm_geocode_writer_open(g->output, c, err);
+    if (got < 0 || !w) {
+        bm_geocode_writer_abort(w);
+        return err->status;
+    }
+    return bm_geocode_writer_commit(w, err);
+}
+
+static int run_catalog(const char *input, geocode_args *g)
+{
+    cli_catalog_args *a = &g->catalog;
+    if (cli_same_file(input, g->output)) {
+        fprintf(stderr, "bordermap geocode: %s is the input; write to another file\n", g->output);
+        return CLI_EXIT_USAGE;
+    }
     bm_error err;
     bm_error_clear(&err);
-    GEOSContextHandle_t geos = cli_geos();
+    bm_lazy_gazetteer lg = {cli_geos(), NULL};
     bm_geocode_summary sum = {0};
-    bm_gazetteer *g = NULL;
-    bm_match *m = NULL;
-    bm_catalog *c = bm_catalog_read(input, &err);
-    if (c)
-        g = bm_gazetteer_load(geos, &err);
-    if (g)
-        m = bm_geocode_catalog(g, c, regeocode, &sum, &err);
+    bm_catalog *c = cli_catalog_open("geocode", input, a, &err);
+    bm_status st = c ? geocode_stream(c, &lg, g, &sum, &err) : err.status;
+    cli_catalog_close(a);
     int status = CLI_EXIT_OK;
-    if (!m || bm_geocode_write(c, m, output, &err) != BM_OK) {
+    if (st != BM_OK) {
         status = cli_fail(&err);
     } else {
-        fprintf(stderr, "bordermap geocode: %zu rows: %zu resolved (%zu kept coordinates), "
-                        "%zu ambiguous, %zu unresolved\n",
-                sum.records, sum.resolved, sum.coordinates, sum.ambiguous, sum.unresolved);
-        if (strict && sum.unresolved > 0)
+        if (!a->quiet)
+            fprintf(stderr, "bordermap geocode: %zu rows: %zu resolved (%zu kept coordinates), "
+                            "%zu ambiguous, %zu unresolved\n",
+                    sum.records, sum.resolved, sum.coordinates, sum.ambiguous, sum.unresolved);
+        cli_catalog_report("geocode", c, a, "written", sum.records);
+        if (g->strict && sum.unresolved > 0)
             status = CLI_EXIT_RUNTIME;
     }
-    free(m);
-    bm_gazetteer_free(g);
+    bm_gazetteer_free(lg.g);
     bm_catalog_free(c);
-    GEOS_finish_r(geos);
+    GEOS_finish_r(lg.geos);
     return status;
+}
+
+static int run(int argc, char **argv, geocode_args *g)
+{
+    if (g->query) {
+        if (optind < argc)
+            return cli_usage_error("geocode", "--query takes no INPUT, got '%s'", argv[optind]);
+        return run_query(g->query, g->country, g->admin1);
+    }
+    if (g->admin1)
+        return cli_usage_error("geocode", "--admin1 goes with --query");
+    if (optind != argc - 1)
+        return cli_usage_error("geocode", optind < argc ? "one INPUT only" : "missing INPUT");
+    if (g->catalog.json && strcmp(g->output, "-") == 0)
+        return cli_usage_error("geocode", "--json prints the summary on standard output; "
+                                          "write the features to a file with -o");
+    return run_catalog(argv[optind], g);
 }
 
 int cmd_geocode(int argc, char **argv)
 {
-    enum { OPT_STRICT = 256, OPT_REGEOCODE, OPT_QUERY, OPT_COUNTRY, OPT_ADMIN1 };
+    enum { OPT_STRICT = 256, OPT_REGEOCODE, OPT_QUERY, OPT_ADMIN1 };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"regeocode", no_argument, NULL, OPT_REGEOCODE},
         {"query", required_argument, NULL, OPT_QUERY},
-        {"country", required_argument, NULL, OPT_COUNTRY},
         {"admin1", required_argument, NULL, OPT_ADMIN1},
         {"help", no_argument, NULL, 'h'},
+        CLI_CATALOG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    const char *output = "-", *query = NULL, *country = NULL, *admin1 = NULL;
-    int strict = 0, regeocode = 0, c;
-    while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
-        switch (c) {
-        case 'o': output = optarg; break;
-        case OPT_STRICT: strict = 1; break;
-        case OPT_REGEOCODE: regeocode = 1; break;
-        case OPT_QUERY: query = optarg; break;
-        case OPT_COUNTRY: country = optarg; break;
-        case OPT_ADMIN1: admin1 = optarg; break;
-        case 'h': usage(stdout); return CLI_EXIT_OK;
-        default: usage(stderr); return CLI_EXIT_USAGE;
-        }
+    geocode_args g = {.output = "-"};
+    if (!cli_catalog_args_init(&g.catalog))
+        return CLI_EXIT_RUNTIME;
+    int c, status = -1;
+    while (status < 0 && (c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+        if (c == CLI_OPT_COUNTRY)
+            g.country = optarg;
+        int handled = cli_catalog_option("geocode", c, optarg, &g.catalog);
+        if (handled)
+            status = handled == 1 ? -1 : handled;
+        else if (c == 'o')
+            g.output = optarg;
+        else if (c == OPT_STRICT)
+            g.strict = 1;
+        else if (c == OPT_REGEOCODE)
+            g.regeocode = 1;
+        else if (c == OPT_QUERY)
+            g.query = optarg;
+        else if (c == OPT_ADMIN1)
+            g.admin1 = optarg;
+        else if (c == 'h')
+            usage(stdout), status = CLI_EXIT_OK;
+        else
+            usage(stderr), status = CLI_EXIT_USAGE;
     }
-    if (query) {
-        if (optind < argc)
-            return cli_usage_error("geocode", "--query takes no INPUT, got '%s'", argv[optind]);
-        return run_query(query, country, admin1);
-    }
-    if (country || admin1)
-        return cli_usage_error("geocode", "--country and --admin1 go with --query");
-    if (optind != argc - 1)
-        return cli_usage_error("geocode", optind < argc ? "one INPUT only" : "missing INPUT");
-    return run_catalog(argv[optind], output, strict, regeocode);
+    if (status < 0)
+        status = run(argc, argv, &g);
+    cli_catalog_args_free(&g.catalog);
+    return status;
 }

@@ -10,6 +10,7 @@
 #include "catalog.h"
 #include "geocode.h"
 #include "cli.h"
+#include "cli_catalog.h"
 #include "render.h"
 #include "style.h"
 
@@ -29,9 +30,12 @@ static void usage(FILE *out)
             "  --extent BOX       area to show, in degrees\n"
             "  --crs DEF          any PROJ string or EPSG code (default: a Lambert\n"
             "                     conformal conic fitted to the extent)\n"
-            "  --catalog FILE     incidents to draw (CSV with latitude/longitude,\n"
-            "                     GeoJSON, GeoPackage; - for stdin)\n"
-            "  --title TEXT       replaces the style's title\n");
+            "  --catalog FILE     incidents to draw instead of the style's catalog:\n"
+            "                     ACLED or UCDP GED exports, any point table GDAL\n"
+            "                     reads; - for stdin. Rows without coordinates are\n"
+            "                     geocoded on the way\n"
+            "  --title TEXT       replaces the style's title\n\n%s",
+            cli_catalog_usage);
 }
 
 static int parse_size(const char *s, bm_render_options *o)
@@ -59,8 +63,92 @@ static void default_output(const char *style, char *buf, size_t size)
     snprintf(buf, size, "output/%.*s.png", dot ? (int)(dot - base) : (int)strlen(base), base);
 }
 
+/* The catalog the map draws: --catalog, or the style's catalog source. */
+static const char *catalog_path(const bm_style *style, const char *catalog)
+{
+    for (size_t i = 0; !catalog && i < style->n_sources; i++)
+        if (style->sources[i].type == BM_SOURCE_CATALOG)
+            return style->sources[i].data[0] ? style->sources[i].data
+                                             : bm_catalog_default_path();
+    return catalog;
+}
+
+#define MAX_DRAWN_FIELDS 64
+
+/* The catalog columns a style draws with (filters, data-driven paint,
+ * label templates), so that render keeps only their values. */
+typedef struct drawn_fields {
+    size_t n;
+    char names[MAX_DRAWN_FIELDS][BM_STYLE_NAME];
+    const char *list[MAX_DRAWN_FIELDS + 1];
+    int overflow;
+} drawn_fields;
+
+static int add_drawn(const char *field, const char *path, void *ctx)
+{
+    drawn_fields *d = ctx;
+    (void)path;
+    if (d->n == MAX_DRAWN_FIELDS) {
+        d->overflow = 1;
+        return 0;
+    }
+    snprintf(d->names[d->n], sizeof d->names[d->n], "%s", field);
+    d->list[d->n] = d->names[d->n];
+    d->n++;
+    return 0;
+}
+
+static void add_template_fields(const char *text, drawn_fields *d)
+{
+    for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
+        const char *end = strchr(p, '}');
+        char field[BM_STYLE_NAME];
+        if (!end || end - p - 1 >= (long)sizeof field)
+            break;
+        snprintf(field, sizeof field, "%.*s", (int)(end - p - 1), p + 1);
+        add_drawn(field, NULL, d);
+    }
+}
+
+static void add_filtered(const char *name, void *ctx)
+{
+    add_drawn(name, NULL, ctx);
+}
+
+/* The style's fields and the filter's; NULL (every column) when they are
+ * more than fit. */
+static const char *const *catalog_columns(const bm_style *style, const bm_filter *filter,
+                                          drawn_fields *d)
+{
+    bm_filter_columns(filter, add_filtered, d);
+    for (size_t i = 0; i < style->n_layers; i++) {
+        const bm_layer *l = &style->layers[i];
+        if (style->sources[l->source].type != BM_SOURCE_CATALOG)
+            continue;
+        bm_layer_fields(l, add_drawn, d);
+        add_template_fields(l->text_field, d);
+    }
+    d->list[d->n] = NULL;
+    return d->overflow ? NULL : d->list;
+}
+
+static bm_catalog *read_catalog(GEOSContextHandle_t geos, const bm_style *style,
+                                const char *path, cli_catalog_args *a, bm_error *err)
+{
+    drawn_fields d = {0};
+    bm_catalog *c = cli_catalog_read("render", path, catalog_columns(style, a->filter, &d), a,
+                                     err);
+    if (c && bm_geocode_missing(geos, c, err) != BM_OK) {
+        bm_catalog_free(c);
+        return NULL;
+    }
+    if (c)
+        cli_catalog_note_all(a, c);
+    return c;
+}
+
 static int run(const char *style_path, char **outputs, int n_out, bm_render_options *o,
-               const char *catalog)
+               const char *catalog, cli_catalog_args *a)
 {
     bm_error err;
     bm_error_clear(&err);
@@ -69,8 +157,8 @@ static int run(const char *style_path, char **outputs, int n_out, bm_render_opti
     int status = CLI_EXIT_OK;
     GEOSContextHandle_t geos = cli_geos();
     bm_style *style = bm_style_load(style_path, &err);
-    if (style && catalog &&
-        (!(cat = bm_catalog_read(catalog, &err)) || bm_geocode_missing(geos, cat, &err)))
+    const char *path = style ? catalog_path(style, catalog) : NULL;
+    if (path && !(cat = read_catalog(geos, style, path, a, &err)))
         status = cli_fail(&err);
     o->catalog = cat;
     if (!style || (status == CLI_EXIT_OK && !(map = bm_map_create(style, o, &err))))
@@ -78,6 +166,8 @@ static int run(const char *style_path, char **outputs, int n_out, bm_render_opti
     for (int i = 0; map && status == CLI_EXIT_OK && i < n_out; i++)
         if (bm_map_write(map, outputs[i], &err) != BM_OK)
             status = cli_fail(&err);
+    if (status == CLI_EXIT_OK && cat)
+        cli_catalog_report("render", cat, a, "on the map", bm_catalog_count(cat));
     bm_map_free(map);
     bm_catalog_free(cat);
     bm_style_free(style);
@@ -85,67 +175,99 @@ static int run(const char *style_path, char **outputs, int n_out, bm_render_opti
     return status;
 }
 
-int cmd_render(int argc, char **argv)
+static int check_outputs(char **outputs, int n_out, const char *catalog, const cli_catalog_args *a)
 {
-    enum { OPT_SIZE = 256, OPT_DPI, OPT_EXTENT, OPT_CRS, OPT_CATALOG, OPT_TITLE };
+    for (int i = 0; i < n_out; i++) {
+        if (catalog && cli_same_file(catalog, outputs[i]))
+            return cli_usage_error("render", "%s is the catalog; write to another file",
+                                   outputs[i]);
+        if (a->json && strcmp(outputs[i], "-") == 0)
+            return cli_usage_error("render", "--json prints the summary on standard output; "
+                                             "write the map to a file");
+    }
+    return CLI_EXIT_OK;
+}
+
+enum { OPT_SIZE = 256, OPT_DPI, OPT_EXTENT, OPT_CRS, OPT_CATALOG, OPT_TITLE };
+
+typedef struct render_args {
+    bm_render_options o;
+    char *outputs[MAX_OUTPUTS];
+    int n_out;
+    const char *catalog;
+    cli_catalog_args catalog_args;
+} render_args;
+
+/* One render option; -1 to go on, else the exit status. */
+static int render_option(int c, char *arg, render_args *r)
+{
+    char *end;
+    switch (c) {
+    case 'o':
+        if (r->n_out == MAX_OUTPUTS)
+            return cli_usage_error("render", "at most %d outputs", MAX_OUTPUTS);
+        r->outputs[r->n_out++] = arg;
+        return -1;
+    case OPT_SIZE:
+        if (!parse_size(arg, &r->o))
+            return cli_usage_error("render", "--size wants WIDTHxHEIGHT in pixels "
+                                             "(16 to 20000), got '%s'", arg);
+        return -1;
+    case OPT_DPI:
+        r->o.dpi = strtod(arg, &end);
+        if (*end || !(r->o.dpi >= 24 && r->o.dpi <= 2400))
+            return cli_usage_error("render", "--dpi wants a number from 24 to 2400, "
+                                             "got '%s'", arg);
+        return -1;
+    case OPT_EXTENT:
+        if (!parse_extent(arg, &r->o))
+            return cli_usage_error("render", "--extent wants MINLON,MINLAT,MAXLON,MAXLAT "
+                                             "in degrees with min < max, got '%s'", arg);
+        return -1;
+    case OPT_CRS: r->o.crs = arg; return -1;
+    case OPT_CATALOG: r->catalog = arg; return -1;
+    case OPT_TITLE: r->o.title = arg; return -1;
+    case 'h': usage(stdout); return CLI_EXIT_OK;
+    default: usage(stderr); return CLI_EXIT_USAGE;
+    }
+}
+
+static int render_main(int argc, char **argv, render_args *r)
+{
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'}, {"size", required_argument, NULL, OPT_SIZE},
         {"dpi", required_argument, NULL, OPT_DPI}, {"extent", required_argument, NULL, OPT_EXTENT},
         {"crs", required_argument, NULL, OPT_CRS}, {"catalog", required_argument, NULL, OPT_CATALOG},
         {"title", required_argument, NULL, OPT_TITLE}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_CATALOG_OPTIONS, {NULL, 0, NULL, 0},
     };
-    bm_render_options o = {0};
-    char *outputs[MAX_OUTPUTS], fallback[1024];
-    const char *catalog = NULL;
-    int n_out = 0, c;
-    while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
-        char *end;
-        switch (c) {
-        case 'o':
-            if (n_out == MAX_OUTPUTS)
-                return cli_usage_error("render", "at most %d outputs", MAX_OUTPUTS);
-            outputs[n_out++] = optarg;
-            break;
-        case OPT_SIZE:
-            if (!parse_size(optarg, &o))
-                return cli_usage_error("render", "--size wants WIDTHxHEIGHT in pixels "
-                                                 "(16 to 20000), got '%s'", optarg);
-            break;
-        case OPT_DPI:
-            o.dpi = strtod(optarg, &end);
-            if (*end || !(o.dpi >= 24 && o.dpi <= 2400))
-                return cli_usage_error("render", "--dpi wants a number from 24 to 2400, "
-                                                 "got '%s'", optarg);
-            break;
-        case OPT_EXTENT:
-            if (!parse_extent(optarg, &o))
-                return cli_usage_error("render", "--extent wants MINLON,MINLAT,MAXLON,MAXLAT "
-                                                 "in degrees with min < max, got '%s'", optarg);
-            break;
-        case OPT_CRS:
-            o.crs = optarg;
-            break;
-        case OPT_CATALOG:
-            catalog = optarg;
-            break;
-        case OPT_TITLE:
-            o.title = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_EXIT_OK;
-        default:
-            usage(stderr);
-            return CLI_EXIT_USAGE;
-        }
+    int c, status = -1;
+    while (status < 0 && (c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+        int handled = cli_catalog_option("render", c, optarg, &r->catalog_args);
+        status = handled == 1 ? -1 : handled ? handled : render_option(c, optarg, r);
     }
+    if (status >= 0)
+        return status;
     if (optind + 1 != argc)
         return cli_usage_error("render", optind < argc ? "one style file, please"
                                                        : "missing STYLE.json");
-    if (n_out == 0) {
+    char fallback[1024];
+    if (r->n_out == 0) {
         default_output(argv[optind], fallback, sizeof fallback);
-        outputs[n_out++] = fallback;
+        r->outputs[r->n_out++] = fallback;
     }
-    return run(argv[optind], outputs, n_out, &o, catalog);
+    status = check_outputs(r->outputs, r->n_out, r->catalog, &r->catalog_args);
+    if (status == CLI_EXIT_OK)
+        status = run(argv[optind], r->outputs, r->n_out, &r->o, r->catalog, &r->catalog_args);
+    return status;
+}
+
+int cmd_render(int argc, char **argv)
+{
+    render_args r = {0};
+    if (!cli_catalog_args_init(&r.catalog_args))
+        return CLI_EXIT_RUNTIME;
+    int status = render_main(argc, argv, &r);
+    cli_catalog_args_free(&r.catalog_args);
+    return status;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cairo.h>
 #include <gdal.h>
@@ -86,6 +87,13 @@ GEOSContextHandle_t cli_geos(void)
     GEOSContext_setNoticeHandler_r(h, quiet_geos);
     GEOSContext_setErrorHandler_r(h, quiet_geos);
     return h;
+}
+
+int cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return strcmp(a, "-") != 0 && strcmp(b, "-") != 0 && stat(a, &sa) == 0 &&
+           stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 int cli_split_list(char *list, char **items, int max)

@@ -149,7 +149,8 @@ int main(int argc, char **argv)
     double t_read = now() - t0;
     bm_geocode_summary sum = {0};
     t0 = now();
-    bm_match *m = c ? bm_geocode_catalog(g, c, 0, &sum, &err) : NULL;
+    bm_lazy_gazetteer lg = {geos, g};
+    bm_match *m = c ? bm_geocode_catalog(&lg, c, 0, &sum, &err) : NULL;
     double t_catalog = now() - t0;
     t0 = now();
     bm_status st = m ? bm_geocode_write(c, m, out, &err) : BM_ERR_RUNTIME;

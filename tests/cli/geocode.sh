@@ -57,13 +57,17 @@ bad() { # bad INPUT PATTERN...
     expect_no_file bad.geojson
 }
 bad "$DATA/missing.csv" "missing.csv: no such file"
-bad "$DATA/no_location.csv" "no_location.csv" "field 'location'"
 bad "$DATA/malformed.geojson" "malformed.geojson:4:" "malformed JSON"
-bad "$DATA/bad_utf8.csv" "bad_utf8.csv:2: field 'location'" "UTF-8"
-bad "$DATA/nan.csv" "nan.csv:2: field 'latitude'" "not a number"
-bad "$DATA/out_of_range.csv" "out_of_range.csv:3: field 'latitude'" "out of range"
-bad "$DATA/bad_date.csv" "bad_date.csv:2: field 'event_date'" "not a date"
-bad "$DATA/bad_fatalities.csv" "bad_fatalities.csv:1: field 'fatalities'" "not a whole number"
+bad "$DATA/bad_utf8.csv" "bad_utf8.csv:3: field 'location'" "UTF-8"
+bad "$DATA/nan.csv" "nan.csv:3: field 'latitude'" "not a number"
+bad "$DATA/out_of_range.csv" "out_of_range.csv:4: field 'latitude'" "out of range"
+bad "$DATA/bad_date.csv" "bad_date.csv:3: field 'event_date'" "not a date"
+bad "$DATA/bad_fatalities.csv" "bad_fatalities.csv:2: field 'fatalities'" "not a whole number"
+
+# A row without a location is placed by its admin1 or country.
+expect_status 0 "$BORDERMAP" geocode "$DATA/no_location.csv" -o no_location.geojson
+grep -q '"match_kind": "country"' no_location.geojson || fail "no_location.csv: not placed by its country"
+pass
 
 # Usage errors exit 2.
 expect_status 2 "$BORDERMAP" geocode

@@ -16,6 +16,7 @@
 #include "batch.h"
 #include "catalog.h"
 #include "export.h"
+#include "filter.h"
 
 static char dir[] = "/tmp/bm_test_batch_XXXXXX";
 
@@ -186,8 +187,9 @@ static void test_jobs_file_with_defaults(void **state)
     assert_string_equal(j->render.title, "B");
     assert_null(a->render.title);
     assert_true(j->render.has_extent);
-    assert_int_equal(j->filter.n_countries, 2);
-    assert_string_equal(j->filter.from, "2015");
+    assert_string_equal(bm_filter_describe(j->filter),
+                        "from=2015-01-01; to=2015-12-31; country=Tajikistan,Kyrgyzstan");
+    assert_true(bm_filter_is_empty(a->filter));
     assert_non_null(strstr(j->json, "\"name\":\"b\""));
     bm_batch_free(b);
 }
@@ -222,6 +224,21 @@ static void test_jobs_file_errors_name_the_json_path(void **state)
                  "[0].overrides.filter.year", "unknown filter key");
     expect_error("[{\"style\": \"s.json\", \"outputs\": [\"a.png\"],"
                  "  \"overrides\": {\"size\": [10, 20000]}}]", "[0].overrides.size", NULL);
+    expect_error("[{\"style\": \"s.json\", \"outputs\": [\"a.png\"],"
+                 "  \"overrides\": {\"filter\": {\"where\": \"fatalities >\"}}}]",
+                 "[0].overrides.filter.where", "at character 13: expected a value");
+    expect_error("[{\"style\": \"s.json\", \"outputs\": [\"a.png\"],"
+                 "  \"overrides\": {\"filter\": {\"bbox\": [1, 2, 3]}}}]",
+                 "[0].overrides.filter.bbox", "[W, S, E, N]");
+    expect_error("[{\"style\": \"s.json\", \"outputs\": [\"a.png\"],"
+                 "  \"overrides\": {\"filter\": {\"bbox\": \"0,50,10,40\"}}}]",
+                 "[0].overrides.filter.bbox", "S < N");
+    expect_error("[{\"style\": \"s.json\", \"outputs\": [\"a.png\"],"
+                 "  \"overrides\": {\"filter\": {\"from\": \"2015-13\"}}}]",
+                 "[0].overrides.filter.from", "no such date");
+    expect_error("[{\"style\": \"s.json\", \"outputs\": [\"a.png\"],"
+                 "  \"overrides\": {\"filter\": {\"country\": [\"TJK\", 3]}}}]",
+                 "[0].overrides.filter.country", "array of strings");
     expect_error("{\"job\": []}", "job", "unknown key");
     expect_error("{\"jobs\": 3}", "jobs", "array");
     expect_error("[3]", "[0]", "job object");
@@ -266,12 +283,76 @@ static void test_filter_by_country_type_and_dates(void **state)
     assert_non_null(c);
     bm_batch *b = load(two_jobs, &err);
     assert_non_null(b);
-    const bm_batch_filter *f = &bm_batch_at(b, 1)->filter;
+    bm_filter *f = bm_batch_at(b, 1)->filter;
+    assert_int_equal(bm_filter_bind(f, c, &err), BM_OK);
     int want[] = {0, 1, 1, 0, 0};
     for (size_t i = 0; i < 5; i++)
-        assert_int_equal(bm_batch_filter_match(f, c, i), want[i]);
+        assert_int_equal(bm_filter_match(f, c, i), want[i]);
     for (size_t i = 0; i < 5; i++) /* no filter: everything */
-        assert_true(bm_batch_filter_match(&bm_batch_at(b, 0)->filter, c, i));
+        assert_true(bm_filter_match(bm_batch_at(b, 0)->filter, c, i));
+    bm_batch_free(b);
+    bm_catalog_free(c);
+}
+
+static bm_catalog *points_catalog(void)
+{
+    bm_error err;
+    char path[256];
+    write_text("p.csv", "event_date,event_type,country,fatalities,location,latitude,longitude\n"
+                        "2015-01-01,Battles,Tajikistan,3,a,37.5,71.5\n"
+                        "2015-01-02,Battles,Tajikistan,12,b,38.2,74.0\n"
+                        "2015-01-03,Riots,Russia,0,c,64.7,177.5\n"
+                        "2015-01-04,Riots,Tajikistan,,d,,\n");
+    snprintf(path, sizeof path, "%s/p.csv", dir);
+    bm_error_clear(&err);
+    bm_catalog *c = bm_catalog_read(path, &err);
+    assert_non_null(c);
+    return c;
+}
+
+static void test_filter_by_bbox_and_where(void **state)
+{
+    (void)state;
+    bm_error err;
+    bm_catalog *c = points_catalog();
+    bm_batch *b = load("{\"defaults\": {\"style\": \"s.json\", \"outputs\": [\"x.png\"]},"
+                       " \"jobs\": [{\"overrides\": {\"filter\": {\"bbox\": [70, 35, 75, 40]}}},"
+                       "  {\"overrides\": {\"filter\": {\"bbox\": \"170,50,-170,70\"}}},"
+                       "  {\"overrides\": {\"filter\": {\"where\": \"fatalities >= 3\","
+                       "                                  \"country\": \"TJK\"}}},"
+                       "  {\"overrides\": {\"filter\": {\"where\": \"fatalities is empty or"
+                       " event_type = 'Riots' and location like 'C%'\"}}}]}", &err);
+    assert_non_null(b);
+    int want[4][4] = {{1, 1, 0, 0}, {0, 0, 1, 0}, {1, 1, 0, 0}, {0, 0, 1, 1}};
+    for (size_t j = 0; j < 4; j++) {
+        bm_filter *f = bm_batch_at(b, j)->filter;
+        assert_int_equal(bm_filter_bind(f, c, &err), BM_OK);
+        for (size_t i = 0; i < 4; i++)
+            if (bm_filter_match(f, c, i) != want[j][i])
+                fail_msg("job %zu (%s), record %zu", j, bm_filter_describe(f), i);
+    }
+    assert_string_equal(bm_filter_describe(bm_batch_at(b, 1)->filter), "bbox=170,50,-170,70");
+    /* the job's JSON, which its hash covers, holds the filter as written */
+    assert_non_null(strstr(bm_batch_at(b, 0)->json, "\"bbox\":[70,35,75,40]"));
+    bm_batch_free(b);
+    bm_catalog_free(c);
+}
+
+static void test_filter_bind_error_is_a_job_error(void **state)
+{
+    (void)state;
+    bm_error err;
+    bm_catalog *c = points_catalog();
+    write_text("s.json", "{}");
+    bm_batch *b = load("{\"jobs\": [{\"style\": \"s.json\", \"outputs\": [\"x.png\"],"
+                       " \"overrides\": {\"filter\": {\"where\": \"colour = 'red'\"}}}]}", &err);
+    assert_non_null(b);
+    bm_error_clear(&err);
+    assert_int_not_equal(bm_batch_job_render(bm_batch_at(b, 0), c, &err), BM_OK);
+    assert_non_null(strstr(err.file, "jobs.json"));
+    assert_string_equal(err.field, "jobs[0].overrides.filter.where");
+    assert_non_null(strstr(err.message, "unknown field 'colour'"));
+    assert_non_null(strstr(err.message, "p.csv"));
     bm_batch_free(b);
     bm_catalog_free(c);
 }
@@ -319,6 +400,8 @@ int main(void)
         cmocka_unit_test(test_json_syntax_error_has_a_line),
         cmocka_unit_test(test_missing_jobs_file_is_a_runtime_error),
         cmocka_unit_test(test_filter_by_country_type_and_dates),
+        cmocka_unit_test(test_filter_by_bbox_and_where),
+        cmocka_unit_test(test_filter_bind_error_is_a_job_error),
         cmocka_unit_test(test_export_layers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

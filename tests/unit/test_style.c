@@ -156,9 +156,9 @@ static void test_filters_and_properties(void **state)
     const char *peaceful[] = {"event_type", "Battles", "fatalities", "0.0", NULL};
     const char *other[] = {"event_type", "Protests", "fatalities", "3", NULL};
     fake b = {battle}, p = {peaceful}, o = {other};
-    assert_true(bm_filter_eval(l->filter, fake_get, &b));
-    assert_false(bm_filter_eval(l->filter, fake_get, &p)); /* 0.0 == 0 numerically */
-    assert_false(bm_filter_eval(l->filter, fake_get, &o));
+    assert_true(bm_style_filter_eval(l->filter, fake_get, &b));
+    assert_false(bm_style_filter_eval(l->filter, fake_get, &p)); /* 0.0 == 0 numerically */
+    assert_false(bm_style_filter_eval(l->filter, fake_get, &o));
     bm_value tmp;
     assert_true(bm_prop_eval(&l->circle_color, fake_get, &b, &tmp)->color.r > 0.8);
     assert_true(bm_prop_eval(&l->circle_color, fake_get, &o, &tmp)->color.b > 0.6);
