@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,7 @@ struct bm_catalog {
     bm_bad_row *rejected;
     size_t n_rejected, cap_rejected;
     struct reader *rd; /* while reading; NULL once done */
+    struct prefetch *pf; /* streaming: the reading thread, which owns the schema */
 };
 
 static char *dup_str(const char *s)
@@ -204,31 +206,43 @@ static int month_by_name(const char *s, size_t len)
     return 0;
 }
 
+/* n digits at s as a number, or -1. (sscanf costs more than the rest of
+ * reading a row.) */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 /* "14 September 2022" or "5 Jun 2016", as ACLED's exports write dates. */
 static int parse_day_month_year(const char *s, int *y, int *m, int *d)
 {
-    int day = 0, used = 0;
-    if (sscanf(s, "%2d%n", &day, &used) != 1 || s[used] != ' ')
+    int day_len = s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' ? 2 : 1;
+    int day = digits(s, day_len);
+    if (day < 0 || s[day_len] != ' ')
         return 0;
-    const char *name = s + used + 1, *end = name;
+    const char *name = s + day_len + 1, *end = name;
     while (isalpha((unsigned char)*end))
         end++;
     int month = month_by_name(name, (size_t)(end - name));
-    int year = 0, ylen = 0;
-    if (!month || *end != ' ' || sscanf(end + 1, "%4d%n", &year, &ylen) != 1 || ylen != 4 ||
-        end[1 + ylen])
+    if (!month || *end != ' ' || (*y = digits(end + 1, 4)) < 0 || end[5] != '\0')
         return 0;
-    *y = year, *m = month, *d = day;
+    *m = month, *d = day;
     return 1;
 }
 
 /* "2022-09-14", optionally followed by a time as UCDP writes it. */
 static int parse_iso_date(const char *s, int *y, int *m, int *d)
 {
-    int used = 0;
-    if (sscanf(s, "%4d-%2d-%2d%n", y, m, d, &used) != 3 || used != 10)
+    if ((*y = digits(s, 4)) < 0 || s[4] != '-' || (*m = digits(s + 5, 2)) < 0 || s[7] != '-' ||
+        (*d = digits(s + 8, 2)) < 0)
         return 0;
-    return s[used] == '\0' || s[used] == ' ' || s[used] == 'T';
+    return s[10] == '\0' || s[10] == ' ' || s[10] == 'T';
 }
 
 int bm_catalog_parse_date(const char *text, char *out)
@@ -1008,21 +1022,204 @@ static bm_catalog *begin(const char *path, const bm_catalog_options *opt, bm_err
     return c;
 }
 
+/* ---- streaming ---------------------------------------------------------- */
+
+/* A stream reads ahead in a thread of its own: GDAL's parsing of the next
+ * rows overlaps the caller's work on this one (geocoding, writing), which
+ * is what makes a streamed conversion as fast as ogr2ogr's. The thread
+ * fills a source catalog, hands its records over a batch at a time, and
+ * alone touches the source until it has been joined. */
+#define PREFETCH_BATCH 4096
+
+typedef struct batch {
+    char **blobs;
+    long *rows;
+    unsigned char *has_point;
+    double *lon, *lat;
+    size_t n, next;
+} batch;
+
+typedef struct prefetch {
+    bm_catalog *src;
+    pthread_t thread;
+    int joined;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch ready;   /* handed over, waiting for the caller */
+    int has_ready, done, stop;
+    int got;       /* the reading's end: 0, or -1 with err */
+    bm_error err;
+    batch cur;     /* the caller's: being consumed */
+} prefetch;
+
+static void batch_free(batch *b)
+{
+    for (size_t i = b->next; i < b->n; i++)
+        free(b->blobs[i]);
+    free(b->blobs);
+    free(b->rows);
+    free(b->has_point);
+    free(b->lon);
+    free(b->lat);
+    memset(b, 0, sizeof *b);
+}
+
+/* Moves the source's records into b; the source starts afresh. */
+static void take_records(bm_catalog *src, batch *b)
+{
+    *b = (batch){src->blobs, src->rows, src->has_point, src->lon, src->lat, src->count, 0};
+    src->blobs = NULL, src->rows = NULL, src->has_point = NULL;
+    src->lon = NULL, src->lat = NULL;
+    src->count = src->cap = 0;
+}
+
+static void *prefetch_main(void *arg)
+{
+    prefetch *p = arg;
+    bm_catalog *src = p->src;
+    int got = 1;
+    while (got > 0) {
+        while (src->count < PREFETCH_BATCH && (got = next_record(src, src->rd, &p->err)) > 0)
+            continue;
+        pthread_mutex_lock(&p->mu);
+        while (p->has_ready && !p->stop)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (!p->stop) {
+            take_records(src, &p->ready);
+            p->has_ready = 1;
+        }
+        if (got <= 0 || p->stop) {
+            p->done = 1;
+            p->got = got > 0 ? 0 : got;
+        }
+        got = p->stop ? 0 : got;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+static void prefetch_join(prefetch *p)
+{
+    if (p->joined)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->thread, NULL);
+    p->joined = 1;
+}
+
+static void prefetch_free(prefetch *p)
+{
+    if (!p)
+        return;
+    prefetch_join(p);
+    batch_free(&p->cur);
+    batch_free(&p->ready);
+    bm_catalog_free(p->src);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p);
+}
+
+/* The view a stream's caller sees: the source's columns, one record. */
+static bm_catalog *stream_view(bm_catalog *src, bm_error *err)
+{
+    bm_catalog *c = calloc(1, sizeof *c);
+    prefetch *p = c ? calloc(1, sizeof *p) : NULL;
+    if (!p) {
+        free(c);
+        bm_error_set(err, BM_ERR_RUNTIME, src->path, 0, NULL, "out of memory");
+        return NULL;
+    }
+    snprintf(c->path, sizeof c->path, "%s", src->path);
+    c->format = src->format;
+    c->n_fields = src->n_fields;
+    c->cols = src->cols;
+    c->slot = src->slot;
+    c->n_slots = src->n_slots;
+    c->lat_field = src->lat_field;
+    c->lon_field = src->lon_field;
+    c->pf = p;
+    p->src = src;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    if (pthread_create(&p->thread, NULL, prefetch_main, p) != 0) {
+        p->joined = 1;
+        bm_catalog_free(c);
+        bm_error_set(err, BM_ERR_RUNTIME, src->path, 0, NULL, "cannot start a thread");
+        return NULL;
+    }
+    return c;
+}
+
 bm_catalog *bm_catalog_open(const char *path, const bm_catalog_options *opt, bm_error *err)
 {
-    return begin(path, opt, err);
+    bm_catalog *src = begin(path, opt, err);
+    bm_catalog *c = src ? stream_view(src, err) : NULL;
+    if (src && !c)
+        bm_catalog_free(src);
+    return c;
+}
+
+/* At the end of a stream: the source's account becomes the view's. */
+static int finish_stream(bm_catalog *c, bm_error *err)
+{
+    prefetch *p = c->pf;
+    prefetch_join(p);
+    bm_catalog *src = p->src;
+    c->rows_read = src->rows_read;
+    c->filtered = src->filtered;
+    c->rejected = src->rejected, src->rejected = NULL;
+    c->n_rejected = src->n_rejected;
+    c->cap_rejected = src->cap_rejected;
+    close_reader(src);
+    if (p->got < 0)
+        *err = p->err;
+    return p->got;
+}
+
+/* The next batch from the thread; 0 when there is none. */
+static int next_batch(prefetch *p)
+{
+    batch_free(&p->cur);
+    pthread_mutex_lock(&p->mu);
+    while (!p->has_ready && !p->done)
+        pthread_cond_wait(&p->cv, &p->mu);
+    int got = p->has_ready;
+    if (got) {
+        p->cur = p->ready;
+        memset(&p->ready, 0, sizeof p->ready);
+        p->has_ready = 0;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return got;
 }
 
 int bm_catalog_next(bm_catalog *c, bm_error *err)
 {
-    if (!c->rd)
+    prefetch *p = c->pf;
+    if (!p || p->joined)
         return 0;
     if (c->count == 1)
         free(c->blobs[--c->count]);
-    int got = next_record(c, c->rd, err);
-    if (got <= 0)
-        close_reader(c);
-    return got;
+    while (p->cur.next == p->cur.n)
+        if (!next_batch(p))
+            return finish_stream(c, err);
+    if (grow(c, err) != BM_OK)
+        return -1;
+    batch *b = &p->cur;
+    size_t i = b->next++;
+    c->blobs[0] = b->blobs[i];
+    c->rows[0] = b->rows[i];
+    c->has_point[0] = b->has_point[i];
+    c->lon[0] = b->lon[i];
+    c->lat[0] = b->lat[i];
+    c->count = 1;
+    return 1;
 }
 
 bm_catalog *bm_catalog_read_ex(const char *path, const bm_catalog_options *opt, bm_error *err)
@@ -1049,6 +1246,12 @@ void bm_catalog_free(bm_catalog *c)
 {
     if (!c)
         return;
+    if (c->pf) {
+        prefetch_free(c->pf); /* frees the source, and the columns with it */
+        c->cols = NULL;
+        c->slot = NULL;
+        c->n_fields = 0;
+    }
     close_reader(c);
     for (size_t i = 0; i < c->count; i++)
         free(c->blobs[i]);

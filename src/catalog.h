@@ -91,9 +91,11 @@ void bm_catalog_free(bm_catalog *c);
 /* Streaming: opens a catalog and reads its header; then each successful
  * bm_catalog_next makes the next record record 0, the only one the
  * catalog holds, so memory stays flat however long the file. Returns 1
- * for a record, 0 at the end, -1 on error (err set). Rejected and
- * filtered rows are counted as they pass; the counts are whole at the
- * end. */
+ * for a record, 0 at the end, -1 on error (err set). A thread reads a few
+ * thousand rows ahead: keep and progress are called on it (bind on the
+ * caller's, before bm_catalog_open returns). The account (rows read,
+ * rejected, filtered) is whole once bm_catalog_next has returned 0;
+ * bm_catalog_free stops the thread at any point. */
 bm_catalog *bm_catalog_open(const char *path, const bm_catalog_options *opt, bm_error *err);
 int bm_catalog_next(bm_catalog *c, bm_error *err);
 

@@ -409,8 +409,7 @@ static void record_precision(bm_catalog *c, size_t i, int precision)
         bm_catalog_set_value(c, i, (size_t)field, text);
 }
 
-/* The location text, or failing it the admin1 or the country a row names. */
-static const char *place_text(const bm_catalog *c, size_t i)
+const char *bm_geocode_place_text(const bm_catalog *c, size_t i)
 {
     static const char *const fields[] = {"location", "admin1", "country"};
     for (size_t f = 0; f < 3; f++) {
@@ -425,7 +424,7 @@ static const char *place_text(const bm_catalog *c, size_t i)
 static bm_status resolve_record(bm_lazy_gazetteer *lg, bm_catalog *c, size_t i, bm_match *m,
                                 bm_error *err)
 {
-    const char *text = place_text(c, i);
+    const char *text = bm_geocode_place_text(c, i);
     if (!*text)
         return BM_OK;
     if (!lg->g && !(lg->g = bm_gazetteer_load(lg->geos, err)))

@@ -68,6 +68,10 @@ typedef struct bm_lazy_gazetteer {
     bm_gazetteer *g;
 } bm_lazy_gazetteer;
 
+/* The text a record is placed by: its location, or failing it its
+ * admin1 or its country; "" when it names none. */
+const char *bm_geocode_place_text(const bm_catalog *c, size_t i);
+
 /* Resolves record i of c in place (setting or clearing its point) into m,
  * and counts it in summary; the rules of bm_geocode_catalog. */
 bm_status bm_geocode_record(bm_lazy_gazetteer *lg, bm_catalog *c, size_t i, int regeocode,

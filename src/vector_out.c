@@ -83,12 +83,20 @@ bm_vector_out *bm_vector_out_open(const char *path, bm_error *err)
 OGRLayerH bm_vector_out_layer(bm_vector_out *out, const char *name,
                               OGRwkbGeometryType type, bm_error *err)
 {
+    /* GDAL's RFC 7946 mode rewinds polygons and cuts lines at the
+     * antimeridian, by copying every feature; points in CRS84 (which
+     * writes no crs member) come out the same without it, a third faster. */
+    int geojson = strcmp(out->driver, "GeoJSON") == 0;
+    int plain_points = geojson && wkbFlatten(type) == wkbPoint;
     OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
-    OSRSetWellKnownGeogCS(wgs84, "WGS84");
+    if (plain_points)
+        OSRSetFromUserInput(wgs84, "OGC:CRS84");
+    else
+        OSRSetWellKnownGeogCS(wgs84, "WGS84");
     OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
     char **options = NULL;
-    if (strcmp(out->driver, "GeoJSON") == 0) {
-        options = CSLSetNameValue(options, "RFC7946", "YES");
+    if (geojson) {
+        options = CSLSetNameValue(options, "RFC7946", plain_points ? "NO" : "YES");
         options = CSLSetNameValue(options, "COORDINATE_PRECISION", "6");
         options = CSLSetNameValue(options, "WRITE_NAME", "NO");
     }

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "geocode.h"
 #include "progress.h"
 
 /* Rows of each kind named on stderr; --json names them all. */
@@ -147,18 +148,6 @@ bm_catalog *cli_catalog_read(const char *cmd, const char *path, const char *cons
     return c;
 }
 
-/* The text a row was to be placed by, for naming it. */
-static const char *place_text(const bm_catalog *c, size_t i)
-{
-    static const char *const fields[] = {"location", "admin1", "country"};
-    for (size_t f = 0; f < 3; f++) {
-        const char *v = bm_catalog_get(c, i, fields[f]);
-        if (*v)
-            return v;
-    }
-    return "";
-}
-
 void cli_catalog_note(cli_catalog_args *a, const bm_catalog *c, size_t record)
 {
     if (bm_catalog_point(c, record, NULL, NULL)) {
@@ -169,7 +158,7 @@ void cli_catalog_note(cli_catalog_args *a, const bm_catalog *c, size_t record)
         a->unresolved = json_array();
     json_array_append_new(a->unresolved,
                           json_pack("{s:I, s:s}", "line", (json_int_t)bm_catalog_row(c, record),
-                                    "place", place_text(c, record)));
+                                    "place", bm_geocode_place_text(c, record)));
 }
 
 void cli_catalog_note_all(cli_catalog_args *a, const bm_catalog *c)

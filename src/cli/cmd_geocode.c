@@ -120,6 +120,10 @@ static int run_catalog(const char *input, geocode_args *g)
     bm_geocode_summary sum = {0};
     bm_catalog *c = cli_catalog_open("geocode", input, a, &err);
     bm_status st = c ? geocode_stream(c, &lg, g, &sum, &err) : err.status;
+    if (st != BM_OK) { /* stops the reading thread before the progress line goes */
+        bm_catalog_free(c);
+        c = NULL;
+    }
     cli_catalog_close(a);
     int status = CLI_EXIT_OK;
     if (st != BM_OK) {

@@ -7,7 +7,8 @@
 #   (c) bordermap render styles/central-asia.json --catalog FILE.csv -o out.png
 #
 # Usage: tests/bench/bench_catalog.sh [BORDERMAP] [N] [RUNS]
-#   BORDERMAP defaults to build/bordermap, N (rows) to 1000000, RUNS to 3.
+#   BORDERMAP defaults to build/bordermap, N (rows) to 1000000, RUNS to 3;
+#   BM_BENCH_RENDER_RUNS (default RUNS) sets the runs of case (c).
 # The catalog is written once by gen_acled.py and kept in
 # ${BM_BENCH_CACHE:-${TMPDIR:-/tmp}/bordermap-bench} (1,000,000 rows: ~520 MB).
 # bordermap and ogr2ogr runs alternate; the table gives medians of wall
@@ -62,7 +63,7 @@ for ((r = 1; r <= runs; r++)); do
     [ -e bm_gpkg.failed ] || measure bm_gpkg out.gpkg "$bin" geocode "$csv" -o out.gpkg
     measure ogr_gpkg out2.gpkg ogr2ogr -f GPKG "${ogr_csv[@]}" out2.gpkg "$csv"
 done
-for ((r = 1; r <= runs; r++)); do
+for ((r = 1; r <= ${BM_BENCH_RENDER_RUNS:-$runs}; r++)); do
     [ -e bm_render.failed ] || measure bm_render out.png "$bin" render "$root/styles/central-asia.json" --catalog "$csv" -o out.png
 done
 

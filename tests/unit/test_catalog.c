@@ -156,6 +156,38 @@ static void test_stream_matches_read(void **state)
     bm_catalog_free(whole);
 }
 
+static void test_stream_error_and_early_stop(void **state)
+{
+    (void)state;
+    bm_error err;
+    const char *bad = write_mem("/vsimem/t_stream_bad.csv",
+                                "event_id_cnty,event_date\nE1,2020-01-01\nE2,2020-13-01\n"
+                                "E3,2020-01-03\n");
+    bm_catalog *c = bm_catalog_open(bad, NULL, &err);
+    assert_non_null(c);
+    assert_int_equal(bm_catalog_next(c, &err), 1);
+    assert_string_equal(bm_catalog_get(c, 0, "event_id_cnty"), "E1");
+    assert_int_equal(bm_catalog_next(c, &err), -1);
+    assert_int_equal(err.row, 3);
+    assert_string_equal(err.field, "event_date");
+    assert_int_equal(bm_catalog_next(c, &err), 0);
+    bm_catalog_free(c);
+
+    /* Many batches ahead; the caller stops after one row. */
+    size_t size = 30000 * 16 + 64, at = 0;
+    char *text = malloc(size);
+    assert_non_null(text);
+    at += (size_t)snprintf(text, size, "event_id_cnty,fatalities\n");
+    for (int i = 0; i < 30000; i++)
+        at += (size_t)snprintf(text + at, size - at, "R%d,%d\n", i, i % 7);
+    bm_catalog *many = bm_catalog_open(write_mem("/vsimem/t_stream_many.csv", text), NULL, &err);
+    free(text);
+    assert_non_null(many);
+    assert_int_equal(bm_catalog_next(many, &err), 1);
+    assert_string_equal(bm_catalog_get(many, 0, "event_id_cnty"), "R0");
+    bm_catalog_free(many);
+}
+
 static void test_columns_kept(void **state)
 {
     (void)state;
@@ -199,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_ucdp_fields_mapped),
         cmocka_unit_test(test_account_adds_up),
         cmocka_unit_test(test_stream_matches_read),
+        cmocka_unit_test(test_stream_error_and_early_stop),
         cmocka_unit_test(test_columns_kept),
         cmocka_unit_test(test_duplicate_and_layers),
     };
