@@ -595,17 +595,24 @@ static void leader_lines(frame_state *fs, mark *g, size_t n)
     cairo_fill(cr);
 }
 
+/* The most symbols one place spreads: a real catalog puts thousands of
+ * events on a city's coordinates, whose spiral would cover the map (and
+ * whose leader lines cairo strokes in time growing faster than their
+ * number). Bigger groups stay stacked on the place. */
+#define SPREAD_MAX 64
+
 /* Several symbols at one place are spread around it with leader lines;
  * each becomes a label obstacle and counts for the legend. */
 static void arrange_group(frame_state *fs, const bm_layer *l, const bm_fset *s, mark *g,
                           size_t n)
 {
     double rmax = 0, reach = 0;
+    int spread = n > 1 && n <= SPREAD_MAX;
     for (size_t k = 0; k < n; k++)
         rmax = fmax(rmax, g[k].sym.radius);
-    for (size_t k = 0; n > 1 && k < n; k++)
+    for (size_t k = 0; spread && k < n; k++)
         displacement(k, n, rmax, &g[k].dx, &g[k].dy);
-    if (n > 1)
+    if (spread)
         leader_lines(fs, g, n);
     for (size_t k = 0; k < n; k++) {
         double x = g[k].x + g[k].dx, y = g[k].y + g[k].dy, r = g[k].sym.radius;
