@@ -379,22 +379,6 @@ static int check_field(const char *field, const char *path, void *ctx)
     return -1;
 }
 
-static int template_fields(const bm_layer *l, field_check *fc)
-{
-    char path[BM_STYLE_PATH];
-    snprintf(path, sizeof path, "layers[%zu].layout.text-field", l->index);
-    for (const char *p = strchr(l->text_field, '{'); p; p = strchr(p + 1, '{')) {
-        const char *end = strchr(p, '}');
-        char field[BM_STYLE_NAME];
-        if (!end || end - p - 1 >= (long)sizeof field)
-            break;
-        snprintf(field, sizeof field, "%.*s", (int)(end - p - 1), p + 1);
-        if (check_field(field, path, fc))
-            return -1;
-    }
-    return 0;
-}
-
 bm_status bm_mapdata_load(bm_map *m, bm_error *err)
 {
     const bm_style *st = m->style;
@@ -409,7 +393,7 @@ bm_status bm_mapdata_load(bm_map *m, bm_error *err)
                                : bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL,
                                               "cannot load source '%s'", src->name);
         field_check fc = {m->sets[l->source], m, src, err};
-        if (bm_layer_fields(l, check_field, &fc) || template_fields(l, &fc))
+        if (bm_layer_fields(l, check_field, &fc))
             return BM_ERR_USAGE;
     }
     return BM_OK;

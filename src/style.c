@@ -364,6 +364,25 @@ static int filter_fields(const bm_style_filter *f,
     return r;
 }
 
+/* The {field} names of a label template. */
+static int template_fields(const bm_layer *l,
+                           int (*check)(const char *field, const char *path, void *ctx), void *ctx)
+{
+    char path[BM_STYLE_PATH];
+    snprintf(path, sizeof path, "layers[%zu].layout.text-field", l->index);
+    for (const char *p = strchr(l->text_field, '{'); p; p = strchr(p + 1, '{')) {
+        const char *end = strchr(p, '}');
+        char field[BM_STYLE_NAME];
+        if (!end || end - p - 1 >= (long)sizeof field)
+            break;
+        snprintf(field, sizeof field, "%.*s", (int)(end - p - 1), p + 1);
+        int r = check(field, path, ctx);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
 int bm_layer_fields(const bm_layer *l, int (*check)(const char *field, const char *path, void *ctx),
                     void *ctx)
 {
@@ -376,7 +395,7 @@ int bm_layer_fields(const bm_layer *l, int (*check)(const char *field, const cha
     for (size_t i = 0; !r && i < sizeof props / sizeof *props; i++)
         if (props[i]->kind != BM_PROP_CONST)
             r = check(props[i]->field, props[i]->path, ctx);
-    return r;
+    return r ? r : template_fields(l, check, ctx);
 }
 
 /* ---- layers ------------------------------------------------------------- */

@@ -152,8 +152,9 @@ const bm_value *bm_prop_eval(const bm_prop *p, bm_style_getter get, void *featur
                              bm_value *scratch);
 int bm_style_filter_eval(const bm_style_filter *f, bm_style_getter get, void *feature);
 
-/* Calls check(field, path) for every field a layer's filter and
- * properties use; stops at the first non-zero result and returns it. */
+/* Calls check(field, path) for every field a layer's filter, properties
+ * and label template ({field}) use; stops at the first non-zero result
+ * and returns it. Fields are only borrowed for the call. */
 int bm_layer_fields(const bm_layer *l, int (*check)(const char *field, const char *path, void *ctx),
                     void *ctx);
 

@@ -75,8 +75,8 @@ static const char *catalog_path(const bm_style *style, const char *catalog)
 
 #define MAX_DRAWN_FIELDS 64
 
-/* The catalog columns a style draws with (filters, data-driven paint,
- * label templates), so that render keeps only their values. */
+/* The catalog columns a style draws with (bm_layer_fields), so that
+ * render keeps only their values. */
 typedef struct drawn_fields {
     size_t n;
     char names[MAX_DRAWN_FIELDS][BM_STYLE_NAME];
@@ -98,18 +98,6 @@ static int add_drawn(const char *field, const char *path, void *ctx)
     return 0;
 }
 
-static void add_template_fields(const char *text, drawn_fields *d)
-{
-    for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
-        const char *end = strchr(p, '}');
-        char field[BM_STYLE_NAME];
-        if (!end || end - p - 1 >= (long)sizeof field)
-            break;
-        snprintf(field, sizeof field, "%.*s", (int)(end - p - 1), p + 1);
-        add_drawn(field, NULL, d);
-    }
-}
-
 static void add_filtered(const char *name, void *ctx)
 {
     add_drawn(name, NULL, ctx);
@@ -126,7 +114,6 @@ static const char *const *catalog_columns(const bm_style *style, const bm_filter
         if (style->sources[l->source].type != BM_SOURCE_CATALOG)
             continue;
         bm_layer_fields(l, add_drawn, d);
-        add_template_fields(l->text_field, d);
     }
     d->list[d->n] = NULL;
     return d->overflow ? NULL : d->list;
