@@ -230,15 +230,6 @@ static int parse_overrides(parser *ps, json_t *j, const char *base, bm_batch_job
     return 0;
 }
 
-static int output_format_ok(const char *path)
-{
-    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-    if (!dot || (slash && dot < slash))
-        return 0;
-    return strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
-           strcasecmp(dot, ".pdf") == 0;
-}
-
 static int parse_outputs(parser *ps, json_t *j, const char *base, bm_batch_job *job)
 {
     char path[256], rel[BM_BATCH_PATH];
@@ -254,8 +245,11 @@ static int parse_outputs(parser *ps, json_t *j, const char *base, bm_batch_job *
         cat3(path, sizeof path, base, "", index);
         if (get_string(ps, json_array_get(j, i), path, rel, sizeof rel))
             return -1;
-        if (!output_format_ok(rel))
-            return fail(ps, path, "unknown output format (use .png, .svg or .pdf)");
+        if (!bm_map_format_known(rel)) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "unknown output format (use %s)", bm_map_format_list());
+            return fail(ps, path, msg);
+        }
         resolve(ps->b, rel, job->outputs[i], sizeof job->outputs[i]);
     }
     return 0;
@@ -437,57 +431,69 @@ uint64_t bm_batch_fnv1a(uint64_t h, const void *data, size_t size)
     return h;
 }
 
-static bm_status hash_file(uint64_t *h, const char *path, bm_error *err)
+/* Hashes a file's bytes; 0 when it cannot be read. */
+static int hash_file(const char *path, uint64_t *h)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot read: %s",
-                            strerror(errno));
+        return 0;
     char chunk[65536];
     size_t n;
+    *h = BM_FNV_OFFSET;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         *h = bm_batch_fnv1a(*h, chunk, n);
     int bad = ferror(f);
     fclose(f);
-    if (bad)
-        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "read error");
-    /* A separator, so moving bytes from one input to the next changes the hash. */
-    *h = bm_batch_fnv1a(*h, "", 1);
-    return BM_OK;
+    return !bad;
 }
 
-static const char *catalog_path(const bm_batch_job *job)
+/* File hashes within one run: every job of a series reads the same
+ * embedded data, which is hashed once. A worker inherits the cache. */
+typedef struct hash_cache {
+    size_t n;
+    char **paths;
+    uint64_t *hashes;
+} hash_cache;
+
+static int cached_hash(hash_cache *hc, const char *path, uint64_t *h)
 {
-    return job->catalog[0] ? job->catalog : bm_catalog_default_path();
+    for (size_t i = 0; hc && i < hc->n; i++)
+        if (strcmp(hc->paths[i], path) == 0)
+            return *h = hc->hashes[i], 1;
+    if (!hash_file(path, h))
+        return 0;
+    char **p = hc ? realloc(hc->paths, (hc->n + 1) * sizeof *p) : NULL;
+    if (p)
+        hc->paths = p;
+    uint64_t *q = p ? realloc(hc->hashes, (hc->n + 1) * sizeof *q) : NULL;
+    if (q)
+        hc->hashes = q;
+    if (q && (p[hc->n] = strdup(path)) != NULL)
+        q[hc->n++] = *h;
+    return 1;
 }
 
-/* The embedded data a map depends on, by its small witnesses: SOURCES.lock
- * holds the checksum of every derived file, and the curated files and the
- * credits are hashed themselves. A geodata directory without one of them
- * (BORDERMAP_GEODATA pointing elsewhere) simply hashes what it has. */
-static bm_status hash_geodata(uint64_t *h, bm_error *err)
+static void hash_cache_free(hash_cache *hc)
 {
-    static const char *const witnesses[] = {"SOURCES.lock", "features.geojson",
-                                            "reported_frontiers.csv", "ATTRIBUTION"};
-    for (size_t i = 0; i < sizeof witnesses / sizeof *witnesses; i++) {
-        char path[1024];
-        bm_geodata_path(witnesses[i], path, sizeof path);
-        if (access(path, F_OK) == 0 && hash_file(h, path, err) != BM_OK)
-            return err->status;
-    }
-    return BM_OK;
+    for (size_t i = 0; i < hc->n; i++)
+        free(hc->paths[i]);
+    free(hc->paths);
+    free(hc->hashes);
 }
 
-bm_status bm_batch_job_hash(const bm_batch_job *job, uint64_t *hash, bm_error *err)
+uint64_t bm_batch_job_hash(const bm_batch_job *job, const bm_catalog_options *read)
 {
     uint64_t h = BM_FNV_OFFSET;
     h = bm_batch_fnv1a(h, bm_version(), strlen(bm_version()) + 1);
     h = bm_batch_fnv1a(h, job->json, strlen(job->json) + 1);
-    if (hash_file(&h, job->style, err) != BM_OK || hash_file(&h, catalog_path(job), err) != BM_OK ||
-        hash_geodata(&h, err) != BM_OK)
-        return err->status;
-    *hash = h;
-    return BM_OK;
+    if (read) {
+        /* --input-format, --layer and --skip-bad-rows change what is drawn. */
+        const char *layer = read->layer ? read->layer : "";
+        int flags[2] = {(int)read->format, read->skip_bad_rows};
+        h = bm_batch_fnv1a(h, flags, sizeof flags);
+        h = bm_batch_fnv1a(h, layer, strlen(layer) + 1);
+    }
+    return h;
 }
 
 void bm_batch_sidecar_path(const bm_batch_job *job, char *buf, size_t size)
@@ -497,9 +503,40 @@ void bm_batch_sidecar_path(const bm_batch_job *job, char *buf, size_t size)
     snprintf(buf, size, "%.*s.%s.bmhash", dir, out, out + dir);
 }
 
-int bm_batch_job_up_to_date(const bm_batch_job *job, uint64_t hash)
+#define SIDECAR_MAGIC "bordermap-inputs 1"
+
+/* One line of a sidecar: "file HASH PATH" or "name HASH KIND:NAME". */
+static int input_current(hash_cache *hc, char *line)
 {
-    char path[BM_BATCH_PATH + 16], text[32] = "";
+    char kind[8];
+    unsigned long long want;
+    int at = 0;
+    line[strcspn(line, "\n")] = '\0';
+    if (sscanf(line, "%7s %llx %n", kind, &want, &at) != 2 || at == 0)
+        return 0;
+    const char *what = line + at;
+    uint64_t h;
+    if (strcmp(kind, "name") == 0)
+        return bm_batch_fnv1a(BM_FNV_OFFSET, what, strlen(what)) == want;
+    return strcmp(kind, "file") == 0 && cached_hash(hc, what, &h) && h == want;
+}
+
+static int sidecar_current(hash_cache *hc, FILE *f, uint64_t hash)
+{
+    char line[BM_BATCH_PATH + 64];
+    unsigned long long job = 0;
+    if (!fgets(line, sizeof line, f) || strncmp(line, SIDECAR_MAGIC, strlen(SIDECAR_MAGIC)) != 0 ||
+        !fgets(line, sizeof line, f) || sscanf(line, "job %llx", &job) != 1 || job != hash)
+        return 0;
+    while (fgets(line, sizeof line, f))
+        if (!input_current(hc, line))
+            return 0;
+    return 1;
+}
+
+static int up_to_date(hash_cache *hc, const bm_batch_job *job, uint64_t hash)
+{
+    char path[BM_BATCH_PATH + 16];
     for (size_t i = 0; i < job->n_outputs; i++)
         if (access(job->outputs[i], F_OK) != 0)
             return 0;
@@ -507,12 +544,37 @@ int bm_batch_job_up_to_date(const bm_batch_job *job, uint64_t hash)
     FILE *f = fopen(path, "r");
     if (!f)
         return 0;
-    int ok = fgets(text, sizeof text, f) != NULL;
+    int current = sidecar_current(hc, f, hash);
     fclose(f);
-    return ok && strtoull(text, NULL, 16) == hash;
+    return current;
 }
 
-static bm_status write_sidecar(const bm_batch_job *job, uint64_t hash, bm_error *err)
+int bm_batch_job_up_to_date(const bm_batch_job *job, uint64_t hash)
+{
+    hash_cache hc = {0};
+    int current = up_to_date(&hc, job, hash);
+    hash_cache_free(&hc);
+    return current;
+}
+
+static int write_inputs(FILE *f, hash_cache *hc, const bm_context *ctx, uint64_t hash)
+{
+    int ok = fprintf(f, SIDECAR_MAGIC "\njob %016llx\n", (unsigned long long)hash) > 0;
+    for (size_t i = 0; ok && i < bm_context_input_count(ctx); i++) {
+        int is_file;
+        const char *what = bm_context_input(ctx, i, &is_file);
+        uint64_t h = bm_batch_fnv1a(BM_FNV_OFFSET, what, strlen(what));
+        if (is_file && !cached_hash(hc, what, &h))
+            continue; /* gone already: the next check finds it missing and re-renders */
+        ok = fprintf(f, "%s %016llx %s\n", is_file ? "file" : "name", (unsigned long long)h,
+                     what) > 0;
+    }
+    return ok;
+}
+
+/* The job's hash and every input the render noted, with their hashes. */
+static bm_status write_sidecar(const bm_batch_job *job, hash_cache *hc, const bm_context *ctx,
+                               uint64_t hash, bm_error *err)
 {
     char path[BM_BATCH_PATH + 16];
     bm_atomic_file af;
@@ -520,7 +582,10 @@ static bm_status write_sidecar(const bm_batch_job *job, uint64_t hash, bm_error 
     if (bm_atomic_file_begin(&af, path, err) != BM_OK)
         return err->status;
     FILE *f = fopen(af.temp_path, "w");
-    if (!f || fprintf(f, "%016llx\n", (unsigned long long)hash) < 0 || fclose(f) != 0) {
+    int ok = f && write_inputs(f, hc, ctx, hash);
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (!ok) {
         bm_atomic_file_abort(&af);
         return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write: %s",
                             strerror(errno));
@@ -565,18 +630,39 @@ static int keep_matching(const bm_catalog *c, size_t record, void *filter)
     return bm_filter_match(filter, c, record);
 }
 
-bm_status bm_batch_job_render(const bm_batch_job *job, bm_catalog *catalog, bm_error *err)
+/* The catalog a job draws: its own, else the style's catalog source, else
+ * the seed catalog; NULL without error when the style draws none. Read
+ * and geocoded once per file by the context. */
+static bm_catalog *job_catalog(bm_context *ctx, const bm_batch_job *job,
+                               const bm_catalog_options *read, bm_error *err)
 {
-    if (catalog && bind_filter(job, catalog, err) != BM_OK)
+    bm_style *s = bm_style_load(job->style, err);
+    if (!s)
+        return NULL;
+    const char *path = NULL;
+    for (size_t i = 0; i < s->n_sources && !path; i++)
+        if (s->sources[i].type == BM_SOURCE_CATALOG)
+            path = job->catalog[0] ? job->catalog
+                                   : s->sources[i].data[0] ? s->sources[i].data
+                                                           : bm_catalog_default_path();
+    bm_catalog *c = path ? bm_context_read_catalog(ctx, path, read, NULL, err) : NULL;
+    bm_style_free(s);
+    return c;
+}
+
+static bm_status render_job(bm_context *ctx, const bm_batch_job *job, hash_cache *hc,
+                            uint64_t hash, const bm_catalog_options *read, bm_error *err)
+{
+    bm_catalog *catalog = job_catalog(ctx, job, read, err);
+    if (err->status != BM_OK || (catalog && bind_filter(job, catalog, err) != BM_OK))
         return err->status;
     bm_style *style = bm_style_load(job->style, err);
     if (!style)
         return err->status;
+    bm_context_note_file(ctx, job->style);
     if (catalog)
         bm_catalog_retain(catalog, keep_matching, job->filter);
-    bm_render_options o = job->render;
-    o.catalog = catalog;
-    bm_map *map = bm_map_create(style, &o, err);
+    bm_map *map = bm_map_create(ctx, style, &job->render, err);
     bm_status st = map ? BM_OK : err->status;
     for (size_t i = 0; st == BM_OK && i < job->n_outputs; i++) {
         make_parent_dirs(job->outputs[i]);
@@ -584,65 +670,17 @@ bm_status bm_batch_job_render(const bm_batch_job *job, bm_catalog *catalog, bm_e
     }
     bm_map_free(map);
     bm_style_free(style);
+    return st == BM_OK ? write_sidecar(job, hc, ctx, hash, err) : st;
+}
+
+bm_status bm_batch_job_render(bm_context *ctx, const bm_batch_job *job,
+                              const bm_catalog_options *read, bm_error *err)
+{
+    hash_cache hc = {0};
+    bm_context_inputs_reset(ctx);
+    bm_status st = render_job(ctx, job, &hc, bm_batch_job_hash(job, read), read, err);
+    hash_cache_free(&hc);
     return st;
-}
-
-/* ---- catalogs, read and geocoded once ----------------------------------- */
-
-typedef struct catalog_cache {
-    const bm_batch_options *opt;
-    GEOSContextHandle_t geos;
-    size_t n;
-    char (*paths)[BM_BATCH_PATH];
-    bm_catalog **catalogs;
-} catalog_cache;
-
-static bm_catalog *read_geocoded(catalog_cache *cc, const char *path, bm_error *err)
-{
-    bm_catalog *c = bm_catalog_read_ex(path, &cc->opt->read, err);
-    if (c && !cc->geos)
-        cc->geos = GEOS_init_r();
-    if (c && bm_geocode_missing(cc->geos, c, err) != BM_OK) {
-        bm_catalog_free(c);
-        return NULL;
-    }
-    if (c && cc->opt->on_catalog)
-        cc->opt->on_catalog(c, cc->opt->ctx);
-    return c;
-}
-
-static bm_catalog *cached_catalog(catalog_cache *cc, const char *path, bm_error *err)
-{
-    for (size_t i = 0; i < cc->n; i++)
-        if (strcmp(cc->paths[i], path) == 0)
-            return cc->catalogs[i];
-    bm_catalog *c = read_geocoded(cc, path, err);
-    void *p = c ? realloc(cc->paths, (cc->n + 1) * sizeof *cc->paths) : NULL;
-    if (p)
-        cc->paths = p;
-    void *q = p ? realloc(cc->catalogs, (cc->n + 1) * sizeof *cc->catalogs) : NULL;
-    if (q)
-        cc->catalogs = q;
-    if (c && !q) {
-        bm_catalog_free(c);
-        bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "out of memory");
-        return NULL;
-    }
-    if (c) {
-        snprintf(cc->paths[cc->n], sizeof *cc->paths, "%s", path);
-        cc->catalogs[cc->n++] = c;
-    }
-    return c;
-}
-
-static void catalog_cache_free(catalog_cache *cc)
-{
-    for (size_t i = 0; i < cc->n; i++)
-        bm_catalog_free(cc->catalogs[i]);
-    free(cc->catalogs);
-    free(cc->paths);
-    if (cc->geos)
-        GEOS_finish_r(cc->geos);
 }
 
 /* ---- the worker pool ---------------------------------------------------- */
@@ -651,14 +689,16 @@ typedef struct worker {
     pid_t pid;
     int fd;              /* read end of the worker's error pipe */
     size_t result;
-    uint64_t hash;
     struct timespec start;
 } worker;
 
 typedef struct pool {
     const bm_batch_options *opt;
     bm_batch_summary *sum;
-    catalog_cache cache;
+    bm_context *ctx;             /* catalogs read once, inherited by workers */
+    hash_cache hashes;
+    const bm_catalog **seen;     /* catalogs on_catalog was called for */
+    size_t n_seen;
     worker *workers;
     size_t n_workers, running, finished;
     int failed;
@@ -698,7 +738,7 @@ static void remove_temporaries(const char *output, pid_t pid)
         closedir(d);
 }
 
-static void run_worker(const bm_batch_job *job, bm_catalog *catalog, int fd,
+static void run_worker(pool *p, const bm_batch_job *job, uint64_t hash, int fd,
                        const sigset_t *old_mask)
 {
     /* The parent's handlers only set its stop flag: a worker must die.
@@ -709,7 +749,7 @@ static void run_worker(const bm_batch_job *job, bm_catalog *catalog, int fd,
     sigprocmask(SIG_SETMASK, old_mask, NULL);
     bm_error err;
     bm_error_clear(&err);
-    bm_status st = bm_batch_job_render(job, catalog, &err);
+    bm_status st = render_job(p->ctx, job, &p->hashes, hash, &p->opt->read, &err);
     if (st != BM_OK) {
         char msg[1400];
         bm_error_format(&err, msg, sizeof msg);
@@ -735,21 +775,21 @@ static void fail_with(pool *p, bm_job_result *r, const bm_error *err)
     fail_result(p, r, msg);
 }
 
-/* The catalog a job draws: its own, else the style's catalog source, else
- * the seed catalog; NULL without error when the style draws none. */
-static bm_catalog *job_catalog(pool *p, const bm_batch_job *job, bm_error *err)
+/* Reads the job's catalog in the parent, before the fork, and tells the
+ * caller about each catalog once. */
+static bm_catalog *pool_catalog(pool *p, const bm_batch_job *job, bm_error *err)
 {
-    bm_style *s = bm_style_load(job->style, err);
-    if (!s)
-        return NULL;
-    const char *path = NULL;
-    for (size_t i = 0; i < s->n_sources && !path; i++)
-        if (s->sources[i].type == BM_SOURCE_CATALOG)
-            path = job->catalog[0] ? job->catalog
-                                   : s->sources[i].data[0] ? s->sources[i].data
-                                                           : bm_catalog_default_path();
-    bm_catalog *c = path ? cached_catalog(&p->cache, path, err) : NULL;
-    bm_style_free(s);
+    bm_catalog *c = job_catalog(p->ctx, job, &p->opt->read, err);
+    for (size_t i = 0; c && i < p->n_seen; i++)
+        if (p->seen[i] == c)
+            return c;
+    const bm_catalog **q = c ? realloc(p->seen, (p->n_seen + 1) * sizeof *q) : NULL;
+    if (q) {
+        p->seen = q;
+        q[p->n_seen++] = c;
+        if (p->opt->on_catalog)
+            p->opt->on_catalog(c, p->opt->ctx);
+    }
     return c;
 }
 
@@ -780,7 +820,8 @@ static void start_job(pool *p, bm_job_result *r, uint64_t hash)
 {
     bm_error err;
     bm_error_clear(&err);
-    bm_catalog *c = job_catalog(p, r->job, &err);
+    bm_context_inputs_reset(p->ctx);
+    bm_catalog *c = pool_catalog(p, r->job, &err);
     int fds[2];
     if (err.status != BM_OK || count_rows(r->job, c, r, &err) != BM_OK) {
         fail_with(p, r, &err);
@@ -799,7 +840,7 @@ static void start_job(pool *p, bm_job_result *r, uint64_t hash)
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        run_worker(r->job, c, fds[1], &old_mask);
+        run_worker(p, r->job, hash, fds[1], &old_mask);
     }
     sigprocmask(SIG_SETMASK, &old_mask, NULL);
     close(fds[1]);
@@ -809,34 +850,17 @@ static void start_job(pool *p, bm_job_result *r, uint64_t hash)
         return;
     }
     worker *w = &p->workers[p->running++];
-    *w = (worker){pid, fds[0], (size_t)(r - p->sum->results), hash, {0, 0}};
+    *w = (worker){pid, fds[0], (size_t)(r - p->sum->results), {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &w->start);
     r->state = BM_JOB_RUNNING;
     notify(p, r);
 }
 
-/* How the catalog is read changes what is drawn: --input-format, --layer
- * and --skip-bad-rows are inputs of every job. */
-static uint64_t hash_read_options(uint64_t h, const bm_catalog_options *read)
-{
-    const char *layer = read->layer ? read->layer : "";
-    int flags[2] = {(int)read->format, read->skip_bad_rows};
-    h = bm_batch_fnv1a(h, flags, sizeof flags);
-    return bm_batch_fnv1a(h, layer, strlen(layer) + 1);
-}
-
 /* Decides whether the next job runs, and starts it. */
 static void consider_job(pool *p, bm_job_result *r)
 {
-    bm_error err;
-    bm_error_clear(&err);
-    uint64_t hash = 0;
-    if (bm_batch_job_hash(r->job, &hash, &err) != BM_OK) {
-        fail_with(p, r, &err);
-        return;
-    }
-    hash = hash_read_options(hash, &p->opt->read);
-    int current = bm_batch_job_up_to_date(r->job, hash);
+    uint64_t hash = bm_batch_job_hash(r->job, &p->opt->read);
+    int current = up_to_date(&p->hashes, r->job, hash);
     if (!p->opt->force && current) {
         r->state = BM_JOB_SKIPPED;
         p->finished++;
@@ -867,11 +891,7 @@ static void finish_worker(pool *p, size_t slot, int status)
     r->seconds = since(&w.start);
     read_error(w.fd, r->error, sizeof r->error);
     close(w.fd);
-    bm_error err;
-    bm_error_clear(&err);
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (ok && write_sidecar(r->job, w.hash, &err) != BM_OK)
-        bm_error_format(&err, r->error, sizeof r->error), ok = 0;
     if (!ok) {
         for (size_t i = 0; i < r->job->n_outputs; i++)
             remove_temporaries(r->job->outputs[i], w.pid);
@@ -955,15 +975,16 @@ bm_status bm_batch_run(bm_batch *b, const bm_batch_options *opt, bm_batch_summar
     memset(sum, 0, sizeof *sum);
     size_t *selected = calloc(b->n ? b->n : 1, sizeof *selected);
     pool p = {.opt = opt, .sum = sum, .n_workers = opt->workers > 0 ? (size_t)opt->workers : 1};
-    p.cache.opt = opt;
     p.workers = calloc(p.n_workers, sizeof *p.workers);
+    p.ctx = bm_context_create(err);
     for (size_t i = 0; selected && i < b->n; i++)
         if (bm_batch_in_shard(i, opt->shard_k, opt->shard_n))
             selected[sum->total++] = i;
     sum->results = calloc(sum->total ? sum->total : 1, sizeof *sum->results);
-    if (!selected || !p.workers || !sum->results) {
+    if (!selected || !p.workers || !sum->results || !p.ctx) {
         free(selected);
         free(p.workers);
+        bm_context_free(p.ctx);
         return bm_error_set(err, BM_ERR_RUNTIME, b->path, 0, NULL, "out of memory");
     }
     /* Results are indexed by position in the shard, in jobs-file order. */
@@ -973,7 +994,9 @@ bm_status bm_batch_run(bm_batch *b, const bm_batch_options *opt, bm_batch_summar
     }
     pool_run(&p, selected, sum->total);
     sum->stopped = stopping(&p);
-    catalog_cache_free(&p.cache);
+    bm_context_free(p.ctx);
+    hash_cache_free(&p.hashes);
+    free(p.seen);
     free(p.workers);
     free(selected);
     summarise(sum, err);

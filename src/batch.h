@@ -24,9 +24,12 @@
  * once per file; a filter hides the records it rejects from the map.
  *
  * A job is up to date when every output exists and the sidecar
- * ".<first output>.bmhash" beside its first output holds the hash of the
- * job's JSON, the style file, the catalog file, the embedded geodata and
- * bordermap's version.
+ * ".<first output>.bmhash" beside its first output, written by the job's
+ * last good run, still holds: the hash of bordermap's version, the job's
+ * JSON and how catalogs are read, and then every input that run actually
+ * read, as the context recorded it (see context.h): the style, catalogs,
+ * vector sources, the embedded files, and the font names, each with the
+ * hash of its bytes. Any of them changed or gone makes the job run again.
  */
 #ifndef BM_BATCH_H
 #define BM_BATCH_H
@@ -36,6 +39,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "context.h"
 #include "error.h"
 #include "filter.h"
 #include "render.h"
@@ -76,21 +80,24 @@ int bm_batch_in_shard(size_t index, unsigned k, unsigned n);
 #define BM_FNV_OFFSET 0xcbf29ce484222325ULL
 uint64_t bm_batch_fnv1a(uint64_t h, const void *data, size_t size);
 
-/* The job's input hash: bordermap's version, the job, its style and
- * catalog, and the embedded geodata (by SOURCES.lock and the curated
- * files); errors name an unreadable file. */
-bm_status bm_batch_job_hash(const bm_batch_job *job, uint64_t *hash, bm_error *err);
-/* Where the hash of the job's last good run is kept. */
+/* What the job is before anything is read: bordermap's version, the
+ * job's JSON and the catalog read options (NULL: the defaults). */
+uint64_t bm_batch_job_hash(const bm_batch_job *job, const bm_catalog_options *read);
+/* Where the job's last good run recorded its hash and inputs. */
 void bm_batch_sidecar_path(const bm_batch_job *job, char *buf, size_t size);
+/* Whether every output exists and the sidecar holds hash and inputs that
+ * are all unchanged. */
 int bm_batch_job_up_to_date(const bm_batch_job *job, uint64_t hash);
 
-/* Renders one job in the calling process; catalog is geocoded and may be
- * NULL when the style has no catalog source. The job's filter is bound to
- * the catalog (a column it needs and the catalog lacks is an error naming
- * the jobs file and the filter's JSON path) and the records it rejects
- * are left out of the catalog (bm_catalog_retain): batch renders in a
- * forked worker, so the parent's catalog stays whole. */
-bm_status bm_batch_job_render(const bm_batch_job *job, bm_catalog *catalog, bm_error *err);
+/* Renders one job in the calling process and writes its sidecar. The
+ * job's catalog is read and geocoded through ctx (or taken from it when
+ * read before); the job's filter is bound to it (a column it needs and
+ * the catalog lacks is an error naming the jobs file and the filter's
+ * JSON path) and the records it rejects are left out of ctx's catalog
+ * (bm_catalog_retain): batch renders in forked workers, so its own
+ * catalogs stay whole. */
+bm_status bm_batch_job_render(bm_context *ctx, const bm_batch_job *job,
+                              const bm_catalog_options *read, bm_error *err);
 
 typedef enum bm_job_state {
     BM_JOB_PENDING,  /* not started (yet, or ever: a failure or a stop came first) */

@@ -1,5 +1,5 @@
 /*
- * export.c — writing the map's layers to GeoJSON files or a GeoPackage,
+ * export.c — writing a style's sources to GeoJSON files or a GeoPackage,
  * and the GeoPackage's QGIS styles.
  *
  * Every output is opened before anything is written and committed only
@@ -15,51 +15,27 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 
-#include "boundaries.h"
-#include "frontiers.h"
 #include "geodata.h"
-#include "geocode.h"
-#include "geometry.h"
 #include "qgis_style.h"
 #include "vector_out.h"
 
-#define N_LAYERS 5
-#define MAX_COUNTRIES 64
-
-static const char *const layer_names[N_LAYERS] = {"incidents", "deployments", "frontiers",
-                                                  "countries", "regions"};
+#define MAX_LAYERS 64
 
 /* A fixed timestamp for update_time and gpkg_contents.last_change, so the
  * same inputs give the same GeoPackage. */
 #define FIXED_TIME "2000-01-01T00:00:00.000Z"
 
-const char *bm_export_layer_name(bm_export_layer layer)
-{
-    for (int i = 0; i < N_LAYERS; i++)
-        if (layer == (bm_export_layer)(1 << i))
-            return layer_names[i];
-    return NULL;
-}
+#define NO_SOURCE ((size_t)-1)
 
-bm_status bm_export_parse_layers(const char *list, unsigned *mask, bm_error *err)
-{
-    char copy[256], *save = NULL;
-    snprintf(copy, sizeof copy, "%s", list);
-    *mask = 0;
-    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        int i = 0;
-        while (i < N_LAYERS && strcmp(tok, layer_names[i]) != 0)
-            i++;
-        if (i == N_LAYERS)
-            return bm_error_set(err, BM_ERR_USAGE, NULL, 0, "--layers",
-                                "unknown layer '%s' (expected incidents, deployments, "
-                                "frontiers, countries or regions)", tok);
-        *mask |= 1u << i;
-    }
-    if (!*mask)
-        return bm_error_set(err, BM_ERR_USAGE, NULL, 0, "--layers", "no layer named");
-    return BM_OK;
-}
+/* One layer of the output: a style source, or an embedded layer named by
+ * one of the fixed layer names of bordermap 0.1. */
+typedef struct export_layer {
+    const char *name;
+    size_t source;              /* index into the style's sources, or NO_SOURCE */
+    const char *geodata;        /* the embedded layer when NO_SOURCE */
+    int deployments_only;
+    const bm_features *features;
+} export_layer;
 
 int bm_export_is_deployment(const bm_catalog *c, size_t record)
 {
@@ -68,124 +44,129 @@ int bm_export_is_deployment(const bm_catalog *c, size_t record)
            strcmp(sub, "Change to group/activity") == 0;
 }
 
-/* ---- catalog layers ----------------------------------------------------- */
+/* ---- choosing the layers ------------------------------------------------ */
 
-static int in_layer(const bm_catalog *c, size_t record, bm_export_layer layer)
+static int drawn(const bm_style *s, size_t source)
 {
-    double lon, lat;
-    return bm_catalog_point(c, record, &lon, &lat) &&
-           bm_export_is_deployment(c, record) == (layer == BM_EXPORT_DEPLOYMENTS);
+    for (size_t i = 0; i < s->n_layers; i++)
+        if (s->layers[i].source == source)
+            return 1;
+    return 0;
 }
 
-static int keep_in_layer(const bm_catalog *c, size_t record, void *layer)
+static size_t source_named(const bm_style *s, const char *name)
 {
-    return in_layer(c, record, *(const bm_export_layer *)layer);
+    for (size_t i = 0; i < s->n_sources; i++)
+        if (strcmp(s->sources[i].name, name) == 0)
+            return i;
+    return NO_SOURCE;
 }
 
-/* The geocoder's own output, restricted to the layer's records. */
-static bm_status write_catalog_layer(bm_vector_out *out, const bm_export_options *opt,
-                                     bm_export_layer which, bm_error *err)
+static size_t first_of_type(const bm_style *s, bm_source_type type)
 {
-    return bm_geocode_write_layer(out, bm_export_layer_name(which), opt->catalog, opt->matches,
-                                  keep_in_layer, &which, err);
+    for (size_t i = 0; i < s->n_sources; i++)
+        if (s->sources[i].type == type)
+            return i;
+    return NO_SOURCE;
 }
 
-/* ---- frontiers ---------------------------------------------------------- */
-
-static size_t frontier_countries(const bm_export_options *opt, char *buf, size_t size,
-                                 const char **isos)
+/* A fixed layer name of bordermap 0.1 that is not a source id. */
+static int legacy_layer(const bm_style *s, const char *name, export_layer *l)
 {
-    if (opt->n_countries) {
-        size_t n = opt->n_countries < MAX_COUNTRIES ? opt->n_countries : MAX_COUNTRIES;
-        memcpy(isos, opt->countries, n * sizeof *isos);
+    *l = (export_layer){.name = name, .source = NO_SOURCE};
+    if (strcmp(name, "incidents") == 0 || strcmp(name, "deployments") == 0) {
+        l->source = first_of_type(s, BM_SOURCE_CATALOG);
+        l->deployments_only = name[0] == 'd';
+    } else if (strcmp(name, "frontiers") == 0) {
+        l->source = first_of_type(s, BM_SOURCE_FRONTIERS);
+    } else if (strcmp(name, "countries") == 0) {
+        l->geodata = "countries";
+    } else if (strcmp(name, "regions") == 0) {
+        l->geodata = "admin1";
+    }
+    return l->source != NO_SOURCE || l->geodata != NULL;
+}
+
+static bm_status unknown_layer(const bm_style *s, const char *name, bm_error *err)
+{
+    char ids[600] = "";
+    for (size_t i = 0; i < s->n_sources; i++) {
+        size_t len = strlen(ids);
+        snprintf(ids + len, sizeof ids - len, "%s%s", len ? ", " : "", s->sources[i].name);
+    }
+    return bm_error_set(err, BM_ERR_USAGE, s->path, 0, "--layers",
+                        "no source '%s' in the style (its sources: %s; also incidents, "
+                        "deployments, frontiers, countries, regions)", name, ids);
+}
+
+static size_t choose_layers(const bm_export_options *opt, export_layer *out, bm_error *err)
+{
+    const bm_style *s = opt->style;
+    size_t n = 0;
+    if (!opt->layers) {
+        for (size_t i = 0; i < s->n_sources && n < MAX_LAYERS; i++)
+            if (drawn(s, i))
+                out[n++] = (export_layer){.name = s->sources[i].name, .source = i};
         return n;
     }
-    snprintf(buf, size, "%s", BM_EXPORT_DEFAULT_COUNTRIES);
-    size_t n = 0;
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && n < MAX_COUNTRIES;
-         t = strtok_r(NULL, ",", &save))
-        isos[n++] = t;
+    for (size_t k = 0; k < opt->n_layers && n < MAX_LAYERS; k++) {
+        size_t i = source_named(s, opt->layers[k]);
+        if (i != NO_SOURCE)
+            out[n++] = (export_layer){.name = s->sources[i].name, .source = i};
+        else if (legacy_layer(s, opt->layers[k], &out[n]))
+            n++;
+        else
+            return unknown_layer(s, opt->layers[k], err), 0;
+    }
     return n;
 }
 
-static bm_status write_frontiers_layer(GEOSContextHandle_t geos, bm_vector_out *out,
-                                       const bm_export_options *opt, bm_error *err)
+static bm_status resolve(bm_context *ctx, const bm_style *s, export_layer *l, bm_error *err)
 {
-    char list[256];
-    const char *isos[MAX_COUNTRIES];
-    size_t n = frontier_countries(opt, list, sizeof list, isos);
-    bm_boundaries *b = bm_boundaries_load(geos, bm_boundaries_default_path(), err);
-    bm_frontiers *f = b ? bm_frontiers_compute(geos, b, isos, n, NULL, err) : NULL;
-    bm_status st = f ? bm_frontiers_write_layer(geos, f, out, err) : err->status;
-    bm_frontiers_free(f);
-    bm_boundaries_free(b);
-    return st;
+    l->features = l->source != NO_SOURCE ? bm_context_source(ctx, s, l->source, NULL, err)
+                                         : bm_context_geodata(ctx, l->geodata, err);
+    return l->features ? BM_OK : err->status;
 }
 
-/* ---- embedded polygons -------------------------------------------------- */
+/* ---- writing a layer ---------------------------------------------------- */
 
-static bm_status copy_features(OGRLayerH from, OGRLayerH to, const char *path, bm_error *err)
+static int keep_located(const bm_catalog *c, size_t record, void *deployments_only)
 {
-    OGRFeatureH in;
-    long row = 0;
-    OGR_L_ResetReading(from);
-    while ((in = OGR_L_GetNextFeature(from)) != NULL) {
-        row++;
-        OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(to));
-        OGR_F_SetFrom(feat, in, TRUE);
-        OGRGeometryH g = OGR_F_StealGeometry(feat);
-        OGR_F_SetGeometryDirectly(feat, g ? OGR_G_ForceToMultiPolygon(g) : NULL);
-        OGRErr rc = OGR_L_CreateFeature(to, feat);
-        OGR_F_Destroy(feat);
-        OGR_F_Destroy(in);
-        if (rc != OGRERR_NONE)
-            return bm_error_set(err, BM_ERR_RUNTIME, path, row, NULL,
-                                "cannot copy feature: %s", CPLGetLastErrorMsg());
-    }
-    return BM_OK;
+    return bm_catalog_point(c, record, NULL, NULL) &&
+           (!*(const int *)deployments_only || bm_export_is_deployment(c, record));
 }
 
-/* Copies the first layer of an embedded file, every field included. */
-static bm_status copy_embedded(bm_vector_out *out, const char *path, const char *name,
-                               bm_error *err)
+/* A catalog source goes out as the geocoder writes it, match fields and
+ * all; its records without a point are not on the map and not here. */
+static bm_status write_layer(bm_context *ctx, bm_vector_out *out, const export_layer *l,
+                             bm_error *err)
 {
-    GDALDatasetH src = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!src)
-        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot open: %s",
-                            CPLGetLastErrorMsg());
-    OGRLayerH from = GDALDatasetGetLayer(src, 0);
-    OGRLayerH to = bm_vector_out_layer(out, name, wkbMultiPolygon, err);
-    bm_status st = to ? BM_OK : err->status;
-    OGRFeatureDefnH defn = from ? OGR_L_GetLayerDefn(from) : NULL;
-    for (int i = 0; st == BM_OK && defn && i < OGR_FD_GetFieldCount(defn); i++) {
-        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, i);
-        st = bm_vector_out_field(out, to, OGR_Fld_GetNameRef(fd), OGR_Fld_GetType(fd), err);
-    }
-    if (st == BM_OK && from)
-        st = copy_features(from, to, path, err);
-    GDALClose(src);
-    return st;
+    const bm_features *f = l->features;
+    if (!f->catalog)
+        return bm_features_write_layer(bm_context_geos(ctx), f, out, l->name, err);
+    const bm_match *matches = f->matches ? f->matches : bm_context_matches(ctx, err);
+    if (!matches)
+        return err->status;
+    return bm_geocode_write_layer(out, l->name, f->catalog, matches, keep_located,
+                                  (void *)&l->deployments_only, err);
 }
 
-static bm_status write_layer(GEOSContextHandle_t geos, bm_vector_out *out,
-                             const bm_export_options *opt, bm_export_layer which, bm_error *err)
+size_t bm_export_records_written(const bm_catalog *c, const bm_export_options *opt)
 {
-    char path[1024];
-    switch (which) {
-    case BM_EXPORT_INCIDENTS:
-    case BM_EXPORT_DEPLOYMENTS:
-        if (!opt->catalog)
-            return bm_error_set(err, BM_ERR_USAGE, NULL, 0, NULL, "no catalog for the %s layer",
-                                bm_export_layer_name(which));
-        return write_catalog_layer(out, opt, which, err);
-    case BM_EXPORT_FRONTIERS:
-        return write_frontiers_layer(geos, out, opt, err);
-    case BM_EXPORT_COUNTRIES:
-        return copy_embedded(out, bm_boundaries_default_path(), "countries", err);
-    default:
-        return copy_embedded(out, bm_geodata_path("admin1.fgb", path, sizeof path), "regions",
-                             err);
+    export_layer layers[MAX_LAYERS];
+    bm_error err;
+    size_t n = choose_layers(opt, layers, &err), written = 0;
+    int all = 0, deployments = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (layers[k].source == NO_SOURCE ||
+            opt->style->sources[layers[k].source].type != BM_SOURCE_CATALOG)
+            continue;
+        all |= !layers[k].deployments_only;
+        deployments |= layers[k].deployments_only;
     }
+    for (size_t i = 0; (all || deployments) && i < bm_catalog_count(c); i++)
+        written += bm_catalog_point(c, i, NULL, NULL) && (all || bm_export_is_deployment(c, i));
+    return written;
 }
 
 /* ---- QGIS styles -------------------------------------------------------- */
@@ -201,81 +182,72 @@ static const char *record_get(const char *field, void *feature)
     return bm_catalog_get(r->c, r->i, field);
 }
 
-static int source_is(const bm_style *s, const bm_layer *l, bm_export_layer which)
+/* Whether a style layer's filter lets some of the export layer's records
+ * through: a style can draw groups of one catalog with separately
+ * filtered layers. */
+static int draws_records(const bm_layer *d, const export_layer *l)
 {
-    const bm_source *src = &s->sources[l->source];
-    switch (which) {
-    case BM_EXPORT_INCIDENTS:
-    case BM_EXPORT_DEPLOYMENTS:
-        return src->type == BM_SOURCE_CATALOG;
-    case BM_EXPORT_FRONTIERS:
-        return src->type == BM_SOURCE_FRONTIERS;
-    case BM_EXPORT_COUNTRIES:
-        return src->type == BM_SOURCE_GEODATA && strcmp(src->data, "countries") == 0;
-    default:
-        return src->type == BM_SOURCE_GEODATA && strcmp(src->data, "admin1") == 0;
-    }
-}
-
-/* How many records of the export layer a style layer's filter lets through. */
-static size_t records_drawn(const bm_layer *l, const bm_catalog *c, bm_export_layer which)
-{
-    size_t n = 0;
-    for (size_t i = 0; c && i < bm_catalog_count(c); i++) {
+    const bm_catalog *c = l->features->catalog;
+    int only = l->deployments_only;
+    for (size_t i = 0; i < bm_catalog_count(c); i++) {
         record_ref r = {c, i};
-        n += in_layer(c, i, which) && bm_style_filter_eval(l->filter, record_get, &r);
+        if (keep_located(c, i, &only) && bm_style_filter_eval(d->filter, record_get, &r))
+            return 1;
     }
-    return n;
+    return 0;
 }
 
-static const bm_layer *first_label(const bm_style *s, bm_export_layer which)
+static int draws_layer(const bm_style *s, const bm_layer *d, const export_layer *l)
 {
-    for (size_t i = 0; i < s->n_layers; i++)
-        if (source_is(s, &s->layers[i], which) && s->layers[i].text_field[0])
-            return &s->layers[i];
+    if (l->source == NO_SOURCE)
+        return d->type != BM_LAYER_SYMBOL && s->sources[d->source].type == BM_SOURCE_GEODATA &&
+               strcmp(s->sources[d->source].data, l->geodata) == 0;
+    if (d->source != l->source || d->type == BM_LAYER_SYMBOL)
+        return 0;
+    return !l->features->catalog || draws_records(d, l);
+}
+
+static const bm_layer *label_layer(const bm_style *s, const export_layer *l)
+{
+    for (size_t i = 0; i < s->n_layers; i++) {
+        const bm_layer *d = &s->layers[i];
+        size_t want = l->source != NO_SOURCE ? l->source : source_named(s, l->geodata);
+        if (d->source == want && d->text_field[0])
+            return d;
+    }
     return NULL;
 }
 
-static unsigned draw_types(bm_export_layer which)
+static bm_qgis_geom qgis_geom(GEOSContextHandle_t geos, const export_layer *l)
 {
-    if (which == BM_EXPORT_INCIDENTS || which == BM_EXPORT_DEPLOYMENTS)
-        return 1u << BM_LAYER_CIRCLE;
-    if (which == BM_EXPORT_FRONTIERS)
-        return 1u << BM_LAYER_LINE | 1u << BM_LAYER_FRONTIER;
-    return 1u << BM_LAYER_FILL | 1u << BM_LAYER_LINE;
-}
-
-/* The style layers that draw an export layer, bottom first. A style can
- * draw incidents and deployments with separately filtered layers of one
- * catalog source, so catalog layers count only if their filter lets some
- * of the export layer's records through. */
-static size_t draw_layers(const bm_export_options *opt, bm_export_layer which,
-                          const bm_layer **out, size_t max)
-{
-    const bm_style *s = opt->style;
-    int catalog = which == BM_EXPORT_INCIDENTS || which == BM_EXPORT_DEPLOYMENTS;
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_layers && n < max; i++) {
-        const bm_layer *l = &s->layers[i];
-        if (source_is(s, l, which) && (draw_types(which) & (1u << l->type)) &&
-            (!catalog || records_drawn(l, opt->catalog, which) > 0))
-            out[n++] = l;
+    const bm_features *f = l->features;
+    if (f->catalog)
+        return BM_QGIS_POINT;
+    for (size_t i = 0; i < f->n; i++) {
+        int t = f->geom[i] ? GEOSGeomTypeId_r(geos, f->geom[i]) : -1;
+        if (t == GEOS_POINT || t == GEOS_MULTIPOINT)
+            return BM_QGIS_POINT;
+        if (t == GEOS_LINESTRING || t == GEOS_MULTILINESTRING)
+            return BM_QGIS_LINE;
+        if (t >= 0)
+            return BM_QGIS_POLYGON;
     }
-    return n;
+    return f->layer_type == wkbMultiLineString ? BM_QGIS_LINE : BM_QGIS_POLYGON;
 }
 
-static bm_qgis_layer style_layer(const bm_export_options *opt, bm_export_layer which,
+static bm_qgis_layer style_layer(bm_context *ctx, const bm_style *s, const export_layer *l,
                                  const bm_layer **draw, size_t max)
 {
     static const char *const numeric[] = {"length_km", "reported_km", "tolerance_m"};
-    int catalog = which == BM_EXPORT_INCIDENTS || which == BM_EXPORT_DEPLOYMENTS;
-    bm_qgis_layer q = {.name = bm_export_layer_name(which),
-                       .geom = catalog ? BM_QGIS_POINT
-                               : which == BM_EXPORT_FRONTIERS ? BM_QGIS_LINE : BM_QGIS_POLYGON,
-                       .draw = draw, .n_draw = draw_layers(opt, which, draw, max),
-                       .filters_applied = catalog, .label = first_label(opt->style, which),
-                       .numeric = numeric, .n_numeric = sizeof numeric / sizeof *numeric};
-    if (which == BM_EXPORT_FRONTIERS && q.label && !strstr(q.label->text_field, "{reported"))
+    bm_qgis_layer q = {.name = l->name, .geom = qgis_geom(bm_context_geos(ctx), l),
+                       .draw = draw, .filters_applied = l->features->catalog != NULL,
+                       .label = label_layer(s, l), .numeric = numeric,
+                       .n_numeric = sizeof numeric / sizeof *numeric};
+    for (size_t i = 0; i < s->n_layers && q.n_draw < max; i++)
+        if (draws_layer(s, &s->layers[i], l))
+            draw[q.n_draw++] = &s->layers[i];
+    int frontiers = l->source != NO_SOURCE && s->sources[l->source].type == BM_SOURCE_FRONTIERS;
+    if (frontiers && q.label && !strstr(q.label->text_field, "{reported"))
         q.extra_label = "if(\"reported_km\" IS NULL, '', '\\n(reported ' || "
                         "round(\"reported_km\") || ' km)')";
     return q;
@@ -349,18 +321,16 @@ static bm_status add_style(OGRLayerH t, const bm_qgis_layer *q, const char *styl
     return BM_OK;
 }
 
-static bm_status write_styles(bm_vector_out *out, const bm_export_options *opt, unsigned mask,
-                              bm_error *err)
+static bm_status write_styles(bm_context *ctx, bm_vector_out *out, const bm_style *s,
+                              const export_layer *layers, size_t n, bm_error *err)
 {
     OGRLayerH t = create_styles_table(out, err);
     if (!t)
         return err->status;
-    for (int i = 0; i < N_LAYERS; i++) {
-        if (!(mask & (1u << i)))
-            continue;
+    for (size_t k = 0; k < n; k++) {
         const bm_layer *draw[64];
-        bm_qgis_layer q = style_layer(opt, (bm_export_layer)(1 << i), draw, 64);
-        if (add_style(t, &q, opt->style->path, err) != BM_OK)
+        bm_qgis_layer q = style_layer(ctx, s, &layers[k], draw, 64);
+        if (add_style(t, &q, s->path, err) != BM_OK)
             return err->status;
     }
     return BM_OK;
@@ -377,26 +347,18 @@ static void layer_path(const char *path, const char *layer, char *buf, size_t si
     snprintf(buf, size, "%.*s-%s%s", (int)(dot - path), path, layer, dot);
 }
 
-static int count_layers(unsigned mask)
-{
-    int n = 0;
-    for (int i = 0; i < N_LAYERS; i++)
-        n += (mask >> i) & 1;
-    return n;
-}
-
-static bm_status write_geopackage(GEOSContextHandle_t geos, const bm_export_options *opt,
-                                  unsigned mask, const char *path, bm_error *err)
+static bm_status write_geopackage(bm_context *ctx, const bm_style *s,
+                                  const export_layer *layers, size_t n, const char *path,
+                                  bm_error *err)
 {
     bm_vector_out *out = bm_vector_out_open(path, err);
     if (!out)
         return err->status;
     bm_status st = BM_OK;
-    for (int i = 0; st == BM_OK && i < N_LAYERS; i++)
-        if (mask & (1u << i))
-            st = write_layer(geos, out, opt, (bm_export_layer)(1 << i), err);
-    if (st == BM_OK && opt->style)
-        st = write_styles(out, opt, mask, err);
+    for (size_t k = 0; st == BM_OK && k < n; k++)
+        st = write_layer(ctx, out, &layers[k], err);
+    if (st == BM_OK)
+        st = write_styles(ctx, out, s, layers, n, err);
     if (st != BM_OK) {
         bm_vector_out_abort(out);
         return st;
@@ -404,47 +366,53 @@ static bm_status write_geopackage(GEOSContextHandle_t geos, const bm_export_opti
     return bm_vector_out_commit(out, err);
 }
 
-static bm_status write_geojson(GEOSContextHandle_t geos, const bm_export_options *opt,
-                               unsigned mask, const char *path, bm_error *err)
+static bm_status write_geojson(bm_context *ctx, const export_layer *layers, size_t n,
+                               const char *path, bm_error *err)
 {
-    int several = count_layers(mask) > 1;
-    if (several && strcmp(path, "-") == 0)
+    if (n > 1 && strcmp(path, "-") == 0)
         return bm_error_set(err, BM_ERR_USAGE, path, 0, "--layers",
                             "standard output takes one GeoJSON layer; name one with --layers");
-    bm_vector_out *outs[N_LAYERS] = {0};
+    bm_vector_out *outs[MAX_LAYERS] = {0};
     bm_status st = BM_OK;
-    for (int i = 0; st == BM_OK && i < N_LAYERS; i++) {
-        if (!(mask & (1u << i)))
-            continue;
+    for (size_t k = 0; st == BM_OK && k < n; k++) {
         char file[1100];
-        layer_path(path, layer_names[i], file, sizeof file);
-        outs[i] = bm_vector_out_open(several ? file : path, err);
-        st = outs[i] ? write_layer(geos, outs[i], opt, (bm_export_layer)(1 << i), err)
-                     : err->status;
+        layer_path(path, layers[k].name, file, sizeof file);
+        outs[k] = bm_vector_out_open(n > 1 ? file : path, err);
+        st = outs[k] ? write_layer(ctx, outs[k], &layers[k], err) : err->status;
     }
-    for (int i = 0; i < N_LAYERS; i++) {
-        if (st == BM_OK && outs[i])
-            st = bm_vector_out_commit(outs[i], err);
+    for (size_t k = 0; k < n; k++) {
+        if (st == BM_OK && outs[k])
+            st = bm_vector_out_commit(outs[k], err);
         else
-            bm_vector_out_abort(outs[i]);
+            bm_vector_out_abort(outs[k]);
     }
     return st;
 }
 
-bm_status bm_export_write(GEOSContextHandle_t geos, const bm_export_options *opt,
-                          const char *path, bm_error *err)
+bm_status bm_export_write(bm_context *ctx, const bm_export_options *opt, const char *path,
+                          bm_error *err)
 {
-    unsigned mask = opt->layers ? opt->layers & BM_EXPORT_ALL : BM_EXPORT_ALL;
     const char *driver = bm_vector_driver_for(path);
     if (!driver)
         return bm_error_set(err, BM_ERR_USAGE, path, 0, NULL,
                             "unknown output format (use .geojson, .json or .gpkg)");
+    export_layer layers[MAX_LAYERS];
+    size_t n = choose_layers(opt, layers, err);
+    if (err->status != BM_OK)
+        return err->status;
+    if (n == 0)
+        return bm_error_set(err, BM_ERR_USAGE, opt->style->path, 0, "layers",
+                            "the style draws no source to export");
+    for (size_t k = 0; k < n; k++)
+        if (resolve(ctx, opt->style, &layers[k], err) != BM_OK)
+            return err->status;
     bm_init();
     /* Thread-local and restored: the fixed date must not leak into later writes. */
     char *saved = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", ""));
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", FIXED_TIME);
-    bm_status st = strcmp(driver, "GPKG") == 0 ? write_geopackage(geos, opt, mask, path, err)
-                                               : write_geojson(geos, opt, mask, path, err);
+    bm_status st = strcmp(driver, "GPKG") == 0
+                       ? write_geopackage(ctx, opt->style, layers, n, path, err)
+                       : write_geojson(ctx, layers, n, path, err);
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", saved[0] ? saved : NULL);
     CPLFree(saved);
     return st;

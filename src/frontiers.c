@@ -723,71 +723,81 @@ enum frontier_field {
 
 static const struct {
     const char *name;
-    OGRFieldType type;
+    bm_field_type type;
 } frontier_fields[F_COUNT] = {
-    [F_ISO_A] = {"iso_a", OFTString},
-    [F_ISO_B] = {"iso_b", OFTString},
-    [F_NAME_A] = {"name_a", OFTString},
-    [F_NAME_B] = {"name_b", OFTString},
-    [F_NAME] = {"name", OFTString},
-    [F_LENGTH_KM] = {"length_km", OFTReal},
-    [F_TOLERANCE_M] = {"tolerance_m", OFTReal},
-    [F_SOURCE] = {"source", OFTString},
-    [F_REPORTED_KM] = {"reported_km", OFTReal},
-    [F_REPORTED_QUALIFIER] = {"reported_qualifier", OFTString},
-    [F_REPORTED_SOURCE] = {"reported_source", OFTString},
-    [F_DIFFERENCE_PCT] = {"difference_pct", OFTReal},
-    [F_LENGTH] = {"length", OFTString},
-    [F_REPORTED] = {"reported", OFTString},
+    [F_ISO_A] = {"iso_a", BM_FIELD_STRING},
+    [F_ISO_B] = {"iso_b", BM_FIELD_STRING},
+    [F_NAME_A] = {"name_a", BM_FIELD_STRING},
+    [F_NAME_B] = {"name_b", BM_FIELD_STRING},
+    [F_NAME] = {"name", BM_FIELD_STRING},
+    [F_LENGTH_KM] = {"length_km", BM_FIELD_REAL},
+    [F_TOLERANCE_M] = {"tolerance_m", BM_FIELD_REAL},
+    [F_SOURCE] = {"source", BM_FIELD_STRING},
+    [F_REPORTED_KM] = {"reported_km", BM_FIELD_REAL},
+    [F_REPORTED_QUALIFIER] = {"reported_qualifier", BM_FIELD_STRING},
+    [F_REPORTED_SOURCE] = {"reported_source", BM_FIELD_STRING},
+    [F_DIFFERENCE_PCT] = {"difference_pct", BM_FIELD_REAL},
+    [F_LENGTH] = {"length", BM_FIELD_STRING},
+    [F_REPORTED] = {"reported", BM_FIELD_STRING},
 };
 
-static void fill_feature(OGRFeatureH feat, const bm_frontier *fr, const char *source)
+static int fill_feature(bm_features *out, size_t i, const bm_frontier *fr, const char *source)
 {
-    char text[200];
-    OGR_F_SetFieldString(feat, F_ISO_A, fr->iso_a);
-    OGR_F_SetFieldString(feat, F_ISO_B, fr->iso_b);
-    OGR_F_SetFieldString(feat, F_NAME_A, fr->name_a);
-    OGR_F_SetFieldString(feat, F_NAME_B, fr->name_b);
-    OGR_F_SetFieldString(feat, F_NAME, bm_frontier_name(fr, text, sizeof text));
-    OGR_F_SetFieldDouble(feat, F_LENGTH_KM, fr->length_km);
-    OGR_F_SetFieldDouble(feat, F_TOLERANCE_M, fr->tolerance_m);
-    OGR_F_SetFieldString(feat, F_SOURCE, source);
-    OGR_F_SetFieldString(feat, F_LENGTH, bm_frontier_length_text(fr, text, sizeof text));
-    OGR_F_SetFieldString(feat, F_REPORTED, bm_frontier_reported_text(fr, text, sizeof text));
-    if (!fr->has_reported) {
-        for (int i = F_REPORTED_KM; i <= F_DIFFERENCE_PCT; i++)
-            OGR_F_SetFieldNull(feat, i);
-        return;
+    char name[200], len[64], rep[128];
+    const char *text[F_COUNT] = {
+        [F_ISO_A] = fr->iso_a, [F_ISO_B] = fr->iso_b,
+        [F_NAME_A] = fr->name_a, [F_NAME_B] = fr->name_b,
+        [F_NAME] = bm_frontier_name(fr, name, sizeof name), [F_SOURCE] = source,
+        [F_LENGTH] = bm_frontier_length_text(fr, len, sizeof len),
+        [F_REPORTED] = bm_frontier_reported_text(fr, rep, sizeof rep),
+        [F_REPORTED_QUALIFIER] = fr->has_reported ? fr->reported_qualifier : NULL,
+        [F_REPORTED_SOURCE] = fr->has_reported ? fr->reported_source : NULL,
+    };
+    int rc = 0;
+    for (int k = 0; k < F_COUNT; k++)
+        if (frontier_fields[k].type == BM_FIELD_STRING)
+            rc |= bm_features_set(out, i, (size_t)k, text[k]);
+    rc |= bm_features_set_real(out, i, F_LENGTH_KM, fr->length_km);
+    rc |= bm_features_set_real(out, i, F_TOLERANCE_M, fr->tolerance_m);
+    if (fr->has_reported) {
+        double pct = (fr->length_km - fr->reported_km) / fr->reported_km * 100.0;
+        rc |= bm_features_set_real(out, i, F_REPORTED_KM, fr->reported_km);
+        rc |= bm_features_set_real(out, i, F_DIFFERENCE_PCT, round(pct * 10.0) / 10.0);
     }
-    OGR_F_SetFieldDouble(feat, F_REPORTED_KM, fr->reported_km);
-    OGR_F_SetFieldString(feat, F_REPORTED_QUALIFIER, fr->reported_qualifier);
-    OGR_F_SetFieldString(feat, F_REPORTED_SOURCE, fr->reported_source);
-    double pct = (fr->length_km - fr->reported_km) / fr->reported_km * 100.0;
-    OGR_F_SetFieldDouble(feat, F_DIFFERENCE_PCT, round(pct * 10.0) / 10.0);
+    return rc;
+}
+
+bm_features *bm_frontiers_features(GEOSContextHandle_t geos, const bm_frontiers *f,
+                                   bm_error *err)
+{
+    const char *names[F_COUNT];
+    bm_field_type types[F_COUNT];
+    for (int k = 0; k < F_COUNT; k++)
+        names[k] = frontier_fields[k].name, types[k] = frontier_fields[k].type;
+    bm_features *out = bm_features_create(f->count, F_COUNT, names, types);
+    int rc = out ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < f->count; i++) {
+        rc = fill_feature(out, i, &f->items[i], f->source);
+        if (rc == 0 && !(out->geom[i] = GEOSGeom_clone_r(geos, f->items[i].geom)))
+            rc = -1;
+    }
+    if (rc != 0) {
+        bm_features_free(geos, out);
+        bm_error_set(err, BM_ERR_RUNTIME, f->source, 0, NULL, "out of memory");
+        return NULL;
+    }
+    out->layer_type = wkbMultiLineString;
+    return out;
 }
 
 bm_status bm_frontiers_write_layer(GEOSContextHandle_t geos, const bm_frontiers *f,
                                    bm_vector_out *out, bm_error *err)
 {
-    OGRLayerH layer = bm_vector_out_layer(out, "frontiers", wkbMultiLineString, err);
-    if (!layer)
-        return err->status;
-    for (int i = 0; i < F_COUNT; i++)
-        if (bm_vector_out_field(out, layer, frontier_fields[i].name, frontier_fields[i].type,
-                                err) != BM_OK)
-            return err->status;
-    for (size_t i = 0; i < f->count; i++) {
-        OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(layer));
-        fill_feature(feat, &f->items[i], f->source);
-        OGRGeometryH g = bm_geometry_to_ogr(geos, f->items[i].geom);
-        OGR_F_SetGeometryDirectly(feat, g ? OGR_G_ForceToMultiLineString(g) : NULL);
-        OGRErr rc = OGR_L_CreateFeature(layer, feat);
-        OGR_F_Destroy(feat);
-        if (rc != OGRERR_NONE)
-            return bm_error_set(err, BM_ERR_RUNTIME, NULL, (long)i + 1, NULL,
-                                "cannot write frontier feature: %s", CPLGetLastErrorMsg());
-    }
-    return BM_OK;
+    bm_features *feat = bm_frontiers_features(geos, f, err);
+    bm_status st = feat ? bm_features_write_layer(geos, feat, out, "frontiers", err)
+                        : err->status;
+    bm_features_free(geos, feat);
+    return st;
 }
 
 bm_status bm_frontiers_write(GEOSContextHandle_t geos, const bm_frontiers *f,

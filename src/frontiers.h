@@ -17,6 +17,7 @@
 
 #include "boundaries.h"
 #include "error.h"
+#include "feature_set.h"
 #include "vector_out.h"
 
 /* Independent digitisations of one border in OSM-derived data disagree by
@@ -74,10 +75,15 @@ char *bm_frontier_name(const bm_frontier *fr, char *buf, size_t size);
 char *bm_frontier_length_text(const bm_frontier *fr, char *buf, size_t size);
 char *bm_frontier_reported_text(const bm_frontier *fr, char *buf, size_t size);
 
-/* Adds a "frontiers" layer with one feature per frontier to out: the
- * fields iso_a, iso_b, name_a, name_b, name, length_km, tolerance_m,
- * source, reported_km, reported_qualifier, reported_source, difference_pct,
- * and the label texts `length` and `reported`. */
+/* The frontiers as features, one per frontier, with the one schema maps,
+ * exports and `bordermap frontiers` share: iso_a, iso_b, name_a, name_b,
+ * name, length_km, tolerance_m, source, reported_km, reported_qualifier,
+ * reported_source, difference_pct, and the label texts `length` ("1,362
+ * km") and `reported` ("(reported: over 1,300 km)"). */
+bm_features *bm_frontiers_features(GEOSContextHandle_t geos, const bm_frontiers *f,
+                                   bm_error *err);
+
+/* Adds those features to out as a layer named "frontiers". */
 bm_status bm_frontiers_write_layer(GEOSContextHandle_t geos, const bm_frontiers *f,
                                    bm_vector_out *out, bm_error *err);
 

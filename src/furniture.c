@@ -12,11 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gdal.h>
-#include <ogr_api.h>
-
 #include "geodesy.h"
-#include "geometry.h"
 
 #define PAD 8.0          /* pt between the frame and a furniture box */
 #define INSET_SPAN_M 9.0e6
@@ -39,7 +35,7 @@ static void text_size(PangoLayout *lay, double *w, double *h)
 static void draw_text(bm_map *m, cairo_t *cr, const char *text, double size_pt, int bold,
                       bm_color c, double x, double y, double ax, double ay)
 {
-    PangoLayout *lay = bm_render_text(cr, m->page.font, size_pt * m->pt, bold, 0, text);
+    PangoLayout *lay = bm_draw_text(cr, m->page.font, size_pt * m->pt, bold, 0, text);
     double w, h;
     text_size(lay, &w, &h);
     cairo_move_to(cr, x - ax * w, y - ay * h);
@@ -54,7 +50,7 @@ static void draw_text(bm_map *m, cairo_t *cr, const char *text, double size_pt, 
 static void measure(bm_map *m, cairo_t *cr, const char *text, double size_pt, int bold,
                     double *w, double *h)
 {
-    PangoLayout *lay = bm_render_text(cr, m->page.font, size_pt * m->pt, bold, 0, text);
+    PangoLayout *lay = bm_draw_text(cr, m->page.font, size_pt * m->pt, bold, 0, text);
     text_size(lay, w, h);
     g_object_unref(lay);
 }
@@ -113,7 +109,7 @@ static void stroke_graticule_line(bm_map *m, cairo_t *cr, int meridian, double v
     GEOSGeometry *g = graticule_line(m, meridian, v);
     GEOSGeometry *px = g ? bm_mapdata_project(m, g, 0) : NULL;
     if (px) {
-        bm_render_path(cr, m->geos, px);
+        bm_draw_path(cr, m->geos, px);
         GEOSGeom_destroy_r(m->geos, px);
     }
     if (g)
@@ -375,28 +371,15 @@ bm_box bm_furniture_inset_box(const bm_map *m)
 static void inset_countries(bm_map *m, cairo_t *cr, bm_projection *p, const double ll[4],
                             double scale, double ox, double oy, bm_box b)
 {
-    char path[1024];
-    GDALDatasetH ds = GDALOpenEx(bm_mapdata_geodata_file(m->page.inset_source, path, sizeof path),
-                                 GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    OGRLayerH layer = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
-    OGRFeatureH f;
     cairo_new_path(cr);
-    while (layer && (f = OGR_L_GetNextFeature(layer)) != NULL) {
-        GEOSGeometry *g = NULL;
-        bm_error err;
-        if (bm_geometry_from_ogr(m->geos, OGR_F_GetGeometryRef(f), BM_GEOM_POLYGONAL, &g, path,
-                                 0, &err) == BM_OK && g) {
-            GEOSGeometry *px = bm_mapdata_project_with(m->geos, p, ll, scale, ox, oy, b, g);
-            if (px) {
-                bm_render_path(cr, m->geos, px);
-                GEOSGeom_destroy_r(m->geos, px);
-            }
-            GEOSGeom_destroy_r(m->geos, g);
+    for (size_t i = 0; m->inset && i < m->inset->n; i++) {
+        const GEOSGeometry *g = m->inset->geom[i];
+        GEOSGeometry *px = g ? bm_mapdata_project_with(m->geos, p, ll, scale, ox, oy, b, g) : NULL;
+        if (px) {
+            bm_draw_path(cr, m->geos, px);
+            GEOSGeom_destroy_r(m->geos, px);
         }
-        OGR_F_Destroy(f);
     }
-    if (ds)
-        GDALClose(ds);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_set_source_rgb(cr, 0.85, 0.85, 0.84);
     cairo_fill_preserve(cr);

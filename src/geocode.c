@@ -483,17 +483,15 @@ bm_match *bm_geocode_catalog(bm_lazy_gazetteer *lg, bm_catalog *c, int regeocode
     return m;
 }
 
-bm_status bm_geocode_missing(GEOSContextHandle_t geos, bm_catalog *c, bm_error *err)
+bm_status bm_geocode_missing(bm_lazy_gazetteer *lg, bm_catalog *c, bm_error *err)
 {
     /* One match at a time: a match is half a kilobyte, a catalog may
      * hold millions of records. */
-    bm_lazy_gazetteer lg = {geos, NULL};
     bm_geocode_summary sum = {0};
     bm_match m;
     bm_status st = BM_OK;
     for (size_t i = 0; st == BM_OK && i < bm_catalog_count(c); i++)
-        st = bm_geocode_record(&lg, c, i, 0, &m, &sum, err);
-    bm_gazetteer_free(lg.g);
+        st = bm_geocode_record(lg, c, i, 0, &m, &sum, err);
     return st;
 }
 

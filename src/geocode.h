@@ -88,7 +88,7 @@ bm_match *bm_geocode_catalog(bm_lazy_gazetteer *lg, bm_catalog *c, int regeocode
 /* Geocodes in place the records of c that have no point yet, loading the
  * gazetteer only when one of them has place text; for callers that take
  * a catalog as it comes (render, batch). */
-bm_status bm_geocode_missing(GEOSContextHandle_t geos, bm_catalog *c, bm_error *err);
+bm_status bm_geocode_missing(bm_lazy_gazetteer *lg, bm_catalog *c, bm_error *err);
 
 /* Which records a layer holds: keep(c, record, data) != 0. */
 typedef int (*bm_record_filter)(const bm_catalog *c, size_t record, void *data);

@@ -198,7 +198,8 @@ static void place_area(bm_map *m, bm_label_req *r)
 
 void bm_placement_run(bm_map *m, bm_label_req *reqs, size_t n)
 {
-    qsort(reqs, n, sizeof *reqs, compare_reqs);
+    if (n > 1)
+        qsort(reqs, n, sizeof *reqs, compare_reqs);
     for (size_t i = 0; i < n; i++) {
         bm_label_req *r = &reqs[i];
         if (r->kind == BM_REQ_POINT)

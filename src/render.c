@@ -17,10 +17,6 @@
 
 #include <proj.h>
 
-#include "geodata.h"
-
-#define MIN_STEP_PX 0.35 /* vertices closer than this to the last one are skipped */
-
 /* ---- map set-up --------------------------------------------------------- */
 
 static void apply_options(bm_page *p, const bm_render_options *o)
@@ -150,30 +146,9 @@ static bm_status fit_frame(bm_map *m, bm_error *err)
     return BM_OK;
 }
 
-static void read_credits(bm_map *m)
+bm_map *bm_map_create(bm_context *ctx, const bm_style *style, const bm_render_options *opt,
+                      bm_error *err)
 {
-    char path[1024], line[512];
-    FILE *f = fopen(bm_geodata_path("ATTRIBUTION", path, sizeof path), "r");
-    m->credits[0] = '\0';
-    while (f && fgets(line, sizeof line, f)) {
-        if (strncmp(line, "credit: ", 8) != 0)
-            continue;
-        line[strcspn(line, "\r\n")] = '\0';
-        size_t len = strlen(m->credits);
-        snprintf(m->credits + len, sizeof m->credits - len, "%s%s", len ? " · " : "", line + 8);
-    }
-    if (f)
-        fclose(f);
-}
-
-static void quiet(const char *fmt, ...)
-{
-    (void)fmt;
-}
-
-bm_map *bm_map_create(const bm_style *style, const bm_render_options *opt, bm_error *err)
-{
-    bm_init();
     bm_map *m = calloc(1, sizeof *m);
     if (!m) {
         bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
@@ -182,11 +157,9 @@ bm_map *bm_map_create(const bm_style *style, const bm_render_options *opt, bm_er
     m->style = style;
     m->page = style->page;
     apply_options(&m->page, opt);
-    m->catalog = opt ? opt->catalog : NULL;
-    m->geos = GEOS_init_r();
-    GEOSContext_setNoticeHandler_r(m->geos, quiet);
-    GEOSContext_setErrorHandler_r(m->geos, quiet);
-    read_credits(m);
+    m->ctx = ctx;
+    m->geos = bm_context_geos(ctx);
+    snprintf(m->credits, sizeof m->credits, "%s", bm_context_credits(ctx));
     if (make_projection(m, err) || fit_frame(m, err) || bm_mapdata_load(m, err)) {
         bm_map_free(m);
         return NULL;
@@ -202,7 +175,6 @@ void bm_map_free(bm_map *m)
     bm_labels_free(m->labels);
     free(m->legend);
     bm_projection_free(m->proj);
-    GEOS_finish_r(m->geos);
     free(m);
 }
 
@@ -247,69 +219,6 @@ void bm_map_scale_bar(const bm_map *m, double *km, double *px, double *x, double
     bm_furniture_scale_bar(m, km, px);
     *x = (m->frame.x0 + m->frame.x1) / 2 - *px / 2;
     *y = (m->frame.y0 + m->frame.y1) / 2;
-}
-
-/* ---- paths and text ----------------------------------------------------- */
-
-static void sequence_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSCoordSequence *seq,
-                          int close)
-{
-    unsigned int n = 0;
-    double x, y, lx = NAN, ly = NAN;
-    GEOSCoordSeq_getSize_r(geos, seq, &n);
-    for (unsigned int i = 0; i < n; i++) {
-        GEOSCoordSeq_getXY_r(geos, seq, i, &x, &y);
-        if (i > 0 && i + 1 < n && fabs(x - lx) < MIN_STEP_PX && fabs(y - ly) < MIN_STEP_PX)
-            continue;
-        if (i == 0)
-            cairo_move_to(cr, x, y);
-        else
-            cairo_line_to(cr, x, y);
-        lx = x, ly = y;
-    }
-    if (close && n > 0)
-        cairo_close_path(cr);
-}
-
-void bm_render_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSGeometry *g)
-{
-    int type = GEOSGeomTypeId_r(geos, g);
-    if (type == GEOS_POLYGON) {
-        sequence_path(cr, geos, GEOSGeom_getCoordSeq_r(geos, GEOSGetExteriorRing_r(geos, g)), 1);
-        int holes = GEOSGetNumInteriorRings_r(geos, g);
-        for (int i = 0; i < holes; i++)
-            sequence_path(cr, geos,
-                          GEOSGeom_getCoordSeq_r(geos, GEOSGetInteriorRingN_r(geos, g, i)), 1);
-    } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
-        sequence_path(cr, geos, GEOSGeom_getCoordSeq_r(geos, g), type == GEOS_LINEARRING);
-    } else if (type >= GEOS_MULTIPOINT) {
-        int n = GEOSGetNumGeometries_r(geos, g);
-        for (int i = 0; i < n; i++)
-            bm_render_path(cr, geos, GEOSGetGeometryN_r(geos, g, i));
-    }
-}
-
-PangoLayout *bm_render_text(cairo_t *cr, const char *font, double size_px, int bold,
-                            int italic, const char *text)
-{
-    PangoLayout *lay = pango_cairo_create_layout(cr);
-    PangoContext *ctx = pango_layout_get_context(lay);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(ctx, fo);
-    cairo_font_options_destroy(fo);
-    pango_cairo_context_set_resolution(ctx, 72);
-    pango_layout_context_changed(lay);
-    PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, font);
-    pango_font_description_set_absolute_size(fd, size_px * PANGO_SCALE);
-    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_style(fd, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
-    pango_layout_set_font_description(lay, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_text(lay, text, -1);
-    return lay;
 }
 
 static void set_color(cairo_t *cr, bm_color c, double opacity)
@@ -369,12 +278,19 @@ static void request(frame_state *fs, const bm_layer *l, bm_feature_ref *ref, bm_
     if (fs->n_reqs == fs->cap_reqs) {
         size_t cap = fs->cap_reqs ? 2 * fs->cap_reqs : 64;
         bm_label_req *nr = realloc(fs->reqs, cap * sizeof *nr);
-        if (!nr)
+        if (!nr) {
+            bm_draw_failed(fs->m, "out of memory for labels");
             return;
+        }
         fs->reqs = nr, fs->cap_reqs = cap;
     }
+    char *copy = strdup(text);
+    if (!copy) {
+        bm_draw_failed(fs->m, "out of memory for labels");
+        return;
+    }
     fs->reqs[fs->n_reqs] = (bm_label_req){kind, l->sort_key, l->index, fs->n_reqs,
-                                       text_style(fs->m, l, ref), strdup(text), x, y, r, geom,
+                                       text_style(fs->m, l, ref), copy, x, y, r, geom,
                                        l->type == BM_LAYER_FRONTIER};
     fs->n_reqs++;
 }
@@ -389,8 +305,10 @@ static void legend_add(bm_map *m, const bm_legend_entry *e)
             return;
         }
     bm_legend_entry *n = realloc(m->legend, (m->n_legend + 1) * sizeof *n);
-    if (!n)
+    if (!n) {
+        bm_draw_failed(m, "out of memory for the legend");
         return;
+    }
     m->legend = n;
     m->legend[m->n_legend] = *e;
     m->legend[m->n_legend++].count = 1;
@@ -449,7 +367,7 @@ static void draw_fill(frame_state *fs, const bm_layer *l, const bm_fset *s)
         if (!s->geom[i] || !visible(l, &ref))
             continue;
         cairo_new_path(cr);
-        bm_render_path(cr, fs->m->geos, s->geom[i]);
+        bm_draw_path(cr, fs->m->geos, s->geom[i]);
         set_color(cr, bm_prop_eval(&l->fill_color, bm_fset_get, &ref, &tmp)->color,
                   bm_prop_eval(&l->fill_opacity, bm_fset_get, &ref, &tmp)->number);
         cairo_fill(cr);
@@ -494,7 +412,7 @@ static void draw_line(frame_state *fs, const bm_layer *l, const bm_fset *s)
         cairo_set_dash(cr, dash, (int)l->n_dash, 0);
         cairo_set_line_cap(cr, l->n_dash ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
         cairo_new_path(cr);
-        bm_render_path(cr, fs->m->geos, s->geom[i]);
+        bm_draw_path(cr, fs->m->geos, s->geom[i]);
         bm_color c = bm_prop_eval(&l->line_color, bm_fset_get, &ref, &tmp)->color;
         set_color(cr, c, bm_prop_eval(&l->line_opacity, bm_fset_get, &ref, &tmp)->number);
         cairo_set_line_width(cr, w);
@@ -709,8 +627,10 @@ static void draw_circles(frame_state *fs, const bm_layer *l, const bm_fset *s)
             continue;
         marks[n++] = (mark){x, y, 0, 0, i, 0, symbol_for(fs->m, l, &ref)};
     }
-    if (!marks)
+    if (!marks) {
+        bm_draw_failed(fs->m, "out of memory for symbols");
         return;
+    }
     qsort(marks, n, sizeof *marks, compare_places);
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && marks[j].x == marks[i].x && marks[j].y == marks[i].y; j++)
@@ -793,20 +713,35 @@ static void block(bm_map *m, bm_box b)
         bm_labels_add_obstacle(m->labels, b);
 }
 
-void bm_map_draw(bm_map *m, cairo_t *cr)
+/* The status of a finished drawing: the first failure, else cairo's. */
+static bm_status draw_status(bm_map *m, cairo_t *cr, bm_error *err)
+{
+    cairo_status_t cs = cairo_status(cr);
+    if (m->draw_failure[0])
+        return bm_error_set(err, BM_ERR_RUNTIME, m->style->path, 0, NULL,
+                            "cannot draw the map: %s", m->draw_failure);
+    if (cs != CAIRO_STATUS_SUCCESS)
+        return bm_error_set(err, BM_ERR_RUNTIME, m->style->path, 0, NULL,
+                            "cannot draw the map: %s", cairo_status_to_string(cs));
+    return BM_OK;
+}
+
+bm_status bm_map_draw(bm_map *m, cairo_t *cr, bm_error *err)
 {
     bm_labels_free(m->labels);
     m->n_legend = 0;
+    m->draw_failure[0] = '\0';
     const bm_box f = m->frame;
     double pad = 2 * m->pt;
     m->labels = bm_labels_create((bm_box){f.x0 + pad, f.y0 + pad, f.x1 - pad, f.y1 - pad});
     if (!m->labels)
-        return;
+        return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
     set_color(cr, m->page.background, 1);
     cairo_paint(cr);
     frame_state fs = {m, cr, NULL, 0, 0};
     draw_frame_contents(&fs);
-    qsort(m->legend, m->n_legend, sizeof *m->legend, compare_legend);
+    if (m->n_legend > 1)
+        qsort(m->legend, m->n_legend, sizeof *m->legend, compare_legend);
     if (m->page.legend)
         block(m, bm_furniture_legend_box(m, cr));
     if (m->page.inset)
@@ -830,4 +765,5 @@ void bm_map_draw(bm_map *m, cairo_t *cr)
     if (m->page.graticule)
         bm_furniture_draw_graticule_labels(m, cr);
     bm_furniture_draw_titles(m, cr);
+    return draw_status(m, cr, err);
 }

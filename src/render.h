@@ -12,7 +12,7 @@
 
 #include <cairo.h>
 
-#include "catalog.h"
+#include "context.h"
 #include "error.h"
 #include "labels.h"
 #include "style.h"
@@ -24,23 +24,32 @@ typedef struct bm_render_options {
     double extent[4];         /* min lon, min lat, max lon, max lat */
     const char *crs;          /* NULL: the style's, else a conic fitted to the extent */
     const char *title;        /* NULL: the style's */
-    const bm_catalog *catalog;/* NULL: the style's catalog source, if any */
 } bm_render_options;
 
 typedef struct bm_map bm_map;
 
-/* Loads and projects everything the style draws. Errors in the style that
- * only show against the data (a filter on a field the source lacks) are
- * BM_ERR_USAGE with the style's JSON path. */
-bm_map *bm_map_create(const bm_style *style, const bm_render_options *opt, bm_error *err);
+/* Projects everything the style draws, taking each source's features from
+ * ctx (the catalog sources draw the context's current catalog; see
+ * context.h). The map borrows ctx and style, which must outlive it.
+ * Errors in the style that only show against the data (a filter on a
+ * field the source lacks) are BM_ERR_USAGE with the style's JSON path. */
+bm_map *bm_map_create(bm_context *ctx, const bm_style *style, const bm_render_options *opt,
+                      bm_error *err);
 void bm_map_free(bm_map *m);
 
 /* Writes the map to path; the format follows the extension (.png, .svg,
  * .pdf). The file is written under a temporary name and renamed. */
 bm_status bm_map_write(bm_map *m, const char *path, bm_error *err);
 
-/* Draws the map onto cr, whose user space is the page in pixels. */
-void bm_map_draw(bm_map *m, cairo_t *cr);
+/* Whether a path's extension names a map format; the formats as a list
+ * for messages (".png, .svg or .pdf"). */
+int bm_map_format_known(const char *path);
+const char *bm_map_format_list(void);
+
+/* Draws the map onto cr, whose user space is the page in pixels. The
+ * first failure (out of memory, a cairo error) stops nothing but is kept,
+ * as cairo keeps its status, and returned. */
+bm_status bm_map_draw(bm_map *m, cairo_t *cr, bm_error *err);
 
 /* Page pixel of a longitude/latitude; 0 on success. */
 int bm_map_project(const bm_map *m, double lon, double lat, double *x, double *y);

@@ -1,7 +1,9 @@
 /*
- * render_int.h — the prepared map, shared by the renderer's modules
- * (render.c draws layers, mapdata.c loads and projects sources,
- * furniture.c draws what surrounds the data). Not part of the library's
+ * render_int.h — the prepared map, shared by the renderer's modules.
+ * Calls go one way: render.c draws layers and calls furniture.c (what
+ * surrounds the data) and placement.c (labels); all of them use mapdata.c
+ * (the context's features projected to the page) and draw.c (cairo
+ * primitives), which call none of them. Not part of the library's
  * contract.
  */
 #ifndef BM_RENDER_INT_H
@@ -13,22 +15,20 @@
 #include <geos_c.h>
 #include <pango/pangocairo.h>
 
-#include "boundaries.h"
-#include "catalog.h"
-#include "frontiers.h"
+#include "context.h"
+#include "feature_set.h"
 #include "labels.h"
 #include "projection.h"
 #include "render.h"
 #include "style.h"
 #include "symbols.h"
 
-/* The features of one source: text fields, and geometry in page pixels
- * (projected and clipped) or a point. */
+/* The features of one source as drawn: the context's features (fields
+ * and lon/lat geometry) with their geometry in page pixels (projected
+ * and clipped) or a point. */
 typedef struct bm_fset {
-    size_t n, n_fields;
-    char **fields;
-    char **values;              /* n x n_fields; NULL when catalog-backed */
-    const bm_catalog *catalog;
+    const bm_features *features; /* borrowed from the map's context */
+    size_t n;
     GEOSGeometry **geom;        /* NULL entries: no geometry in the frame */
     double *pt;                 /* x, y per feature; NaN when not a point in view */
 } bm_fset;
@@ -63,16 +63,15 @@ struct bm_map {
     double scale, ox, oy;       /* px = ox + x * scale, py = oy - y * scale */
     bm_box frame;               /* the map frame on the page, px */
     double ll[4];               /* lon/lat bounds of what the frame shows */
-    bm_boundaries *boundaries;
-    bm_frontiers *frontiers;
-    bm_catalog *own_catalog;
-    const bm_catalog *catalog;
+    bm_context *ctx;            /* where the features come from; outlives the map */
     bm_fset **sets;             /* per style source */
+    const bm_features *inset;   /* the locator map's countries, or NULL */
     bm_labels *labels;
     bm_legend_entry *legend;
     size_t n_legend, cap_legend;
     char credits[1024];
     bm_svg_text *svg_text;      /* set only while an SVG is drawn: text is recorded there */
+    char draw_failure[160];     /* the first thing that failed while drawing; "" none */
 };
 
 /* A label a layer asks for; placed later, in priority order. */
@@ -96,8 +95,6 @@ void bm_placement_run(bm_map *m, bm_label_req *reqs, size_t n);
 bm_status bm_mapdata_load(bm_map *m, bm_error *err);
 void bm_mapdata_free(bm_map *m);
 const char *bm_fset_get(const char *field, void *ref);
-/* The file of an embedded layer ("world"), whatever its format. */
-char *bm_mapdata_geodata_file(const char *layer, char *buf, size_t size);
 /* Projects a lon/lat geometry to page px: clipped to the lon/lat bounds,
  * densified, projected, clipped to the frame (plus margin px). */
 GEOSGeometry *bm_mapdata_project(bm_map *m, const GEOSGeometry *g, double margin);
@@ -106,10 +103,14 @@ GEOSGeometry *bm_mapdata_project_with(GEOSContextHandle_t geos, bm_projection *p
                                       const double ll[4], double scale, double ox, double oy,
                                       bm_box clip, const GEOSGeometry *g);
 
-/* render.c helpers the furniture uses */
-void bm_render_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSGeometry *g);
-PangoLayout *bm_render_text(cairo_t *cr, const char *font, double size_px, int bold,
-                            int italic, const char *text);
+/* draw.c: cairo primitives for render.c, furniture.c and placement, and
+ * the map's sticky drawing status: the first failure is kept (as cairo
+ * keeps its status), drawing goes on, and bm_map_draw reports it. Out of
+ * memory while drawing is such a failure, never a silent gap. */
+void bm_draw_failed(bm_map *m, const char *what);
+void bm_draw_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSGeometry *g);
+PangoLayout *bm_draw_text(cairo_t *cr, const char *font, double size_px, int bold, int italic,
+                          const char *text);
 
 /* furniture.c */
 bm_box bm_furniture_legend_box(bm_map *m, cairo_t *cr);

@@ -85,25 +85,30 @@ static int write_png(cairo_surface_t *s, double dpi, FILE *out)
     return 0;
 }
 
-static bm_status render_png(bm_map *m, const char *tmp, bm_error *err)
+static bm_status render_png(bm_map *m, const char *tmp, const char *path, bm_error *err)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, m->page.width,
                                                     m->page.height);
     cairo_t *cr = cairo_create(s);
-    bm_map_draw(m, cr);
+    bm_status st = bm_map_draw(m, cr, err);
     cairo_destroy(cr);
     cairo_surface_flush(s);
+    if (st != BM_OK) {
+        cairo_surface_destroy(s);
+        return st;
+    }
     FILE *f = fopen(tmp, "wb");
     int bad = !f || cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
               write_png(s, m->page.dpi, f) != 0;
     if (f && fclose(f) != 0)
         bad = 1;
     cairo_surface_destroy(s);
-    return bad ? bm_error_set(err, BM_ERR_RUNTIME, tmp, 0, NULL, "cannot write PNG") : BM_OK;
+    return bad ? bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write PNG") : BM_OK;
 }
 
 /* svg: NULL for a PDF; for an SVG, the sink the map's text is recorded in. */
-static bm_status render_vector(bm_map *m, const char *tmp, bm_svg_text *svg, bm_error *err)
+static bm_status render_vector(bm_map *m, const char *tmp, const char *path, bm_svg_text *svg,
+                               bm_error *err)
 {
     int pdf = !svg;
     double k = 72.0 / m->page.dpi, w = m->page.width * k, h = m->page.height * k;
@@ -120,15 +125,17 @@ static bm_status render_vector(bm_map *m, const char *tmp, bm_svg_text *svg, bm_
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, k, k);
     m->svg_text = svg;
-    bm_map_draw(m, cr);
+    bm_status drawn = bm_map_draw(m, cr, err);
     m->svg_text = NULL;
     cairo_destroy(cr);
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);
+    if (drawn != BM_OK)
+        return drawn;
     return st == CAIRO_STATUS_SUCCESS
                ? BM_OK
-               : bm_error_set(err, BM_ERR_RUNTIME, tmp, 0, NULL, "cannot write %s: %s",
+               : bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write %s: %s",
                               pdf ? "PDF" : "SVG", cairo_status_to_string(st));
 }
 
@@ -183,21 +190,68 @@ static int svg_finish(const char *path, const bm_svg_text *svg)
     return ok ? 0 : -1;
 }
 
+static bm_status write_pdf(bm_map *m, const char *tmp, const char *path, bm_error *err)
+{
+    return render_vector(m, tmp, path, NULL, err);
+}
+
+static bm_status write_svg(bm_map *m, const char *tmp, const char *path, bm_error *err)
+{
+    bm_svg_text *svg = bm_svg_text_new();
+    bm_status st = svg ? render_vector(m, tmp, path, svg, err)
+                       : bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "out of memory");
+    if (st == BM_OK && svg_finish(tmp, svg) != 0)
+        st = bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write SVG");
+    bm_svg_text_free(svg);
+    return st;
+}
+
+/* The output formats: the one list of map file extensions. */
+static const struct map_format {
+    const char *ext;
+    bm_status (*write)(bm_map *m, const char *tmp, const char *path, bm_error *err);
+} formats[] = {
+    {".png", render_png},
+    {".svg", write_svg},
+    {".pdf", write_pdf},
+};
+
+static const struct map_format *format_for(const char *path)
+{
+    const char *ext = strrchr(path, '.'), *slash = strrchr(path, '/');
+    for (size_t i = 0; ext && (!slash || ext > slash) && i < sizeof formats / sizeof *formats; i++)
+        if (strcasecmp(ext, formats[i].ext) == 0)
+            return &formats[i];
+    return NULL;
+}
+
+int bm_map_format_known(const char *path)
+{
+    return format_for(path) != NULL;
+}
+
+const char *bm_map_format_list(void)
+{
+    static char list[64];
+    if (!list[0]) {
+        size_t n = sizeof formats / sizeof *formats, len = 0;
+        for (size_t i = 0; i < n; i++)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+                                    i == 0 ? "" : i + 1 == n ? " or " : ", ", formats[i].ext);
+    }
+    return list;
+}
+
 bm_status bm_map_write(bm_map *m, const char *path, bm_error *err)
 {
-    const char *ext = strrchr(path, '.');
-    int png = ext && strcasecmp(ext, ".png") == 0, pdf = ext && strcasecmp(ext, ".pdf") == 0;
-    if (!png && !pdf && !(ext && strcasecmp(ext, ".svg") == 0))
+    const struct map_format *f = format_for(path);
+    if (!f)
         return bm_error_set(err, BM_ERR_USAGE, path, 0, NULL,
-                            "unknown output format (expected .png, .svg or .pdf)");
+                            "unknown output format (expected %s)", bm_map_format_list());
     bm_atomic_file af;
     if (bm_atomic_file_begin(&af, path, err))
         return err->status;
-    bm_svg_text *svg = png || pdf ? NULL : bm_svg_text_new();
-    bm_status st = png ? render_png(m, af.temp_path, err) : render_vector(m, af.temp_path, svg, err);
-    if (st == BM_OK && svg && svg_finish(af.temp_path, svg) != 0)
-        st = bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write SVG");
-    bm_svg_text_free(svg);
+    bm_status st = f->write(m, af.temp_path, path, err);
     if (st != BM_OK) {
         bm_atomic_file_abort(&af);
         return st;

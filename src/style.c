@@ -933,3 +933,26 @@ void bm_style_free(bm_style *s)
     free(s->layers);
     free(s);
 }
+
+bm_status bm_style_set_frontier_countries(bm_style *s, const char *const *isos, size_t n,
+                                          bm_error *err)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strlen(isos[k]) != 3)
+            return bm_error_set(err, BM_ERR_USAGE, NULL, 0, "--countries",
+                                "'%s' is not an ISO alpha-3 code", isos[k]);
+    for (size_t i = 0; i < s->n_sources; i++) {
+        bm_source *src = &s->sources[i];
+        if (src->type != BM_SOURCE_FRONTIERS)
+            continue;
+        char (*list)[4] = calloc(n + 1, sizeof *list);
+        if (!list)
+            return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
+        for (size_t k = 0; k < n; k++)
+            copy(list[k], sizeof *list, isos[k]);
+        free(src->countries);
+        src->countries = list;
+        src->n_countries = n;
+    }
+    return BM_OK;
+}

@@ -141,6 +141,11 @@ bm_style *bm_style_load(const char *path, bm_error *err);
 bm_style *bm_style_parse(const char *json, const char *name, bm_error *err);
 void bm_style_free(bm_style *s);
 
+/* Makes every frontiers source of s compute among isos (ISO alpha-3
+ * codes), as `--countries` asks. */
+bm_status bm_style_set_frontier_countries(bm_style *s, const char *const *isos, size_t n,
+                                          bm_error *err);
+
 /* Parses "#rgb", "#rrggbb", "#rrggbbaa", "rgb(r,g,b)", "rgba(r,g,b,a)" or
  * a few CSS names; 0 on success. */
 int bm_style_parse_color(const char *text, bm_color *out);

@@ -7,8 +7,6 @@
 #ifndef BM_CLI_H
 #define BM_CLI_H
 
-#include <geos_c.h>
-
 #include "error.h"
 
 #define CLI_EXIT_OK 0
@@ -26,10 +24,6 @@ int cli_fail(const bm_error *err);
 
 /* Prints "bordermap CMD: MESSAGE" and a hint to use --help; returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* A GEOS context whose messages are kept quiet; errors surface through
- * return values. */
-GEOSContextHandle_t cli_geos(void);
 
 /* Whether two paths name one existing file (same device and inode). */
 int cli_same_file(const char *a, const char *b);

@@ -253,3 +253,34 @@ void cli_catalog_report(const char *cmd, const bm_catalog *c, const cli_catalog_
     if (a->json)
         print_json(cmd, c, a, outcome, written);
 }
+
+const char *cli_catalog_for_style(const bm_style *style, const char *path)
+{
+    for (size_t i = 0; i < style->n_sources; i++)
+        if (style->sources[i].type == BM_SOURCE_CATALOG)
+            return path ? path
+                        : style->sources[i].data[0] ? style->sources[i].data
+                                                    : bm_catalog_default_path();
+    return NULL;
+}
+
+bm_catalog *cli_catalog_load(bm_context *ctx, const char *cmd, const char *path,
+                             const char *const *columns, int with_matches,
+                             cli_catalog_args *a, bm_error *err)
+{
+    bm_catalog *c = cli_catalog_read(cmd, path, columns, a, err);
+    if (!c)
+        return NULL;
+    bm_match *matches = NULL;
+    bm_geocode_summary sum;
+    bm_status st = with_matches
+                       ? ((matches = bm_geocode_catalog(bm_context_geocoder(ctx), c, 0, &sum,
+                                                        err)) != NULL ? BM_OK : err->status)
+                       : bm_geocode_missing(bm_context_geocoder(ctx), c, err);
+    if (st != BM_OK) {
+        bm_catalog_free(c);
+        return NULL;
+    }
+    cli_catalog_note_all(a, c);
+    return bm_context_adopt_catalog(ctx, c, matches, path, err) == BM_OK ? c : NULL;
+}

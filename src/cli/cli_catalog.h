@@ -18,8 +18,10 @@
 #include <jansson.h>
 
 #include "catalog.h"
+#include "context.h"
 #include "error.h"
 #include "filter.h"
+#include "style.h"
 
 enum {
     CLI_OPT_INPUT_FORMAT = 300,
@@ -78,6 +80,19 @@ int cli_catalog_option(const char *cmd, int c, const char *arg, cli_catalog_args
  * records the filter rejects; columns (NULL for all) as in
  * bm_catalog_options. NULL with err set on failure. */
 bm_catalog *cli_catalog_read(const char *cmd, const char *path, const char *const *columns,
+                             cli_catalog_args *a, bm_error *err);
+
+/* The catalog a style draws: --catalog (path, when not NULL), else the
+ * style's catalog source's file or the seed catalog; NULL when the style
+ * has no catalog source. */
+const char *cli_catalog_for_style(const bm_style *style, const char *path);
+
+/* Reads a catalog as cli_catalog_read does, places its records without a
+ * point through the context's geocoder (keeping every match when
+ * with_matches), notes every record and hands the catalog to ctx, which
+ * draws and exports it from then on. */
+bm_catalog *cli_catalog_load(bm_context *ctx, const char *cmd, const char *path,
+                             const char *const *columns, int with_matches,
                              cli_catalog_args *a, bm_error *err);
 
 /* The same for streaming (bm_catalog_next): the progress line lasts

@@ -1,106 +1,100 @@
 /*
- * cmd_export.c — `bordermap export`: the map's layers for QGIS and the web.
+ * cmd_export.c — `bordermap export`: a map's sources for QGIS and the web.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
 #include "cli.h"
 #include "cli_catalog.h"
+#include "context.h"
 #include "export.h"
-#include "gazetteer.h"
-#include "geocode.h"
 #include "style.h"
 
 #define MAX_COUNTRIES 64
+#define MAX_LAYERS 64
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: bordermap export [--catalog FILE|-] [--layers LIST] [--style STYLE.json]\n"
+            "Usage: bordermap export [--style STYLE.json] [--layers ID,...] [--catalog FILE|-]\n"
             "                        [--countries ISO,ISO,...] -o OUT.geojson|OUT.gpkg|-\n\n"
-            "Writes the layers of the map as GIS data. A GeoPackage holds every layer\n"
-            "and a layer_styles table, so QGIS opens them styled as the map. GeoJSON\n"
-            "(RFC 7946) holds one layer per file: with several layers OUT.geojson\n"
-            "becomes OUT-incidents.geojson, OUT-frontiers.geojson, ...\n\n"
-            "  --catalog FILE   incidents and deployments, geocoded on the way\n"
-            "                   (default: the embedded seed catalog; - for stdin)\n"
-            "  --layers LIST    incidents,deployments,frontiers,countries,regions\n"
-            "                   (default: all). Deployments are rows whose sub_event_type\n"
-            "                   is \"Headquarters or base established\" or \"Change to\n"
-            "                   group/activity\"; incidents are the others.\n"
-            "  --style FILE     the style the QGIS styles follow\n"
+            "Writes the sources of a map as GIS data: one layer per source the style\n"
+            "draws, named by the source's id, with exactly the features and fields the\n"
+            "map is drawn from. A GeoPackage holds every layer and a layer_styles table,\n"
+            "so QGIS opens them styled as the map. GeoJSON (RFC 7946) holds one layer\n"
+            "per file: with several layers OUT.geojson becomes OUT-<id>.geojson.\n\n"
+            "  --style FILE     the map whose sources go out\n"
             "                   (default: %s/central-asia.json)\n"
-            "  --countries LIST frontiers among these ISO codes\n"
-            "                   (default: " BM_EXPORT_DEFAULT_COUNTRIES ")\n"
+            "  --layers LIST    source ids of the style (default: every source it draws);\n"
+            "                   where the style has no source of that id, incidents (its\n"
+            "                   catalog), deployments (the catalog's rows whose\n"
+            "                   sub_event_type is \"Headquarters or base established\" or\n"
+            "                   \"Change to group/activity\"), frontiers (its first frontiers\n"
+            "                   source), countries and regions (the embedded admin-0 and\n"
+            "                   admin-1 polygons)\n"
+            "  --catalog FILE   the catalog the style's catalog source draws, geocoded\n"
+            "                   on the way (default: the style's, else the embedded seed\n"
+            "                   catalog; - for stdin)\n"
+            "  --countries LIST the style's frontiers sources compute among these ISO codes\n"
             "  -o, --output     .geojson, .json, .gpkg, or - (one layer, GeoJSON)\n\n%s",
             BM_STYLES_DIR, cli_catalog_usage);
 }
 
-/* Reads and geocodes the catalog; the matches go out with the records and
- * point into the gazetteer, which must outlive them. */
-static bm_catalog *load_catalog(bm_lazy_gazetteer *lg, const char *path, cli_catalog_args *a,
-                                bm_match **matches, bm_error *err)
+/* Whether the export writes a catalog layer, so the catalog is read. */
+static int exports_catalog(const bm_style *s, const bm_export_options *opt)
 {
-    bm_catalog *c = cli_catalog_read("export", path ? path : bm_catalog_default_path(), NULL,
-                                     a, err);
-    bm_geocode_summary sum;
-    *matches = c ? bm_geocode_catalog(lg, c, 0, &sum, err) : NULL;
-    if (!*matches) {
-        bm_catalog_free(c);
-        return NULL;
-    }
-    cli_catalog_note_all(a, c);
-    return c;
-}
-
-/* Records that went out in the catalog layers asked for. */
-static size_t records_written(const bm_catalog *c, unsigned layers)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < bm_catalog_count(c); i++) {
-        if (!bm_catalog_point(c, i, NULL, NULL))
+    for (size_t i = 0; i < s->n_sources; i++) {
+        if (s->sources[i].type != BM_SOURCE_CATALOG)
             continue;
-        unsigned layer = bm_export_is_deployment(c, i) ? BM_EXPORT_DEPLOYMENTS
-                                                        : BM_EXPORT_INCIDENTS;
-        n += (layers & layer) != 0;
+        if (!opt->layers)
+            return 1;
+        for (size_t k = 0; k < opt->n_layers; k++)
+            if (strcmp(opt->layers[k], s->sources[i].name) == 0 ||
+                strcmp(opt->layers[k], "incidents") == 0 ||
+                strcmp(opt->layers[k], "deployments") == 0)
+                return 1;
     }
-    return n;
+    return 0;
 }
 
-static int run(bm_export_options *opt, const char *catalog, const char *style_path,
-               const char *output, cli_catalog_args *a)
+typedef struct export_args {
+    bm_export_options opt;
+    char *layers[MAX_LAYERS], *isos[MAX_COUNTRIES];
+    size_t n_isos;
+    const char *catalog, *style, *output;
+    cli_catalog_args catalog_args;
+} export_args;
+
+static int run(export_args *x)
 {
     bm_error err;
     bm_error_clear(&err);
-    bm_lazy_gazetteer lg = {cli_geos(), NULL};
-    int status = CLI_EXIT_OK;
+    cli_catalog_args *a = &x->catalog_args;
+    bm_context *ctx = bm_context_create(&err);
+    bm_style *style = ctx ? bm_style_load(x->style, &err) : NULL;
     bm_catalog *c = NULL;
-    bm_match *matches = NULL;
-    bm_style *style = NULL;
-    if (opt->layers & (BM_EXPORT_INCIDENTS | BM_EXPORT_DEPLOYMENTS) &&
-        !(c = load_catalog(&lg, catalog, a, &matches, &err)))
+    int status = style ? CLI_EXIT_OK : cli_fail(&err);
+    x->opt.style = style;
+    if (status == CLI_EXIT_OK && x->n_isos &&
+        bm_style_set_frontier_countries(style, (const char *const *)x->isos, x->n_isos,
+                                        &err) != BM_OK)
         status = cli_fail(&err);
-    else if (!(style = bm_style_load(style_path, &err)))
+    const char *path = style ? cli_catalog_for_style(style, x->catalog) : NULL;
+    if (status == CLI_EXIT_OK && path && exports_catalog(style, &x->opt) &&
+        !(c = cli_catalog_load(ctx, "export", path, NULL, 1, a, &err)))
         status = cli_fail(&err);
-    opt->catalog = c;
-    opt->matches = matches;
-    opt->style = style;
-    if (status == CLI_EXIT_OK && bm_export_write(lg.geos, opt, output, &err) != BM_OK)
+    if (status == CLI_EXIT_OK && bm_export_write(ctx, &x->opt, x->output, &err) != BM_OK)
         status = cli_fail(&err);
     if (status == CLI_EXIT_OK && c)
-        cli_catalog_report("export", c, a, "written", records_written(c, opt->layers));
+        cli_catalog_report("export", c, a, "written", bm_export_records_written(c, &x->opt));
     bm_style_free(style);
-    free(matches);
-    bm_gazetteer_free(lg.g);
-    bm_catalog_free(c);
-    GEOS_finish_r(lg.geos);
+    bm_context_free(ctx);
     return status;
 }
 
-static int export_main(int argc, char **argv, cli_catalog_args *a)
+static int export_main(int argc, char **argv, export_args *x)
 {
     enum { OPT_CATALOG = 256, OPT_LAYERS, OPT_STYLE, OPT_COUNTRIES };
     static const struct option options[] = {
@@ -113,35 +107,31 @@ static int export_main(int argc, char **argv, cli_catalog_args *a)
         CLI_CATALOG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    bm_export_options opt = {.layers = BM_EXPORT_ALL};
-    char *isos[MAX_COUNTRIES];
-    const char *catalog = NULL, *style = BM_STYLES_DIR "/central-asia.json", *output = NULL;
-    bm_error err;
-    bm_error_clear(&err);
     int c;
     while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
-        int handled = cli_catalog_option("export", c, optarg, a);
+        int handled = cli_catalog_option("export", c, optarg, &x->catalog_args);
         if (handled == 1)
             continue;
         if (handled)
             return handled;
         switch (c) {
         case OPT_CATALOG:
-            catalog = optarg;
+            x->catalog = optarg;
             break;
         case OPT_LAYERS:
-            if (bm_export_parse_layers(optarg, &opt.layers, &err) != BM_OK)
-                return cli_usage_error("export", "%s", err.message);
+            x->opt.n_layers = (size_t)cli_split_list(optarg, x->layers, MAX_LAYERS);
+            x->opt.layers = (const char *const *)x->layers;
+            if (x->opt.n_layers == 0)
+                return cli_usage_error("export", "--layers names no layer");
             break;
         case OPT_STYLE:
-            style = optarg;
+            x->style = optarg;
             break;
         case OPT_COUNTRIES:
-            opt.n_countries = (size_t)cli_split_list(optarg, isos, MAX_COUNTRIES);
-            opt.countries = (const char *const *)isos;
+            x->n_isos = (size_t)cli_split_list(optarg, x->isos, MAX_COUNTRIES);
             break;
         case 'o':
-            output = optarg;
+            x->output = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -153,22 +143,22 @@ static int export_main(int argc, char **argv, cli_catalog_args *a)
     }
     if (optind < argc)
         return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
-    if (!output)
+    if (!x->output)
         return cli_usage_error("export", "missing -o OUT.geojson|OUT.gpkg");
-    if (catalog && cli_same_file(catalog, output))
-        return cli_usage_error("export", "%s is the catalog; write to another file", output);
-    if (a->json && strcmp(output, "-") == 0)
+    if (x->catalog && cli_same_file(x->catalog, x->output))
+        return cli_usage_error("export", "%s is the catalog; write to another file", x->output);
+    if (x->catalog_args.json && strcmp(x->output, "-") == 0)
         return cli_usage_error("export", "--json prints the summary on standard output; "
                                          "write the layers to a file");
-    return run(&opt, catalog, style, output, a);
+    return run(x);
 }
 
 int cmd_export(int argc, char **argv)
 {
-    cli_catalog_args a;
-    if (!cli_catalog_args_init(&a))
+    export_args x = {.style = BM_STYLES_DIR "/central-asia.json"};
+    if (!cli_catalog_args_init(&x.catalog_args))
         return CLI_EXIT_RUNTIME;
-    int status = export_main(argc, argv, &a);
-    cli_catalog_args_free(&a);
+    int status = export_main(argc, argv, &x);
+    cli_catalog_args_free(&x.catalog_args);
     return status;
 }

@@ -9,6 +9,7 @@
 
 #include "boundaries.h"
 #include "cli.h"
+#include "context.h"
 #include "frontiers.h"
 
 #define MAX_COUNTRIES 256
@@ -76,11 +77,12 @@ static int run(const char *boundaries_path, char **isos, int n_isos,
 {
     bm_error err;
     bm_error_clear(&err);
-    GEOSContextHandle_t geos = cli_geos();
     int status = CLI_EXIT_OK;
     bm_frontiers *f = NULL;
-    bm_boundaries *b = bm_boundaries_load(
-        geos, boundaries_path ? boundaries_path : bm_boundaries_default_path(), &err);
+    bm_context *ctx = bm_context_create(&err);
+    GEOSContextHandle_t geos = ctx ? bm_context_geos(ctx) : NULL;
+    const bm_boundaries *b = ctx ? bm_context_boundaries_from(
+        ctx, boundaries_path ? boundaries_path : bm_boundaries_default_path(), &err) : NULL;
     if (b)
         f = bm_frontiers_compute(geos, b, (const char *const *)isos, (size_t)n_isos, opt, &err);
     if (!f)
@@ -90,8 +92,7 @@ static int run(const char *boundaries_path, char **isos, int n_isos,
     else if (table || !output)
         print_table(f, (output && strcmp(output, "-") == 0) ? stderr : stdout);
     bm_frontiers_free(f);
-    bm_boundaries_free(b);
-    GEOS_finish_r(geos);
+    bm_context_free(ctx);
     return status;
 }
 

@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "cli_catalog.h"
+#include "context.h"
 #include "gazetteer.h"
 #include "geocode.h"
 
@@ -49,9 +50,9 @@ static int run_query(const char *text, const char *country, const char *admin1)
 {
     bm_error err;
     bm_error_clear(&err);
-    GEOSContextHandle_t geos = cli_geos();
     int status = CLI_EXIT_OK;
-    bm_gazetteer *g = bm_gazetteer_load(geos, &err);
+    bm_context *ctx = bm_context_create(&err);
+    bm_gazetteer *g = ctx ? bm_context_gazetteer(ctx, &err) : NULL;
     bm_candidate c[QUERY_ROWS];
     size_t n = g ? bm_geocode_query(g, text, country, admin1, c, QUERY_ROWS, &err) : 0;
     if (err.status != BM_OK) {
@@ -69,8 +70,7 @@ static int run_query(const char *text, const char *country, const char *admin1)
             printf("%11.5f %10.5f %7.2f\n", c[i].lon, c[i].lat, c[i].score);
         }
     }
-    bm_gazetteer_free(g);
-    GEOS_finish_r(geos);
+    bm_context_free(ctx);
     return status;
 }
 
@@ -116,10 +116,10 @@ static int run_catalog(const char *input, geocode_args *g)
     }
     bm_error err;
     bm_error_clear(&err);
-    bm_lazy_gazetteer lg = {cli_geos(), NULL};
     bm_geocode_summary sum = {0};
-    bm_catalog *c = cli_catalog_open("geocode", input, a, &err);
-    bm_status st = c ? geocode_stream(c, &lg, g, &sum, &err) : err.status;
+    bm_context *ctx = bm_context_create(&err);
+    bm_catalog *c = ctx ? cli_catalog_open("geocode", input, a, &err) : NULL;
+    bm_status st = c ? geocode_stream(c, bm_context_geocoder(ctx), g, &sum, &err) : err.status;
     if (st != BM_OK) { /* stops the reading thread before the progress line goes */
         bm_catalog_free(c);
         c = NULL;
@@ -137,9 +137,8 @@ static int run_catalog(const char *input, geocode_args *g)
         if (g->strict && sum.unresolved > 0)
             status = CLI_EXIT_RUNTIME;
     }
-    bm_gazetteer_free(lg.g);
     bm_catalog_free(c);
-    GEOS_finish_r(lg.geos);
+    bm_context_free(ctx);
     return status;
 }
 

@@ -63,16 +63,6 @@ static void default_output(const char *style, char *buf, size_t size)
     snprintf(buf, size, "output/%.*s.png", dot ? (int)(dot - base) : (int)strlen(base), base);
 }
 
-/* The catalog the map draws: --catalog, or the style's catalog source. */
-static const char *catalog_path(const bm_style *style, const char *catalog)
-{
-    for (size_t i = 0; !catalog && i < style->n_sources; i++)
-        if (style->sources[i].type == BM_SOURCE_CATALOG)
-            return style->sources[i].data[0] ? style->sources[i].data
-                                             : bm_catalog_default_path();
-    return catalog;
-}
-
 #define MAX_DRAWN_FIELDS 64
 
 /* The catalog columns a style draws with (bm_layer_fields), so that
@@ -119,21 +109,6 @@ static const char *const *catalog_columns(const bm_style *style, const bm_filter
     return d->overflow ? NULL : d->list;
 }
 
-static bm_catalog *read_catalog(GEOSContextHandle_t geos, const bm_style *style,
-                                const char *path, cli_catalog_args *a, bm_error *err)
-{
-    drawn_fields d = {0};
-    bm_catalog *c = cli_catalog_read("render", path, catalog_columns(style, a->filter, &d), a,
-                                     err);
-    if (c && bm_geocode_missing(geos, c, err) != BM_OK) {
-        bm_catalog_free(c);
-        return NULL;
-    }
-    if (c)
-        cli_catalog_note_all(a, c);
-    return c;
-}
-
 static int run(const char *style_path, char **outputs, int n_out, bm_render_options *o,
                const char *catalog, cli_catalog_args *a)
 {
@@ -141,14 +116,15 @@ static int run(const char *style_path, char **outputs, int n_out, bm_render_opti
     bm_error_clear(&err);
     bm_catalog *cat = NULL;
     bm_map *map = NULL;
-    int status = CLI_EXIT_OK;
-    GEOSContextHandle_t geos = cli_geos();
-    bm_style *style = bm_style_load(style_path, &err);
-    const char *path = style ? catalog_path(style, catalog) : NULL;
-    if (path && !(cat = read_catalog(geos, style, path, a, &err)))
+    drawn_fields d = {0};
+    bm_context *ctx = bm_context_create(&err);
+    bm_style *style = ctx ? bm_style_load(style_path, &err) : NULL;
+    int status = style ? CLI_EXIT_OK : cli_fail(&err);
+    const char *path = style ? cli_catalog_for_style(style, catalog) : NULL;
+    if (path && !(cat = cli_catalog_load(ctx, "render", path,
+                                         catalog_columns(style, a->filter, &d), 0, a, &err)))
         status = cli_fail(&err);
-    o->catalog = cat;
-    if (!style || (status == CLI_EXIT_OK && !(map = bm_map_create(style, o, &err))))
+    if (status == CLI_EXIT_OK && !(map = bm_map_create(ctx, style, o, &err)))
         status = cli_fail(&err);
     for (int i = 0; map && status == CLI_EXIT_OK && i < n_out; i++)
         if (bm_map_write(map, outputs[i], &err) != BM_OK)
@@ -156,9 +132,8 @@ static int run(const char *style_path, char **outputs, int n_out, bm_render_opti
     if (status == CLI_EXIT_OK && cat)
         cli_catalog_report("render", cat, a, "on the map", bm_catalog_count(cat));
     bm_map_free(map);
-    bm_catalog_free(cat);
     bm_style_free(style);
-    GEOS_finish_r(geos);
+    bm_context_free(ctx);
     return status;
 }
 

@@ -76,19 +76,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
-static void quiet_geos(const char *fmt, ...)
-{
-    (void)fmt;
-}
-
-GEOSContextHandle_t cli_geos(void)
-{
-    GEOSContextHandle_t h = GEOS_init_r();
-    GEOSContext_setNoticeHandler_r(h, quiet_geos);
-    GEOSContext_setErrorHandler_r(h, quiet_geos);
-    return h;
-}
-
 int cli_same_file(const char *a, const char *b)
 {
     struct stat sa, sb;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "context.h"
 #include "render.h"
 #include "style.h"
 
@@ -53,7 +54,7 @@ static int write_catalog(const char *path)
     return fclose(f);
 }
 
-static int run(const bm_catalog *cat, int labels, const char *out, double *prep, double *paint)
+static int run(bm_context *ctx, int labels, const char *out, double *prep, double *paint)
 {
     char json[4096];
     snprintf(json, sizeof json, style_json, labels ? "" : ",\"layout\":{\"text-field\":\"\"}",
@@ -62,9 +63,8 @@ static int run(const bm_catalog *cat, int labels, const char *out, double *prep,
     bm_error err;
     bm_error_clear(&err);
     bm_style *s = bm_style_parse(json, "bench.json", &err);
-    bm_render_options o = {.catalog = cat};
     double t0 = now();
-    bm_map *m = s ? bm_map_create(s, &o, &err) : NULL;
+    bm_map *m = s ? bm_map_create(ctx, s, NULL, &err) : NULL;
     double t1 = now();
     if (!m || bm_map_write(m, out, &err) != BM_OK) {
         fprintf(stderr, "bench_render: %s %s\n", err.field, err.message);
@@ -89,7 +89,8 @@ int main(int argc, char **argv)
         return 1;
     }
     double t0 = now();
-    bm_catalog *cat = bm_catalog_read(csv, &err);
+    bm_context *ctx = bm_context_create(&err);
+    bm_catalog *cat = ctx ? bm_context_read_catalog(ctx, csv, NULL, NULL, &err) : NULL;
     printf("reading the %d-row catalog: %.2f s (not counted below)\n", INCIDENTS, now() - t0);
     unlink(csv);
     if (!cat) {
@@ -99,7 +100,7 @@ int main(int argc, char **argv)
     for (int labels = 0; labels < 2; labels++) {
         double best_prep = 1e9, best_paint = 1e9, best_total = 1e9, prep, paint;
         for (int r = 0; r < repeats; r++) {
-            if (run(cat, labels, out, &prep, &paint))
+            if (run(ctx, labels, out, &prep, &paint))
                 return 1;
             if (prep + paint < best_total)
                 best_total = prep + paint, best_prep = prep, best_paint = paint;
@@ -108,6 +109,6 @@ int main(int argc, char **argv)
                "3000x2000\n", labels ? "with" : "without", best_total, best_prep, best_paint,
                INCIDENTS);
     }
-    bm_catalog_free(cat);
+    bm_context_free(ctx);
     return 0;
 }

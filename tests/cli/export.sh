@@ -1,6 +1,6 @@
-# export.sh — `bordermap export`: layers, counts, RFC 7946 properties as GDAL
-# and a plain JSON reader see them, the layer_styles table, reproducibility
-# and errors.
+# export.sh — `bordermap export`: one layer per style source, the same
+# features the map draws, counts, RFC 7946 properties as GDAL and a plain
+# JSON reader see them, the layer_styles table, reproducibility and errors.
 . "$(dirname "$0")/lib.sh"
 STYLE="$BM_SOURCE_DIR/styles/central-asia.json"
 CATALOG="$BM_SOURCE_DIR/geodata/catalog.csv"
@@ -9,19 +9,29 @@ CATALOG="$BM_SOURCE_DIR/geodata/catalog.csv"
 want_dep=$(grep -c -e 'Headquarters or base established' -e 'Change to group/activity' "$CATALOG")
 want_all=$(($(python3 -c "import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1]))))" "$CATALOG")))
 
+# The style's sources, in its order, are the layers; the default style is
+# the same map.
 expect_status 0 "$BORDERMAP" export --style "$STYLE" -o all.gpkg
 layers=$(ogrinfo -q all.gpkg | awk '{print $2}' | tr '\n' ' ')
-[ "$layers" = "incidents deployments frontiers countries regions layer_styles " ] ||
+[ "$layers" = "countries features disputed frontiers incidents layer_styles " ] ||
     fail "GeoPackage layers: $layers"
+expect_status 0 "$BORDERMAP" export -o default.gpkg
+cmp -s all.gpkg default.gpkg || fail "export without --style is not the default style's"
 pass
 
 count() { ogrinfo -so "$1" "$2" | sed -n 's/^Feature Count: //p'; }
-[ "$(count all.gpkg deployments)" -eq "$want_dep" ] || fail "deployments: $(count all.gpkg deployments), wanted $want_dep"
-[ $(($(count all.gpkg incidents) + $(count all.gpkg deployments))) -eq "$want_all" ] ||
-    fail "incidents + deployments != $want_all catalog rows"
-[ "$(count all.gpkg frontiers)" -ge 15 ] || fail "too few frontiers"
-[ "$(count all.gpkg countries)" -gt 0 ] && [ "$(count all.gpkg regions)" -gt 100 ] || fail "polygons"
+[ "$(count all.gpkg incidents)" -eq "$want_all" ] || fail "incidents: $(count all.gpkg incidents), wanted $want_all"
+# The frontiers layer is the style's frontier set (AFG, TJK, TKM, UZB), not more.
+ogrinfo -q all.gpkg -sql "SELECT iso_a || '-' || iso_b AS pair FROM frontiers ORDER BY pair" |
+    sed -n 's/^  pair (String) = //p' | tr '\n' ' ' >pairs.txt
+[ "$(cat pairs.txt)" = "AFG-TJK AFG-TKM AFG-UZB TJK-UZB TKM-UZB " ] || fail "frontier pairs: $(cat pairs.txt)"
+[ "$(count all.gpkg countries)" -gt 0 ] && [ "$(count all.gpkg disputed)" -gt 0 ] || fail "polygons"
+# The names of bordermap 0.1's fixed layers still work where no source has them.
+expect_status 0 "$BORDERMAP" export --layers incidents,deployments,frontiers,countries,regions -o old.gpkg
+[ "$(count old.gpkg deployments)" -eq "$want_dep" ] || fail "deployments: $(count old.gpkg deployments), wanted $want_dep"
+[ "$(count old.gpkg regions)" -gt 100 ] || fail "regions"
 pass
+
 
 # Catalog layers carry the geocoder's match fields, and ACLED's numeric and
 # date columns keep their types for QGIS (graduated symbols, time filters).
@@ -59,7 +69,7 @@ pass
 
 # GeoJSON: one file per layer, RFC 7946 as written by GDAL.
 expect_status 0 "$BORDERMAP" export --style "$STYLE" -o out.geojson
-for l in incidents deployments frontiers countries regions; do
+for l in countries features disputed frontiers incidents; do
     [ -s "out-$l.geojson" ] || fail "out-$l.geojson missing"
     [ "$(count "out-$l.geojson" "out-$l")" = "$(count all.gpkg "$l")" ] || fail "$l: GeoJSON and GeoPackage counts differ"
 done
@@ -129,7 +139,8 @@ pass
 
 # Errors: usage (2) and runtime (1), and no file left behind.
 expect_status 2 "$BORDERMAP" export --layers incidents,borders -o x.gpkg
-expect_stderr "unknown layer 'borders'"
+expect_stderr "no source 'borders'"
+expect_stderr "its sources: countries, features, disputed, frontiers, incidents"
 expect_status 2 "$BORDERMAP" export --layers incidents,frontiers -o -
 expect_stderr "one GeoJSON layer"
 expect_status 2 "$BORDERMAP" export -o x.shp
@@ -141,4 +152,41 @@ expect_stderr "missing.csv"
 expect_no_file x.gpkg
 expect_status 2 "$BORDERMAP" export --countries AFG,XXX --layers frontiers -o x.geojson
 expect_no_file x.geojson
+# Two frontier sources in one style are two frontier sets, drawn and
+# exported apart, and {length} and {length_km} label them in both; a
+# source no layer draws is not exported.
+cat >two.json <<'EOF'
+{"page": {"extent": [60, 30, 90, 52], "size": [900, 700], "legend": false, "inset": false},
+ "sources": {"south": {"type": "frontiers", "countries": ["AFG", "TJK"]},
+             "east": {"type": "frontiers", "countries": ["CHN", "KAZ"]},
+             "unused": {"type": "geodata", "data": "admin1"}},
+ "layers": [
+   {"id": "s", "type": "frontier", "source": "south",
+    "layout": {"text-field": "{name} S {length} / {length_km}"}, "paint": {"line-color": "#c00"}},
+   {"id": "e", "type": "frontier", "source": "east",
+    "layout": {"text-field": "{name} E {length} / {length_km}"}, "paint": {"line-color": "#00c"}}]}
+EOF
+expect_status 0 "$BORDERMAP" render two.json -o two.svg
+python3 - two.svg <<'EOF' || fail "two frontier sources: labels"
+import re, sys, xml.dom.minidom
+doc = xml.dom.minidom.parse(sys.argv[1])
+text = " ".join(t.firstChild.data for t in doc.getElementsByTagName("text") if t.firstChild)
+for want in (r"Afghanistan–Tajikistan S [\d,]+ km / \d+\.\d+", r"China–Kazakhstan E [\d,]+ km / \d+\.\d+"):
+    if not re.search(want, text):
+        sys.exit(f"no label matching {want!r} in: {text[:400]}")
+if re.search("Afghanistan–Tajikistan E|China–Kazakhstan S", text):
+    sys.exit("a frontier is labelled by the other source's layer")
+EOF
+expect_status 0 "$BORDERMAP" export --style two.json -o two.gpkg
+layers=$(ogrinfo -q two.gpkg | awk '{print $2}' | tr '\n' ' ')
+[ "$layers" = "south east layer_styles " ] || fail "two.json layers: $layers"
+ogrinfo -q two.gpkg -sql "SELECT name FROM south" | grep -q "name (String) = Afghanistan–Tajikistan" &&
+    ogrinfo -q two.gpkg -sql "SELECT name FROM east" | grep -q "name (String) = China–Kazakhstan" &&
+    [ "$(count two.gpkg south)" -eq 1 ] && [ "$(count two.gpkg east)" -eq 1 ] ||
+    fail "two frontier sources exported together"
+ogrinfo -so two.gpkg east | grep -q "^length_km: Real" && ogrinfo -so two.gpkg east | grep -q "^length: String" ||
+    fail "frontier layer fields"
+pass
+
 done_checks
+

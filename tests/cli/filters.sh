@@ -22,7 +22,7 @@ check_filter() { # check_filter NAME EXPECTED_COUNT ARGS...
     shift 2
     expect_status 0 "$BORDERMAP" geocode "$SEED" "$@" -o "g-$name.geojson" --json
     account out >acc-geocode
-    expect_status 0 "$BORDERMAP" export --catalog "$SEED" --layers incidents,deployments "$@" \
+    expect_status 0 "$BORDERMAP" export --catalog "$SEED" --layers incidents "$@" \
         -o "e-$name.gpkg" --json
     account out >acc-export
     expect_status 0 "$BORDERMAP" render "$STYLE" --catalog "$SEED" "$@" -o "r-$name.png" --json

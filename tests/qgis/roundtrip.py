@@ -2,9 +2,10 @@
 """Opens bordermap's exports in QGIS itself and checks what a user sees.
 
 Usage: roundtrip.py OUT.gpkg OUT.geojson STYLE.json
-  OUT.gpkg     `bordermap export -o OUT.gpkg` (every layer, with layer_styles)
+  OUT.gpkg     `bordermap export --style STYLE.json -o OUT.gpkg` (one layer per
+               source the style draws, named by its id, with layer_styles)
   OUT.geojson  the name given to `bordermap export -o`, whose per-layer files
-               are OUT-incidents.geojson, ...
+               are OUT-<id>.geojson
   STYLE.json   the style the export followed
 
 Run with Debian's python3-qgis (/usr/bin/python3) and QT_QPA_PLATFORM=offscreen.
@@ -23,7 +24,6 @@ from osgeo import ogr  # noqa: E402
 from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer,  # noqa: E402
                        QgsVectorLayer)
 
-LAYERS = ["incidents", "deployments", "frontiers", "countries", "regions"]
 QGIS_SHAPES = {"circle": "Circle", "square": "Square", "triangle": "Triangle",
                "diamond": "Diamond", "star": "Star", "cross": "CrossFill"}
 
@@ -100,8 +100,14 @@ def check_categories(layer, style):
           f"{layer.name()}: no fallback category in {fallback}")
 
 
+def drawn_sources(style):
+    """The layers an export of the style holds: its sources that a layer draws."""
+    drawn = {layer["source"] for layer in style["layers"]}
+    return [name for name in style["sources"] if name in drawn]
+
+
 def check_gpkg(path, style):
-    for name in LAYERS:
+    for name in drawn_sources(style):
         layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
         check(layer.isValid(), f"gpkg {name}: not valid in QGIS")
         if not layer.isValid():
@@ -145,9 +151,9 @@ def check_countries(layer, style):
                   f"{fill['id']} ({colour}) should {'' if drawn else 'not '}be among them")
 
 
-def check_geojson(base, gpkg):
+def check_geojson(base, gpkg, style):
     stem, ext = os.path.splitext(base)
-    for name in LAYERS:
+    for name in drawn_sources(style):
         path = f"{stem}-{name}{ext}"
         layer = QgsVectorLayer(path, name, "ogr")
         check(layer.isValid(), f"{path}: not valid in QGIS")
@@ -169,7 +175,7 @@ def main():
     app = QgsApplication([], False)
     app.initQgis()
     check_gpkg(gpkg, style)
-    check_geojson(geojson, gpkg)
+    check_geojson(geojson, gpkg, style)
     app.exitQgis()
     print(f"QGIS round trip: {'FAILED' if failures else 'ok'} ({len(failures)} failures)")
     return 1 if failures else 0

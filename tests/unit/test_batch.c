@@ -1,6 +1,6 @@
 /*
- * test_batch.c — jobs files, shards, hashes and filters of the batch
- * module, and the export module's layer list; no rendering.
+ * test_batch.c — jobs files, shards, filters, and up-to-date checks from
+ * what a job's render read.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 
 #include "batch.h"
 #include "catalog.h"
-#include "export.h"
+#include "context.h"
 #include "filter.h"
 
 static char dir[] = "/tmp/bm_test_batch_XXXXXX";
@@ -97,40 +97,85 @@ static const char *two_jobs =
     "                           \"filter\": {\"country\": [\"Tajikistan\", \"Kyrgyzstan\"],"
     "                                        \"from\": \"2015\", \"to\": \"2015\"}}}]}";
 
-static void test_hash_follows_inputs(void **state)
+static void test_job_hash_is_the_job(void **state)
 {
     (void)state;
     bm_error err;
     write_text("s.json", "{}");
-    write_text("c.csv", "location\nKhorog\n");
     bm_batch *b = load(two_jobs, &err);
     assert_non_null(b);
-    uint64_t h1, h2, h3, hb;
-    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h1, &err), BM_OK);
-    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h2, &err), BM_OK);
-    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 1), &hb, &err), BM_OK);
-    assert_true(h1 == h2);
-    assert_true(h1 != hb); /* the job's own JSON counts */
-    write_text("c.csv", "location\nMurghob\n");
-    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h3, &err), BM_OK);
-    assert_true(h3 != h1); /* so does the catalog */
-    write_text("s.json", "{ }");
-    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h2, &err), BM_OK);
-    assert_true(h2 != h3); /* and the style */
+    uint64_t h1 = bm_batch_job_hash(bm_batch_at(b, 0), NULL);
+    assert_true(h1 == bm_batch_job_hash(bm_batch_at(b, 0), NULL));
+    assert_true(h1 != bm_batch_job_hash(bm_batch_at(b, 1), NULL)); /* the job's own JSON */
+    bm_catalog_options read = {.skip_bad_rows = 1};
+    assert_true(h1 != bm_batch_job_hash(bm_batch_at(b, 0), &read)); /* how catalogs are read */
+    bm_batch_free(b);
+}
 
-    /* and the embedded data, here a geodata directory of one curated file */
-    char *saved = getenv("BORDERMAP_GEODATA") ? strdup(getenv("BORDERMAP_GEODATA")) : NULL;
-    setenv("BORDERMAP_GEODATA", dir, 1);
-    write_text("reported_frontiers.csv", "iso_a,iso_b,reported_km\nAFG,TJK,1300\n");
-    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h1, &err), BM_OK);
-    write_text("reported_frontiers.csv", "iso_a,iso_b,reported_km\nAFG,TJK,1344\n");
-    assert_int_equal(bm_batch_job_hash(bm_batch_at(b, 0), &h3, &err), BM_OK);
-    assert_true(h1 != h3);
-    if (saved)
-        setenv("BORDERMAP_GEODATA", saved, 1);
-    else
-        unsetenv("BORDERMAP_GEODATA");
-    free(saved);
+static void sidecar_text(const bm_batch_job *job, char *buf, size_t size)
+{
+    char path[1100];
+    bm_batch_sidecar_path(job, path, sizeof path);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+/* A map that draws a GeoJSON file and the catalog: the job runs again
+ * when any file it read changes, and not when an unrelated one does. */
+static void test_up_to_date_follows_what_was_read(void **state)
+{
+    (void)state;
+    static const char *const pts =
+        "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\","
+        " \"properties\": {\"kind\": \"%s\"}, \"geometry\": {\"type\": \"Point\","
+        " \"coordinates\": [69.8, 37.9]}}]}";
+    char text[512], sidecar[4096];
+    bm_error err;
+    snprintf(text, sizeof text, pts, "post");
+    write_text("pts.geojson", text);
+    write_text("unrelated.geojson", text);
+    write_text("c.csv", "event_date,event_type,country,location,latitude,longitude\n"
+                        "2015-01-01,Battles,Tajikistan,a,37.5,71.5\n");
+    write_text("s.json", "{\"page\": {\"extent\": [60, 30, 80, 45]},"
+                         " \"sources\": {\"posts\": {\"type\": \"geojson\", \"data\": \"pts.geojson\"},"
+                         "             \"incidents\": {\"type\": \"catalog\"}},"
+                         " \"layers\": [{\"id\": \"p\", \"type\": \"circle\", \"source\": \"posts\"},"
+                         "            {\"id\": \"i\", \"type\": \"circle\", \"source\": \"incidents\"}]}");
+    bm_batch *b = load("[{\"style\": \"s.json\", \"catalog\": \"c.csv\","
+                       "  \"overrides\": {\"size\": [600, 400]}, \"outputs\": [\"u.svg\"]}]", &err);
+    assert_non_null(b);
+    const bm_batch_job *job = bm_batch_at(b, 0);
+    uint64_t h = bm_batch_job_hash(job, NULL);
+    bm_context *ctx = bm_context_create(&err);
+    if (bm_batch_job_render(ctx, job, NULL, &err) != BM_OK)
+        fail_msg("%s: %s: %s", err.file, err.field, err.message);
+    bm_context_free(ctx);
+    assert_true(bm_batch_job_up_to_date(job, h));
+    assert_false(bm_batch_job_up_to_date(job, h + 1));
+    sidecar_text(job, sidecar, sizeof sidecar);
+    const char *inputs[] = {"/s.json", "/c.csv", "/pts.geojson", "ATTRIBUTION",
+                            "name "};
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
+        if (!strstr(sidecar, inputs[i]))
+            fail_msg("the sidecar lacks %s:\n%s", inputs[i], sidecar);
+    assert_null(strstr(sidecar, "unrelated"));
+
+    snprintf(text, sizeof text, pts, "checkpoint");
+    write_text("unrelated.geojson", text);
+    assert_true(bm_batch_job_up_to_date(job, h)); /* not read: no reason to run */
+    write_text("pts.geojson", text);
+    assert_false(bm_batch_job_up_to_date(job, h)); /* a source the style reads */
+    ctx = bm_context_create(&err);
+    if (bm_batch_job_render(ctx, job, NULL, &err) != BM_OK)
+        fail_msg("%s: %s: %s", err.file, err.field, err.message);
+    bm_context_free(ctx);
+    assert_true(bm_batch_job_up_to_date(job, h));
+    write_text("c.csv", "event_date,event_type,country,location,latitude,longitude\n"
+                        "2015-01-01,Riots,Tajikistan,a,37.5,71.5\n");
+    assert_false(bm_batch_job_up_to_date(job, h)); /* the catalog */
     bm_batch_free(b);
 }
 
@@ -140,13 +185,10 @@ static void test_up_to_date_needs_outputs_and_sidecar(void **state)
     bm_error err;
     char path[512], sidecar[1100];
     write_text("s.json", "{}");
-    write_text("c.csv", "location\nKhorog\n");
-    bm_batch *b = load("[{\"style\": \"s.json\", \"catalog\": \"c.csv\","
-                       "  \"outputs\": [\"u.png\"]}]", &err);
+    bm_batch *b = load("[{\"style\": \"s.json\", \"outputs\": [\"u.png\"]}]", &err);
     assert_non_null(b);
     const bm_batch_job *job = bm_batch_at(b, 0);
-    uint64_t h;
-    assert_int_equal(bm_batch_job_hash(job, &h, &err), BM_OK);
+    uint64_t h = bm_batch_job_hash(job, NULL);
     bm_batch_sidecar_path(job, sidecar, sizeof sidecar);
     snprintf(path, sizeof path, "%s/.u.png.bmhash", dir);
     assert_string_equal(sidecar, path);
@@ -155,10 +197,17 @@ static void test_up_to_date_needs_outputs_and_sidecar(void **state)
     write_text("u.png", "x");
     assert_false(bm_batch_job_up_to_date(job, h)); /* no sidecar */
     FILE *f = fopen(sidecar, "w");
-    fprintf(f, "%016llx\n", (unsigned long long)h);
+    fprintf(f, "bordermap-inputs 1\njob %016llx\n", (unsigned long long)h);
     fclose(f);
     assert_true(bm_batch_job_up_to_date(job, h));
     assert_false(bm_batch_job_up_to_date(job, h + 1));
+    f = fopen(sidecar, "a");
+    fprintf(f, "file 0000000000000000 %s/gone.csv\n", dir);
+    fclose(f);
+    assert_false(bm_batch_job_up_to_date(job, h)); /* an input is gone */
+    f = fopen(sidecar, "w");
+    fprintf(f, "bordermap-inputs 1\njob %016llx\n", (unsigned long long)h);
+    fclose(f);
     snprintf(path, sizeof path, "%s/u.png", dir);
     unlink(path);
     assert_false(bm_batch_job_up_to_date(job, h)); /* output gone */
@@ -342,35 +391,22 @@ static void test_filter_bind_error_is_a_job_error(void **state)
 {
     (void)state;
     bm_error err;
-    bm_catalog *c = points_catalog();
-    write_text("s.json", "{}");
-    bm_batch *b = load("{\"jobs\": [{\"style\": \"s.json\", \"outputs\": [\"x.png\"],"
+    bm_catalog_free(points_catalog());
+    write_text("s.json", "{\"sources\": {\"incidents\": {\"type\": \"catalog\"}},"
+                         " \"layers\": [{\"id\": \"i\", \"type\": \"circle\", \"source\": \"incidents\"}]}");
+    bm_batch *b = load("{\"jobs\": [{\"style\": \"s.json\", \"catalog\": \"p.csv\","
+                       " \"outputs\": [\"x.png\"],"
                        " \"overrides\": {\"filter\": {\"where\": \"colour = 'red'\"}}}]}", &err);
     assert_non_null(b);
     bm_error_clear(&err);
-    assert_int_not_equal(bm_batch_job_render(bm_batch_at(b, 0), c, &err), BM_OK);
+    bm_context *ctx = bm_context_create(&err);
+    assert_int_not_equal(bm_batch_job_render(ctx, bm_batch_at(b, 0), NULL, &err), BM_OK);
     assert_non_null(strstr(err.file, "jobs.json"));
     assert_string_equal(err.field, "jobs[0].overrides.filter.where");
     assert_non_null(strstr(err.message, "unknown field 'colour'"));
     assert_non_null(strstr(err.message, "p.csv"));
+    bm_context_free(ctx);
     bm_batch_free(b);
-    bm_catalog_free(c);
-}
-
-/* ---- export's layer list ------------------------------------------------ */
-
-static void test_export_layers(void **state)
-{
-    (void)state;
-    bm_error err;
-    unsigned mask;
-    bm_error_clear(&err);
-    assert_int_equal(bm_export_parse_layers("incidents,frontiers", &mask, &err), BM_OK);
-    assert_int_equal(mask, BM_EXPORT_INCIDENTS | BM_EXPORT_FRONTIERS);
-    assert_int_equal(bm_export_parse_layers("regions,boats", &mask, &err), BM_ERR_USAGE);
-    assert_non_null(strstr(err.message, "boats"));
-    assert_string_equal(bm_export_layer_name(BM_EXPORT_DEPLOYMENTS), "deployments");
-    assert_null(bm_export_layer_name(BM_EXPORT_ALL));
 }
 
 static int setup(void **state)
@@ -393,7 +429,8 @@ int main(void)
         cmocka_unit_test(test_shards_partition_the_jobs),
         cmocka_unit_test(test_shard_syntax),
         cmocka_unit_test(test_fnv1a_known_values),
-        cmocka_unit_test(test_hash_follows_inputs),
+        cmocka_unit_test(test_job_hash_is_the_job),
+        cmocka_unit_test(test_up_to_date_follows_what_was_read),
         cmocka_unit_test(test_up_to_date_needs_outputs_and_sidecar),
         cmocka_unit_test(test_jobs_file_with_defaults),
         cmocka_unit_test(test_jobs_file_errors_name_the_json_path),
@@ -402,7 +439,6 @@ int main(void)
         cmocka_unit_test(test_filter_by_country_type_and_dates),
         cmocka_unit_test(test_filter_by_bbox_and_where),
         cmocka_unit_test(test_filter_bind_error_is_a_job_error),
-        cmocka_unit_test(test_export_layers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

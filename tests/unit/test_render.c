@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "catalog.h"
+#include "context.h"
 #include "geodesy.h"
 #include "render.h"
 #include "style.h"
@@ -25,8 +26,9 @@
 #define FIXTURE BM_TEST_DATA "/render/incidents.csv"
 
 typedef struct fixture {
+    bm_context *ctx;
     bm_style *style;
-    bm_catalog *catalog;
+    const bm_catalog *catalog;
     bm_map *map;
 } fixture;
 
@@ -38,11 +40,12 @@ static fixture make_map(const char *style_name, int w, int h, double dpi)
     fixture f = {0};
     snprintf(path, sizeof path, "%s/styles/%s.json", BM_SOURCE_DIR, style_name);
     f.style = bm_style_load(path, &err);
-    f.catalog = bm_catalog_read(FIXTURE, &err);
+    f.ctx = bm_context_create(&err);
+    f.catalog = f.ctx ? bm_context_read_catalog(f.ctx, FIXTURE, NULL, NULL, &err) : NULL;
     if (!f.style || !f.catalog)
         fail_msg("%s", err.message);
-    bm_render_options o = {.width = w, .height = h, .dpi = dpi, .catalog = f.catalog};
-    f.map = bm_map_create(f.style, &o, &err);
+    bm_render_options o = {.width = w, .height = h, .dpi = dpi};
+    f.map = bm_map_create(f.ctx, f.style, &o, &err);
     if (!f.map)
         fail_msg("%s: %s", err.field, err.message);
     return f;
@@ -51,7 +54,7 @@ static fixture make_map(const char *style_name, int w, int h, double dpi)
 static void free_map(fixture *f)
 {
     bm_map_free(f->map);
-    bm_catalog_free(f->catalog);
+    bm_context_free(f->ctx);
     bm_style_free(f->style);
 }
 
@@ -59,7 +62,9 @@ static cairo_surface_t *draw(bm_map *m, int w, int h)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     cairo_t *cr = cairo_create(s);
-    bm_map_draw(m, cr);
+    bm_error err;
+    if (bm_map_draw(m, cr, &err) != BM_OK)
+        fail_msg("%s", err.message);
     cairo_destroy(cr);
     cairo_surface_flush(s);
     return s;

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "context.h"
 #include "render.h"
 #include "style.h"
 
@@ -113,8 +114,10 @@ static void test_unknown_filter_field(void **state)
     bm_error_clear(&err);
     bm_style *s = bm_style_load(BAD "filter-field.json", &err);
     assert_non_null(s);
-    bm_map *m = bm_map_create(s, NULL, &err);
+    bm_context *ctx = bm_context_create(&err);
+    bm_map *m = bm_map_create(ctx, s, NULL, &err);
     assert_null(m);
+    bm_context_free(ctx);
     assert_int_equal(err.status, BM_ERR_USAGE);
     assert_string_equal(err.file, BAD "filter-field.json");
     assert_string_equal(err.field, "layers[0].filter[2]");
