@@ -76,6 +76,24 @@ GEOSGeometry *bm_mapdata_project(bm_map *m, const GEOSGeometry *g, double margin
                                    clip_box(m, margin), g);
 }
 
+/* ---- page pixels ------------------------------------------------------- */
+
+int bm_map_project(const bm_map *m, double lon, double lat, double *x, double *y)
+{
+    double px, py;
+    if (bm_projection_forward(m->proj, lon, lat, &px, &py))
+        return -1;
+    *x = m->ox + px * m->scale;
+    *y = m->oy - py * m->scale;
+    return 0;
+}
+
+int bm_map_unproject(const bm_map *m, double x, double y, double *lon, double *lat)
+{
+    return bm_projection_inverse(m->proj, (x - m->ox) / m->scale, (m->oy - y) / m->scale, lon,
+                                 lat);
+}
+
 /* ---- feature sets ------------------------------------------------------- */
 
 static bm_fset *fset_new(const bm_features *features)

@@ -178,22 +178,6 @@ void bm_map_free(bm_map *m)
     free(m);
 }
 
-int bm_map_project(const bm_map *m, double lon, double lat, double *x, double *y)
-{
-    double px, py;
-    if (bm_projection_forward(m->proj, lon, lat, &px, &py))
-        return -1;
-    *x = m->ox + px * m->scale;
-    *y = m->oy - py * m->scale;
-    return 0;
-}
-
-int bm_map_unproject(const bm_map *m, double x, double y, double *lon, double *lat)
-{
-    return bm_projection_inverse(m->proj, (x - m->ox) / m->scale, (m->oy - y) / m->scale, lon,
-                                 lat);
-}
-
 const char *bm_map_projection_name(const bm_map *m)
 {
     return m->proj_name;
@@ -645,25 +629,22 @@ static void draw_circles(frame_state *fs, const bm_layer *l, const bm_fset *s)
     free(marks);
 }
 
+/* How each layer type is drawn. A new type is a name in style.c's
+ * layer_types, its paint properties there, a drawer here and a QGIS
+ * symbol layer in qgis_style.c. */
+typedef void (*layer_drawer)(frame_state *fs, const bm_layer *l, const bm_fset *s);
+static const layer_drawer drawers[BM_LAYER_TYPES] = {
+    [BM_LAYER_FILL] = draw_fill,
+    [BM_LAYER_LINE] = draw_line,
+    [BM_LAYER_CIRCLE] = draw_circles,
+    [BM_LAYER_SYMBOL] = draw_text_layer,
+    [BM_LAYER_FRONTIER] = draw_line,
+};
+
 static void draw_layer(frame_state *fs, const bm_layer *l)
 {
-    const bm_fset *s = fs->m->sets[l->source];
     cairo_save(fs->cr);
-    switch (l->type) {
-    case BM_LAYER_FILL:
-        draw_fill(fs, l, s);
-        break;
-    case BM_LAYER_LINE:
-    case BM_LAYER_FRONTIER:
-        draw_line(fs, l, s);
-        break;
-    case BM_LAYER_CIRCLE:
-        draw_circles(fs, l, s);
-        break;
-    case BM_LAYER_SYMBOL:
-        draw_text_layer(fs, l, s);
-        break;
-    }
+    drawers[l->type](fs, l, fs->m->sets[l->source]);
     cairo_restore(fs->cr);
 }
 

@@ -560,19 +560,34 @@ static int find_source(const bm_style *s, const char *name)
     return -1;
 }
 
+static const char *const layer_types[BM_LAYER_TYPES] = {
+    [BM_LAYER_FILL] = "fill", [BM_LAYER_LINE] = "line", [BM_LAYER_CIRCLE] = "circle",
+    [BM_LAYER_SYMBOL] = "symbol", [BM_LAYER_FRONTIER] = "frontier",
+};
+
+const char *bm_layer_type_name(bm_layer_type type)
+{
+    return type < BM_LAYER_TYPES ? layer_types[type] : NULL;
+}
+
 static int parse_layer_type(parser *ps, json_t *j, bm_layer *l, const char *base)
 {
-    static const char *types[] = {"fill", "line", "circle", "symbol", "frontier"};
     const char *t = json_string_value(json_object_get(j, "type"));
-    char path[BM_STYLE_PATH];
+    char path[BM_STYLE_PATH], expected[128] = "";
     snprintf(path, sizeof path, "%s.type", base);
-    for (int i = 0; t && i < 5; i++)
-        if (strcmp(t, types[i]) == 0) {
+    for (int i = 0; i < BM_LAYER_TYPES; i++) {
+        if (t && strcmp(t, layer_types[i]) == 0) {
             l->type = (bm_layer_type)i;
             return 0;
         }
-    return fail(ps, path, "unknown layer type '%s' (expected fill, line, circle, symbol or "
-                          "frontier)", t ? t : "(missing)");
+        size_t len = strlen(expected);
+        snprintf(expected + len, sizeof expected - len, "%s%s", i == 0 ? ""
+                 : i + 1 == BM_LAYER_TYPES ? " or " : ", ", layer_types[i]);
+    }
+    char msg[256];
+    snprintf(msg, sizeof msg, "unknown layer type '%s' (expected %s)", t ? t : "(missing)",
+             expected);
+    return fail(ps, path, "%s", msg);
 }
 
 static int parse_layer(parser *ps, bm_style *s, json_t *j, size_t index, bm_layer *l)

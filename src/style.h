@@ -64,8 +64,12 @@ typedef struct bm_style_filter {
 } bm_style_filter;
 
 typedef enum bm_layer_type {
-    BM_LAYER_FILL, BM_LAYER_LINE, BM_LAYER_CIRCLE, BM_LAYER_SYMBOL, BM_LAYER_FRONTIER
+    BM_LAYER_FILL, BM_LAYER_LINE, BM_LAYER_CIRCLE, BM_LAYER_SYMBOL, BM_LAYER_FRONTIER,
+    BM_LAYER_TYPES
 } bm_layer_type;
+
+/* The style name of a layer type ("fill", ...). */
+const char *bm_layer_type_name(bm_layer_type type);
 
 typedef enum bm_source_type {
     BM_SOURCE_GEODATA,   /* an embedded layer by name: countries, admin1, ... */
