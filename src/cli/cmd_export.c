@@ -12,6 +12,7 @@
 #include "export.h"
 #include "gazetteer.h"
 #include "geocode.h"
+#include "geodata.h"
 #include "style.h"
 
 #define MAX_COUNTRIES 64
@@ -36,7 +37,7 @@ static void usage(FILE *out)
             "  --countries LIST frontiers among these ISO codes\n"
             "                   (default: " BM_EXPORT_DEFAULT_COUNTRIES ")\n"
             "  -o, --output     .geojson, .json, .gpkg, or - (one layer, GeoJSON)\n\n%s",
-            BM_STYLES_DIR, cli_catalog_usage);
+            bm_styles_dir(), cli_catalog_usage);
 }
 
 /* Reads and geocodes the catalog; the matches go out with the records and
@@ -115,7 +116,9 @@ static int export_main(int argc, char **argv, cli_catalog_args *a)
     };
     bm_export_options opt = {.layers = BM_EXPORT_ALL};
     char *isos[MAX_COUNTRIES];
-    const char *catalog = NULL, *style = BM_STYLES_DIR "/central-asia.json", *output = NULL;
+    char default_style[1024];
+    const char *catalog = NULL, *output = NULL,
+               *style = bm_style_path("central-asia.json", default_style, sizeof default_style);
     bm_error err;
     bm_error_clear(&err);
     int c;
