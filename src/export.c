@@ -296,8 +296,12 @@ static bm_status add_style(OGRLayerH t, const bm_qgis_layer *q, const char *styl
                            bm_error *err)
 {
     char *qml = bm_qgis_style_qml(q), *sld = bm_qgis_style_sld(q);
+    /* The style's file name, not its path: the same map from another
+     * folder gives the same GeoPackage. */
+    const char *slash = strrchr(style_path, '/');
     char desc[1200];
-    snprintf(desc, sizeof desc, "bordermap %s, from %s", bm_version(), style_path);
+    snprintf(desc, sizeof desc, "bordermap %s, from %s", bm_version(),
+             slash ? slash + 1 : style_path);
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(t));
     OGR_F_SetFieldString(f, 0, "");
     OGR_F_SetFieldString(f, 1, "");

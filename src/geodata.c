@@ -1,11 +1,18 @@
 /*
  * geodata.c — locating the embedded data and initialising GDAL once.
  */
+/* dladdr1 and struct link_map: which file this code was loaded from. */
+#define _GNU_SOURCE
 #include "geodata.h"
 
+#include <dlfcn.h>
+#include <limits.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <cpl_conv.h>
 #include <gdal.h>
@@ -14,8 +21,14 @@
 #ifndef BM_VERSION
 #define BM_VERSION "0.0.0"
 #endif
-#ifndef BM_GEODATA_DIR
-#define BM_GEODATA_DIR "geodata"
+#ifndef BM_DATA_FROM_BINDIR
+#define BM_DATA_FROM_BINDIR "../share/bordermap"
+#endif
+#ifndef BM_DATA_FROM_LIBDIR
+#define BM_DATA_FROM_LIBDIR "../share/bordermap"
+#endif
+#ifndef BM_DATA_INSTALLED
+#define BM_DATA_INSTALLED "/usr/local/share/bordermap"
 #endif
 
 const char *bm_version(void)
@@ -40,14 +53,76 @@ void bm_init(void)
     pthread_once(&once, init_once);
 }
 
+static int has_geodata(const char *dir)
+{
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/geodata", dir);
+    return access(path, F_OK) == 0;
+}
+
+/* share/bordermap beside the program or shared library this code is in;
+ * buf (PATH_MAX bytes) gets its canonical path. Returns 0 when absent. */
+static int find_beside_code(char *buf)
+{
+    Dl_info info;
+    struct link_map *map = NULL;
+    if (!dladdr1((void *)bm_data_dir, &info, (void **)&map, RTLD_DL_LINKMAP) || !map)
+        return 0;
+    /* The main program's link map has no name (dladdr then reports
+     * argv[0]): the library was linked into the program statically. */
+    int in_program = map->l_name[0] == '\0';
+    char file[PATH_MAX], dir[PATH_MAX + 64];
+    if (!realpath(in_program ? "/proc/self/exe" : map->l_name, file))
+        return 0;
+    *strrchr(file, '/') = '\0';
+    snprintf(dir, sizeof dir, "%s/%s", file,
+             in_program ? BM_DATA_FROM_BINDIR : BM_DATA_FROM_LIBDIR);
+    return realpath(dir, buf) && has_geodata(buf);
+}
+
+static char installed_dir[PATH_MAX];
+
+static void find_installed(void)
+{
+    if (!find_beside_code(installed_dir))
+        snprintf(installed_dir, sizeof installed_dir, "%s", BM_DATA_INSTALLED);
+}
+
+const char *bm_data_dir(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    const char *env = getenv("BORDERMAP_DATA");
+    if (env && *env)
+        return env;
+    pthread_once(&once, find_installed);
+    return installed_dir;
+}
+
+const char *bm_styles_dir(void)
+{
+    static _Thread_local char dir[PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/styles", bm_data_dir());
+    return dir;
+}
+
 const char *bm_geodata_dir(void)
 {
+    static _Thread_local char dir[PATH_MAX + 16];
     const char *env = getenv("BORDERMAP_GEODATA");
-    return env && *env ? env : BM_GEODATA_DIR;
+    if (env && *env)
+        return env;
+    snprintf(dir, sizeof dir, "%s/geodata", bm_data_dir());
+    return dir;
 }
 
 char *bm_geodata_path(const char *name, char *buf, size_t size)
 {
     snprintf(buf, size, "%s/%s", bm_geodata_dir(), name);
+    return buf;
+}
+
+char *bm_style_path(const char *name, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%s", bm_styles_dir(), name);
     return buf;
 }

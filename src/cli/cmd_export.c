@@ -10,6 +10,7 @@
 #include "cli_catalog.h"
 #include "context.h"
 #include "export.h"
+#include "geodata.h"
 #include "style.h"
 
 #define MAX_COUNTRIES 64
@@ -39,7 +40,7 @@ static void usage(FILE *out)
             "                   catalog; - for stdin)\n"
             "  --countries LIST the style's frontiers sources compute among these ISO codes\n"
             "  -o, --output     .geojson, .json, .gpkg, or - (one layer, GeoJSON)\n\n%s",
-            BM_STYLES_DIR, cli_catalog_usage);
+            bm_styles_dir(), cli_catalog_usage);
 }
 
 /* Whether the export writes a catalog layer, so the catalog is read. */
@@ -155,7 +156,9 @@ static int export_main(int argc, char **argv, export_args *x)
 
 int cmd_export(int argc, char **argv)
 {
-    export_args x = {.style = BM_STYLES_DIR "/central-asia.json"};
+    char default_style[1024];
+    export_args x = {.style = bm_style_path("central-asia.json", default_style,
+                                            sizeof default_style)};
     if (!cli_catalog_args_init(&x.catalog_args))
         return CLI_EXIT_RUNTIME;
     int status = export_main(argc, argv, &x);

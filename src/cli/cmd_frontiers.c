@@ -24,7 +24,7 @@ static void usage(FILE *out)
             "countries and its geodesic length on WGS84.\n\n"
             "  --countries LIST    ISO alpha-3 codes to consider (default: all)\n"
             "  --boundaries PATH   admin-0 polygons readable by GDAL with an iso_a3 field\n"
-            "                      (default: the embedded countries.geojson)\n"
+            "                      (default: the embedded country polygons)\n"
             "  --tolerance M       boundaries closer than M metres count as shared\n"
             "                      (default %.0f)\n"
             "  --include-maritime  add sea sector lines (e.g. in the Caspian)\n"

@@ -42,9 +42,11 @@ static void print_usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nRun 'bordermap COMMAND --help' for a command's options.\n"
-                 "Exit status: 0 success, 1 runtime error (bad data, I/O), 2 usage error.\n"
-                 "Embedded data: %s (override with BORDERMAP_GEODATA)\n",
-            bm_geodata_dir());
+                 "Exit status: 0 success, 1 runtime error (bad data, I/O), 2 usage error.\n\n"
+                 "Data: %s (override with BORDERMAP_DATA)\n"
+                 "  geodata: %s (override with BORDERMAP_GEODATA)\n"
+                 "  styles:  %s\n",
+            bm_data_dir(), bm_geodata_dir(), bm_styles_dir());
 }
 
 static void print_version(void)
