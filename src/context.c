@@ -74,6 +74,18 @@ struct bm_context {
 
 /* ---- life cycle --------------------------------------------------------- */
 
+static const bm_boundaries *provide_boundaries(void *ctx, bm_error *err)
+{
+    return bm_context_boundaries(ctx, err);
+}
+
+/* The gazetteer places countries and frontiers on the context's
+ * boundaries, so they are read once. */
+static void share_boundaries(bm_gazetteer *g, void *ctx)
+{
+    bm_gazetteer_use_boundaries(g, provide_boundaries, ctx);
+}
+
 static void keep_geos_message(const char *message, void *userdata)
 {
     bm_context *ctx = userdata;
@@ -98,7 +110,7 @@ bm_context *bm_context_create(bm_error *err)
     }
     GEOSContext_setErrorMessageHandler_r(ctx->geos, keep_geos_message, ctx);
     GEOSContext_setNoticeMessageHandler_r(ctx->geos, ignore_geos_notice, ctx);
-    ctx->geocoder.geos = ctx->geos;
+    ctx->geocoder = (bm_lazy_gazetteer){ctx->geos, NULL, share_boundaries, ctx};
     return ctx;
 }
 
@@ -317,8 +329,8 @@ bm_lazy_gazetteer *bm_context_geocoder(bm_context *ctx)
 bm_gazetteer *bm_context_gazetteer(bm_context *ctx, bm_error *err)
 {
     deps d = {0};
-    if (!ctx->geocoder.g)
-        ctx->geocoder.g = bm_gazetteer_load(ctx->geos, err);
+    if (!ctx->geocoder.g && (ctx->geocoder.g = bm_gazetteer_load(ctx->geos, err)) != NULL)
+        share_boundaries(ctx->geocoder.g, ctx);
     deps_add_gazetteer(&d);
     note_deps(ctx, &d);
     deps_free(&d);

@@ -69,7 +69,10 @@ struct bm_gazetteer {
     name_index names;     /* key -> place index */
     name_index countries; /* key -> bm_country_table index */
     int32_t country_place[N_COUNTRIES];
-    bm_boundaries *boundaries; /* read on first use */
+    bm_boundaries *boundaries; /* read on first use, unless borrowed */
+    const bm_boundaries *shared;
+    bm_boundaries_provider provider;
+    void *provider_data;
     frontier_entry *frontiers;
     size_t n_frontiers;
 };
@@ -656,11 +659,19 @@ const bm_place *bm_gazetteer_country(const bm_gazetteer *g, const char *iso3)
     return NULL;
 }
 
+void bm_gazetteer_use_boundaries(bm_gazetteer *g, bm_boundaries_provider provider, void *data)
+{
+    g->provider = provider;
+    g->provider_data = data;
+}
+
 static bm_status load_boundaries(bm_gazetteer *g, bm_error *err)
 {
-    if (!g->boundaries)
-        g->boundaries = bm_boundaries_load(g->geos, bm_boundaries_default_path(), err);
-    return g->boundaries ? BM_OK : err->status;
+    if (g->provider && !g->shared)
+        g->shared = g->provider(g->provider_data, err);
+    else if (!g->provider && !g->boundaries)
+        g->shared = g->boundaries = bm_boundaries_load(g->geos, bm_boundaries_default_path(), err);
+    return g->shared ? BM_OK : err->status;
 }
 
 bm_status bm_gazetteer_place(bm_gazetteer *g, const bm_place *p, double *lon, double *lat,
@@ -669,12 +680,12 @@ bm_status bm_gazetteer_place(bm_gazetteer *g, const bm_place *p, double *lon, do
     if (!p->has_point) {
         if (load_boundaries(g, err) != BM_OK)
             return err->status;
-        const bm_country *c = bm_boundaries_find(g->boundaries, p->country);
+        const bm_country *c = bm_boundaries_find(g->shared, p->country);
         bm_place *mp = &g->places[p - g->places];
         if (!c || point_on_surface(g, c->geom, mp) != BM_OK)
-            return bm_error_set(err, BM_ERR_RUNTIME, bm_boundaries_source(g->boundaries), 0,
+            return bm_error_set(err, BM_ERR_RUNTIME, bm_boundaries_source(g->shared), 0,
                                 NULL, "no polygon for country %s", p->country);
-        mp->source = arena_str(g, bm_boundaries_source(g->boundaries));
+        mp->source = arena_str(g, bm_boundaries_source(g->shared));
     }
     *lon = p->lon;
     *lat = p->lat;
@@ -702,7 +713,7 @@ static bm_place *make_frontier(bm_gazetteer *g, const bm_country *a, const bm_co
     p->id = arena_str(g, buf);
     p->code = "frontier";
     p->admin1 = p->admin1_key = "";
-    p->source = arena_str(g, bm_boundaries_source(g->boundaries));
+    p->source = arena_str(g, bm_boundaries_source(g->shared));
     p->has_point = 1;
     p->lineal = 1;
     return p;
@@ -719,8 +730,8 @@ const bm_place *bm_gazetteer_frontier(bm_gazetteer *g, const char *iso1, const c
     }
     if (load_boundaries(g, err) != BM_OK)
         return NULL;
-    const bm_country *a = bm_boundaries_find(g->boundaries, iso1);
-    const bm_country *b = bm_boundaries_find(g->boundaries, iso2);
+    const bm_country *a = bm_boundaries_find(g->shared, iso1);
+    const bm_country *b = bm_boundaries_find(g->shared, iso2);
     GEOSGeometry *line =
         a && b ? bm_frontier_between(g->geos, a, b, BM_FRONTIER_DEFAULT_TOLERANCE_M) : NULL;
     bm_place *p = line ? make_frontier(g, a, b, line) : NULL;

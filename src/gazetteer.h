@@ -61,6 +61,12 @@ const char *bm_gazetteer_country_code(const bm_gazetteer *g, const char *key);
 /* The country place of an ISO alpha-3 code, or NULL. */
 const bm_place *bm_gazetteer_country(const bm_gazetteer *g, const char *iso3);
 
+/* Where the gazetteer takes country polygons from when it first needs
+ * them: provider returns boundaries the gazetteer borrows (a context's,
+ * loaded once for the whole program) instead of reading its own. */
+typedef const struct bm_boundaries *(*bm_boundaries_provider)(void *data, bm_error *err);
+void bm_gazetteer_use_boundaries(bm_gazetteer *g, bm_boundaries_provider provider, void *data);
+
 /* Gives a country its representative point (reading the polygons on first
  * use). Other places already have one. */
 bm_status bm_gazetteer_place(bm_gazetteer *g, const bm_place *p, double *lon, double *lat,

@@ -427,7 +427,9 @@ static bm_status resolve_record(bm_lazy_gazetteer *lg, bm_catalog *c, size_t i, 
     const char *text = bm_geocode_place_text(c, i);
     if (!*text)
         return BM_OK;
-    if (!lg->g && !(lg->g = bm_gazetteer_load(lg->geos, err)))
+    if (!lg->g && (lg->g = bm_gazetteer_load(lg->geos, err)) != NULL && lg->loaded)
+        lg->loaded(lg->g, lg->data);
+    if (!lg->g)
         return err->status;
     if (bm_geocode_text(lg->g, text, bm_catalog_get(c, i, "country"),
                         bm_catalog_get(c, i, "admin1"), m, err) == BM_OK)

@@ -66,6 +66,10 @@ typedef struct bm_geocode_summary {
 typedef struct bm_lazy_gazetteer {
     GEOSContextHandle_t geos;
     bm_gazetteer *g;
+    /* Called once the gazetteer is loaded, or NULL: a context hands it
+     * its boundaries there. */
+    void (*loaded)(bm_gazetteer *g, void *data);
+    void *data;
 } bm_lazy_gazetteer;
 
 /* The text a record is placed by: its location, or failing it its

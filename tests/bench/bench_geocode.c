@@ -149,7 +149,7 @@ int main(int argc, char **argv)
     double t_read = now() - t0;
     bm_geocode_summary sum = {0};
     t0 = now();
-    bm_lazy_gazetteer lg = {geos, g};
+    bm_lazy_gazetteer lg = {.geos = geos, .g = g};
     bm_match *m = c ? bm_geocode_catalog(&lg, c, 0, &sum, &err) : NULL;
     double t_catalog = now() - t0;
     t0 = now();

@@ -117,4 +117,13 @@ expect_status 2 "$BORDERMAP" render "$STYLES/central-asia.json" -o bad.gif
 expect_stderr "unknown output format"
 expect_no_file bad.png
 expect_no_file bad.gif
+# The country polygons are read once per map, though the geocoder (a row
+# that names only a country, a frontier phrase) and the drawing both need
+# them: the map's context hands the same boundaries to both.
+printf 'event_date,event_type,country,location\n2015-01-01,Battles,Tajikistan,Tajikistan\n2015-01-02,Battles,Tajikistan,Tajik-Afghan border\n' >rows.csv
+strace -f -e trace=open,openat -o opens.txt "$BORDERMAP" render "$STYLES/central-asia.json" \
+    --catalog rows.csv -o once.png --quiet 2>err || fail "render under strace: $(cat err)"
+[ "$(grep -c 'countries.fgb' opens.txt)" -eq 1 ] ||
+    fail "countries.fgb opened $(grep -c 'countries.fgb' opens.txt) times"
+pass
 done_checks

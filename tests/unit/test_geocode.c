@@ -187,7 +187,7 @@ static void test_seed_catalog(void **state)
     bm_catalog *c = bm_catalog_read(bm_catalog_default_path(), &err);
     assert_non_null(c);
     bm_geocode_summary sum;
-    bm_lazy_gazetteer lg = {f->geos, f->g};
+    bm_lazy_gazetteer lg = {.geos = f->geos, .g = f->g};
     bm_match *m = bm_geocode_catalog(&lg, c, 0, &sum, &err);
     assert_non_null(m);
     assert_int_equal(sum.records, sizeof seed / sizeof *seed);
