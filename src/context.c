@@ -173,6 +173,15 @@ int bm_context_take_geos_error(bm_context *ctx, char *buf, size_t size)
     return 1;
 }
 
+/* Adds what GEOS said to an error that a GEOS failure caused. */
+static void with_geos_message(bm_context *ctx, bm_error *err)
+{
+    char msg[512];
+    size_t len = strlen(err->message);
+    if (bm_context_take_geos_error(ctx, msg, sizeof msg) && len + 3 < sizeof err->message)
+        snprintf(err->message + len, sizeof err->message - len, " (GEOS: %.400s)", msg);
+}
+
 static bm_status out_of_memory(bm_error *err)
 {
     return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
@@ -305,6 +314,8 @@ const bm_boundaries *bm_context_boundaries_from(bm_context *ctx, const char *pat
     }
     ctx->boundaries = p;
     bm_boundaries *b = bm_boundaries_load(ctx->geos, path, err);
+    if (!b)
+        with_geos_message(ctx, err);
     char *copy = b ? strdup(path) : NULL;
     if (!copy) {
         bm_boundaries_free(b);
@@ -512,6 +523,8 @@ static frontier_entry *frontier_set(bm_context *ctx, const char *const *isos, si
     }
     ctx->frontiers = p;
     bm_frontiers *f = bm_frontiers_compute(ctx->geos, b, isos, n, NULL, err);
+    if (!f)
+        with_geos_message(ctx, err);
     char *k = f ? strdup(key) : NULL;
     if (!k) {
         bm_frontiers_free(f);

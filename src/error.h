@@ -4,6 +4,12 @@
  * Library functions never print. They fill a bm_error with the status the
  * CLI should exit with, the file, row or feature, field (or JSON path) the
  * problem is in, and a message; the CLI alone prints it.
+ *
+ * Policies, the same everywhere: running out of memory is a BM_ERR_RUNTIME
+ * error like any other (nothing aborts, nothing is silently left out);
+ * a GEOS failure names the feature and file it happened on (see
+ * context.h) and never reads as an empty result; and where work goes on
+ * after a failure (drawing a map) the first failure is the one reported.
  */
 #ifndef BM_ERROR_H
 #define BM_ERROR_H

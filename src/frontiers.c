@@ -319,13 +319,16 @@ static GEOSGeometry *trim_stubs(GEOSContextHandle_t geos, const GEOSGeometry *li
     return out;
 }
 
-/* The stretches of bound_a within tolerance_m of bound_b, in lon/lat. */
-static GEOSGeometry *shared_border(GEOSContextHandle_t geos, const GEOSGeometry *bound_a,
-                                   const GEOSGeometry *bound_b, double tolerance_m)
+/* The stretches of bound_a within tolerance_m of bound_b, in lon/lat, in
+ * *out (NULL when the two share no border); -1 when GEOS failed, which is
+ * not the same as no border. */
+static int shared_border(GEOSContextHandle_t geos, const GEOSGeometry *bound_a,
+                         const GEOSGeometry *bound_b, double tolerance_m, GEOSGeometry **out)
 {
     envelope area;
+    *out = NULL;
     if (!overlap(envelope_of(geos, bound_a), envelope_of(geos, bound_b), tolerance_m, &area))
-        return NULL;
+        return 0;
     pair_job job = {.geos = geos, .tolerance_m = tolerance_m};
     double max_lat = fmin(fmax(fabs(area.y0), fabs(area.y1)), 85.0);
     job.margin_deg = 2.0 * tolerance_m / (METRES_PER_DEGREE * cos(max_lat * M_PI / 180.0));
@@ -342,12 +345,15 @@ static GEOSGeometry *shared_border(GEOSContextHandle_t geos, const GEOSGeometry 
     }
     GEOSGeometry *lines = all ? long_lines(geos, all, tolerance_m) : NULL;
     result = lines ? trim_stubs(geos, lines, bound_b, tolerance_m) : NULL;
+    int failed = !ca || !cb || (job.found.count && !all) || (all && !lines) ||
+                 (lines && !result);
     GEOSGeom_destroy_r(geos, lines);
     GEOSGeom_destroy_r(geos, all);
     geom_list_clear(geos, &job.found);
     GEOSGeom_destroy_r(geos, cb);
     GEOSGeom_destroy_r(geos, ca);
-    return result;
+    *out = result;
+    return failed ? -1 : 0;
 }
 
 GEOSGeometry *bm_frontier_between(GEOSContextHandle_t geos, const bm_country *a,
@@ -360,7 +366,9 @@ GEOSGeometry *bm_frontier_between(GEOSContextHandle_t geos, const bm_country *a,
     }
     GEOSGeometry *ba = GEOSBoundary_r(geos, a->geom);
     GEOSGeometry *bb = GEOSBoundary_r(geos, b->geom);
-    GEOSGeometry *g = ba && bb ? shared_border(geos, ba, bb, tolerance_m) : NULL;
+    GEOSGeometry *g = NULL;
+    if (ba && bb)
+        shared_border(geos, ba, bb, tolerance_m, &g);
     GEOSGeom_destroy_r(geos, ba);
     GEOSGeom_destroy_r(geos, bb);
     return g;
@@ -431,13 +439,21 @@ static bm_status compute_pairs(bm_frontiers *f, const bm_country **sel, size_t n
     GEOSGeometry **bounds = calloc(n ? n : 1, sizeof *bounds);
     if (!bounds)
         return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        bounds[i] = GEOSBoundary_r(geos, sel[i]->geom);
-
     bm_status st = BM_OK;
+    for (size_t i = 0; i < n && st == BM_OK; i++)
+        if (!(bounds[i] = GEOSBoundary_r(geos, sel[i]->geom)))
+            st = bm_error_set(err, BM_ERR_RUNTIME, f->source, 0, sel[i]->iso_a3,
+                              "GEOS cannot take the boundary of %s", sel[i]->name);
     for (size_t i = 0; i < n && st == BM_OK; i++) {
         for (size_t j = i + 1; j < n && st == BM_OK; j++) {
-            GEOSGeometry *g = shared_border(geos, bounds[i], bounds[j], tolerance_m);
+            GEOSGeometry *g;
+            if (shared_border(geos, bounds[i], bounds[j], tolerance_m, &g) != 0) {
+                GEOSGeom_destroy_r(geos, g);
+                st = bm_error_set(err, BM_ERR_RUNTIME, f->source, 0, sel[j]->iso_a3,
+                                  "GEOS failed on the frontier of %s and %s", sel[i]->name,
+                                  sel[j]->name);
+                break;
+            }
             if (!g)
                 continue;
             bm_frontier *fr = add_frontier(f, sel[i]->iso_a3, sel[i]->name,
@@ -452,7 +468,8 @@ static bm_status compute_pairs(bm_frontiers *f, const bm_country **sel, size_t n
         }
     }
     for (size_t i = 0; i < n; i++)
-        GEOSGeom_destroy_r(geos, bounds[i]);
+        if (bounds[i])
+            GEOSGeom_destroy_r(geos, bounds[i]);
     free(bounds);
     return st;
 }

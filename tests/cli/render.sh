@@ -126,4 +126,21 @@ strace -f -e trace=open,openat -o opens.txt "$BORDERMAP" render "$STYLES/central
 [ "$(grep -c 'countries.fgb' opens.txt)" -eq 1 ] ||
     fail "countries.fgb opened $(grep -c 'countries.fgb' opens.txt) times"
 pass
+# A geometry GEOS fails on is an error naming the file and the feature,
+# not a shape silently missing from the map.
+cat >huge.geojson <<'EOF'
+{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"n": "fine"}, "geometry": {"type": "Polygon",
+  "coordinates": [[[65, 35], [70, 35], [70, 40], [65, 40], [65, 35]]]}},
+ {"type": "Feature", "properties": {"n": "far"}, "geometry": {"type": "Polygon",
+  "coordinates": [[[66, 36], [1e308, 39], [69, 36], [66, 36]]]}}]}
+EOF
+cat >huge.json <<'EOF'
+{"page": {"extent": [60, 30, 80, 45], "size": [600, 400]},
+ "sources": {"shapes": {"type": "geojson", "data": "huge.geojson"}},
+ "layers": [{"id": "f", "type": "fill", "source": "shapes"}]}
+EOF
+expect_status 1 "$BORDERMAP" render huge.json -o huge.png
+expect_stderr "huge.geojson:2: cannot project the geometry of source 'shapes'"
+expect_no_file huge.png
 done_checks
