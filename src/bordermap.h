@@ -30,6 +30,7 @@
 #include <bordermap/style.h>
 #include <bordermap/svg_text.h>
 #include <bordermap/symbols.h>
+#include <bordermap/text_out.h>
 #include <bordermap/vector_out.h>
 
 #endif

@@ -40,8 +40,9 @@ static void draw_text(bm_map *m, cairo_t *cr, const char *text, double size_pt, 
     text_size(lay, &w, &h);
     cairo_move_to(cr, x - ax * w, y - ay * h);
     color(cr, c);
-    if (m->svg_text)
-        bm_svg_text_layout(m->svg_text, cr, lay, x - ax * w, y - ay * h, (bm_svg_paint){c, 0});
+    if (m->text_out)
+        m->text_out->layout(m->text_out->sink, cr, lay, x - ax * w, y - ay * h,
+                            (bm_text_paint){c, 0});
     else
         pango_cairo_show_layout(cr, lay);
     g_object_unref(lay);

@@ -560,15 +560,15 @@ int bm_labels_place_line(bm_labels *l, const bm_text_style *st, const char *abov
 typedef struct draw_ctx {
     cairo_t *cr;
     int halo;
-    bm_svg_text *svg;   /* set: record text instead of drawing glyphs */
+    const bm_text_out *text; /* set: text goes there instead of glyphs */
     PangoLayout *lay;
-    bm_svg_paint paint;
+    bm_text_paint paint;
 } draw_ctx;
 
-/* What an SVG records for a label: its halo or its text. */
-static bm_svg_paint label_paint(const bm_text_style *st, int halo)
+/* What a text output gets for a label: its halo or its text. */
+static bm_text_paint label_paint(const bm_text_style *st, int halo)
 {
-    return halo ? (bm_svg_paint){st->halo, st->halo_width} : (bm_svg_paint){st->color, 0};
+    return halo ? (bm_text_paint){st->halo, st->halo_width} : (bm_text_paint){st->color, 0};
 }
 
 static void show_glyph(const draw_ctx *dc, const glyph_visit *g)
@@ -592,14 +592,14 @@ static void draw_glyph(const glyph_visit *g, double top, double h, double baseli
     cairo_translate(dc->cr, g->x_on_line, g->y_on_line);
     cairo_rotate(dc->cr, g->angle);
     cairo_move_to(dc->cr, -g->w / 2, top + baseline);
-    if (!dc->svg)
+    if (!dc->text)
         show_glyph(dc, g);
     else if (g->len)
         /* Where pango_cairo_show_glyph_string puts the glyph: offsets included. */
-        bm_svg_text_run(dc->svg, dc->cr, dc->lay, g->text, g->len,
-                        -g->w / 2 + g->glyph->geometry.x_offset / (double)PANGO_SCALE,
-                        top + baseline + g->glyph->geometry.y_offset / (double)PANGO_SCALE,
-                        dc->paint);
+        dc->text->run(dc->text->sink, dc->cr, dc->lay, g->text, g->len,
+                      -g->w / 2 + g->glyph->geometry.x_offset / (double)PANGO_SCALE,
+                      top + baseline + g->glyph->geometry.y_offset / (double)PANGO_SCALE,
+                      dc->paint);
     cairo_restore(dc->cr);
 }
 
@@ -611,12 +611,12 @@ static void set_halo(cairo_t *cr, const bm_text_style *st)
 }
 
 static void draw_line_label(bm_labels *l, cairo_t *cr, const placed *p, int halo,
-                            bm_svg_text *svg)
+                            const bm_text_out *text)
 {
     polyline pl;
     if (polyline_init(&pl, p->xy, p->n))
         return;
-    draw_ctx dc = {cr, halo, svg, NULL, label_paint(&p->st, halo)};
+    draw_ctx dc = {cr, halo, text, NULL, label_paint(&p->st, halo)};
     for (int r = 0; r < 2; r++) {
         if (!p->rows[r][0])
             continue;
@@ -626,7 +626,7 @@ static void draw_line_label(bm_labels *l, cairo_t *cr, const placed *p, int halo
         cairo_new_path(cr);
         dc.lay = lay;
         walk_glyphs(lay, &pl, p->at, row_top(r, h, line_gap(&p->st)), draw_glyph, &dc);
-        if (halo && !svg) {
+        if (halo && !text) {
             set_halo(cr, &p->st);
             cairo_stroke(cr);
         }
@@ -636,13 +636,13 @@ static void draw_line_label(bm_labels *l, cairo_t *cr, const placed *p, int halo
 }
 
 static void draw_box_label(bm_labels *l, cairo_t *cr, const placed *p, int halo,
-                           bm_svg_text *svg)
+                           const bm_text_out *text)
 {
     PangoLayout *lay = make_layout(l, &p->st, p->rows[0]);
     cairo_new_path(cr);
     cairo_move_to(cr, p->x, p->y);
-    if (svg) {
-        bm_svg_text_layout(svg, cr, lay, p->x, p->y, label_paint(&p->st, halo));
+    if (text) {
+        text->layout(text->sink, cr, lay, p->x, p->y, label_paint(&p->st, halo));
     } else if (halo) {
         pango_cairo_layout_path(cr, lay);
         set_halo(cr, &p->st);
@@ -653,7 +653,7 @@ static void draw_box_label(bm_labels *l, cairo_t *cr, const placed *p, int halo,
     g_object_unref(lay);
 }
 
-void bm_labels_draw(bm_labels *l, cairo_t *cr, bm_svg_text *svg)
+void bm_labels_draw(bm_labels *l, cairo_t *cr, const bm_text_out *text)
 {
     for (int halo = 1; halo >= 0; halo--)
         for (size_t i = 0; i < l->n_labels; i++) {
@@ -665,9 +665,9 @@ void bm_labels_draw(bm_labels *l, cairo_t *cr, bm_svg_text *svg)
                 cairo_set_source_rgba(cr, p->st.color.r, p->st.color.g, p->st.color.b,
                                       p->st.color.a);
             if (p->on_line)
-                draw_line_label(l, cr, p, halo, svg);
+                draw_line_label(l, cr, p, halo, text);
             else
-                draw_box_label(l, cr, p, halo, svg);
+                draw_box_label(l, cr, p, halo, text);
             cairo_restore(cr);
         }
 }

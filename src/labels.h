@@ -15,7 +15,7 @@
 #include <cairo.h>
 
 #include "style.h"
-#include "svg_text.h"
+#include "text_out.h"
 
 typedef struct bm_box {
     double x0, y0, x1, y1;
@@ -60,7 +60,7 @@ int bm_labels_place_line(bm_labels *l, const bm_text_style *st, const char *abov
 
 /* Draws every placed label: all halos first, then all text. With svg set
  * the text is recorded there, in the same order, instead of drawn. */
-void bm_labels_draw(bm_labels *l, cairo_t *cr, bm_svg_text *svg);
+void bm_labels_draw(bm_labels *l, cairo_t *cr, const bm_text_out *text);
 
 /* Placed labels and their boxes (a curved label has one per glyph). */
 size_t bm_labels_count(const bm_labels *l);

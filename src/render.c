@@ -730,7 +730,7 @@ bm_status bm_map_draw(bm_map *m, cairo_t *cr, bm_error *err)
     if (m->page.scale_bar)
         block(m, bm_furniture_scale_box(m, cr));
     bm_placement_run(m, fs.reqs, fs.n_reqs);
-    bm_labels_draw(m->labels, cr, m->svg_text);
+    bm_labels_draw(m->labels, cr, m->text_out);
     if (m->page.inset)
         bm_furniture_draw_inset(m, cr);
     if (m->page.scale_bar)

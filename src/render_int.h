@@ -70,7 +70,7 @@ struct bm_map {
     bm_legend_entry *legend;
     size_t n_legend, cap_legend;
     char credits[1024];
-    bm_svg_text *svg_text;      /* set only while an SVG is drawn: text is recorded there */
+    const bm_text_out *text_out; /* set by an output that keeps text as text */
     char draw_failure[160];     /* the first thing that failed while drawing; "" none */
 };
 

@@ -124,9 +124,10 @@ static bm_status render_vector(bm_map *m, const char *tmp, const char *path, bm_
     }
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, k, k);
-    m->svg_text = svg;
+    bm_text_out text = svg ? bm_svg_text_output(svg) : (bm_text_out){0};
+    m->text_out = svg ? &text : NULL;
     bm_status drawn = bm_map_draw(m, cr, err);
-    m->svg_text = NULL;
+    m->text_out = NULL;
     cairo_destroy(cr);
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);

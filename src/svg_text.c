@@ -89,7 +89,7 @@ static void append_font(GString *out, const font_attrs *f)
         g_string_append_printf(out, " letter-spacing=\"%.2f\"", f->spacing);
 }
 
-static void append_paint(GString *out, bm_svg_paint p, double scale)
+static void append_paint(GString *out, bm_text_paint p, double scale)
 {
     if (!(p.halo_width > 0)) {
         append_color(out, "fill", p.color);
@@ -123,7 +123,7 @@ static double layout_letter_spacing(PangoLayout *lay)
 /* Appends one element at user point (x, y) of cr. Its size, position and
  * direction go through cr's transformation, assumed free of shear. */
 static void emit(bm_svg_text *t, cairo_t *cr, PangoLayout *lay, double spacing, const char *text,
-                 size_t len, double x, double y, bm_svg_paint paint)
+                 size_t len, double x, double y, bm_text_paint paint)
 {
     double ux = 1, uy = 0;
     cairo_user_to_device(cr, &x, &y);
@@ -146,9 +146,10 @@ static void emit(bm_svg_text *t, cairo_t *cr, PangoLayout *lay, double spacing, 
     g_string_append(out, "</text>\n");
 }
 
-void bm_svg_text_layout(bm_svg_text *t, cairo_t *cr, PangoLayout *lay, double x, double y,
-                        bm_svg_paint paint)
+static void record_layout(void *sink, cairo_t *cr, PangoLayout *lay, double x, double y,
+                          bm_text_paint paint)
 {
+    bm_svg_text *t = sink;
     const char *text = pango_layout_get_text(lay);
     double spacing = layout_letter_spacing(lay);
     PangoLayoutIter *it = pango_layout_get_iter(lay);
@@ -165,8 +166,14 @@ void bm_svg_text_layout(bm_svg_text *t, cairo_t *cr, PangoLayout *lay, double x,
     pango_layout_iter_free(it);
 }
 
-void bm_svg_text_run(bm_svg_text *t, cairo_t *cr, PangoLayout *lay, const char *text,
-                     size_t len, double x, double y, bm_svg_paint paint)
+static void record_run(void *sink, cairo_t *cr, PangoLayout *lay, const char *text, size_t len,
+                       double x, double y, bm_text_paint paint)
 {
+    bm_svg_text *t = sink;
     emit(t, cr, lay, 0, text, len, x, y, paint);
+}
+
+bm_text_out bm_svg_text_output(bm_svg_text *t)
+{
+    return (bm_text_out){record_layout, record_run, t};
 }

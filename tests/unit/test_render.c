@@ -198,7 +198,8 @@ static void test_svg_records_labels_as_text(void **state)
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, 0.5, 0.5);
     bm_svg_text *svg = bm_svg_text_new();
-    bm_labels_draw(l, cr, svg);
+    bm_text_out out = bm_svg_text_output(svg);
+    bm_labels_draw(l, cr, &out);
     size_t len;
     const char *text = bm_svg_text_get(svg, &len);
     char got[512];
