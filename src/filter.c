@@ -490,7 +490,7 @@ static bm_status add_country_n(bm_filter *f, const char *name, size_t n, bm_erro
     country_item *it = &items[f->n_countries++];
     *it = (country_item){text, known_country(text), ""};
     const char *code = it->known ? it->known->iso3 : is_alpha3(text) ? text : "";
-    for (int i = 0; code[i]; i++)
+    for (size_t i = 0; i + 1 < sizeof it->code && code[i]; i++)
         it->code[i] = (char)toupper((unsigned char)code[i]);
     return BM_OK;
 }

@@ -32,6 +32,12 @@ static int fail(parser *ps, const char *path, const char *fmt, const char *detai
     return -1;
 }
 
+/* "PATH[i]"; a path too long for the buffer is cut, never the index. */
+static void index_path(char *out, size_t size, const char *path, size_t i)
+{
+    snprintf(out, size, "%.*s[%zu]", (int)(size > 24 ? size - 24 : 0), path, i);
+}
+
 static void copy(char *dst, size_t size, const char *src)
 {
     snprintf(dst, size, "%s", src);
@@ -151,10 +157,10 @@ static int parse_match(parser *ps, json_t *j, value_kind kind, const char *path,
     for (size_t i = 2; i + 1 < n; i += 2) {
         bm_value v;
         json_t *labels = json_array_get(j, i);
-        snprintf(sub, sizeof sub, "%s[%zu]", path, i + 1);
+        index_path(sub, sizeof sub, path, i + 1);
         if (parse_value(ps, json_array_get(j, i + 1), kind, sub, &v))
             return -1;
-        snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+        index_path(sub, sizeof sub, path, i);
         size_t nl = json_is_array(labels) ? json_array_size(labels) : 1;
         for (size_t k = 0; k < nl; k++) {
             json_t *l = json_is_array(labels) ? json_array_get(labels, k) : labels;
@@ -164,7 +170,7 @@ static int parse_match(parser *ps, json_t *j, value_kind kind, const char *path,
                 return fail(ps, sub, "out of memory%s", NULL);
         }
     }
-    snprintf(sub, sizeof sub, "%s[%zu]", path, n - 1);
+    index_path(sub, sizeof sub, path, n - 1);
     return parse_value(ps, json_array_get(j, n - 1), kind, sub, &p->fallback);
 }
 
@@ -172,7 +178,7 @@ static int parse_interpolate(parser *ps, json_t *j, const char *path, bm_prop *p
 {
     char sub[BM_STYLE_PATH];
     size_t n = json_array_size(j);
-    snprintf(sub, sizeof sub, "%s[2]", path);
+    index_path(sub, sizeof sub, path, 2);
     json_t *how = json_array_get(j, 1);
     if (n < 7 || n % 2 == 0 || !json_is_array(how) ||
         !json_is_string(json_array_get(how, 0)) ||
@@ -189,11 +195,11 @@ static int parse_interpolate(parser *ps, json_t *j, const char *path, bm_prop *p
         return fail(ps, path, "out of memory%s", NULL);
     for (size_t i = 0; i < p->n; i++) {
         json_t *in = json_array_get(j, 3 + 2 * i);
-        snprintf(sub, sizeof sub, "%s[%zu]", path, 3 + 2 * i);
+        index_path(sub, sizeof sub, path, 3 + 2 * i);
         if (!json_is_number(in) || (i > 0 && json_number_value(in) <= p->stops[i - 1]))
             return fail(ps, sub, "expected increasing numeric stops%s", NULL);
         p->stops[i] = json_number_value(in);
-        snprintf(sub, sizeof sub, "%s[%zu]", path, 4 + 2 * i);
+        index_path(sub, sizeof sub, path, 4 + 2 * i);
         if (parse_value(ps, json_array_get(j, 4 + 2 * i), VAL_NUMBER, sub, &p->values[i]))
             return -1;
     }
@@ -290,7 +296,7 @@ static int parse_filter(parser *ps, json_t *j, const char *path, bm_style_filter
         if (!f->children)
             return fail(ps, path, "out of memory%s", NULL);
         for (size_t k = 1; k < n; k++) {
-            snprintf(sub, sizeof sub, "%s[%zu]", path, k);
+            index_path(sub, sizeof sub, path, k);
             if (parse_filter(ps, json_array_get(j, k), sub, &f->children[k - 1]))
                 return -1;
         }
@@ -309,7 +315,7 @@ static int parse_filter(parser *ps, json_t *j, const char *path, bm_style_filter
         return fail(ps, path, "out of memory%s", NULL);
     for (size_t k = 0; k < f->n; k++) {
         json_t *v = json_array_get(j, k + 2);
-        snprintf(sub, sizeof sub, "%s[%zu]", path, k + 2);
+        index_path(sub, sizeof sub, path, k + 2);
         if (json_is_string(v))
             copy(f->values[k], sizeof *f->values, json_string_value(v));
         else if (json_is_number(v))
