@@ -83,6 +83,9 @@ static int run(export_args *x)
                                         &err) != BM_OK)
         status = cli_fail(&err);
     const char *path = style ? cli_catalog_for_style(style, x->catalog) : NULL;
+    if (status == CLI_EXIT_OK && x->catalog && !path)
+        status = cli_usage_error("export", "%s has no catalog source for --catalog %s",
+                                 x->style, x->catalog);
     if (status == CLI_EXIT_OK && path && exports_catalog(style, &x->opt) &&
         !(c = cli_catalog_load(ctx, "export", path, NULL, 1, a, &err)))
         status = cli_fail(&err);

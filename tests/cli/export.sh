@@ -177,6 +177,9 @@ for want in (r"Afghanistan–Tajikistan S [\d,]+ km / \d+\.\d+", r"China–Kazak
 if re.search("Afghanistan–Tajikistan E|China–Kazakhstan S", text):
     sys.exit("a frontier is labelled by the other source's layer")
 EOF
+expect_status 2 "$BORDERMAP" export --style two.json --catalog "$CATALOG" -o two.gpkg
+expect_stderr "two.json has no catalog source"
+expect_no_file two.gpkg
 expect_status 0 "$BORDERMAP" export --style two.json -o two.gpkg
 layers=$(ogrinfo -q two.gpkg | awk '{print $2}' | tr '\n' ' ')
 [ "$layers" = "south east layer_styles " ] || fail "two.json layers: $layers"
