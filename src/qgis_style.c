@@ -102,7 +102,8 @@ static void attr(xml *x, const char *k, const char *v)
     check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST k, BAD_CAST v));
 }
 
-static void attrf(xml *x, const char *k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void attrf(xml *x, const char *k, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void attrf(xml *x, const char *k, const char *fmt, ...)
 {
@@ -1237,7 +1238,8 @@ static void sld_point(xml *x, const bm_layer *d, const style_case *c, const size
     if (stroke > 0)
         sld_stroke(x, eval(&d->circle_stroke_color, c, &t)->color, opacity, stroke, NULL);
     end(x);
-    elementf(x, "se:Size", "%.3g", sld_size_per_radius(sh) * class_radius(d, c, sc) * SLD_PX_PER_PT);
+    elementf(x, "se:Size", "%.3g",
+             sld_size_per_radius(sh) * class_radius(d, c, sc) * SLD_PX_PER_PT);
     if (sh->sld_rotation != 0)
         elementf(x, "se:Rotation", "%g", sh->sld_rotation);
     end(x);

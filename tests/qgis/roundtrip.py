@@ -47,7 +47,8 @@ QML_SHAPES = {"circle": (Marker.Circle, 2), "square": (Marker.Square, math.sqrt(
 # SLD WellKnownNames as QGIS reads them; a diamond is a square turned 45°,
 # sized by its side. SE's "cross" is a filled cross elsewhere, QGIS's a thin one.
 SLD_SHAPES = {"circle": (Marker.Circle, 0, 2), "square": (Marker.Square, 0, math.sqrt(math.pi)),
-              "triangle": (Marker.Triangle, 0, 3.12), "diamond": (Marker.Square, 45, 2.75 / math.sqrt(2)),
+              "triangle": (Marker.Triangle, 0, 3.12),
+              "diamond": (Marker.Square, 45, 2.75 / math.sqrt(2)),
               "star": (Marker.Star, 0, 3.2), "cross": (Marker.Cross, 0, 3.0)}
 SLD_PX_PER_PT = 25.4 / 72 / 0.28
 DEFAULTS = {"fill-color": "#e0ddd5", "fill-opacity": 1, "line-color": "#808080",
@@ -321,15 +322,16 @@ def check_incidents(qlayer, style, source):
                        for l in draw_layers(style, source))
     sizes = {}
     for f in qlayer.getFeatures():
-        got = r.symbol_layers(f)
-        if not got:
+        got, want = r.symbol_layers(f), expected_layers(style, source, f)
+        if not got or not want:  # check_features reports a difference
             continue
         fills = [g["color"] for g in got]
         white_or_clear = all(c[3] == 0 or c[:3] == (255, 255, 255) for c in fills)
         approximate = value_text(f, "geo_precision") == "3"
-        want_fill = rgba(prop(expected_layers(style, source, f)[-1][1], "circle-color", f))
+        want_fill = rgba(prop(want[-1][1], "circle-color", f))
         if hollow_layer and approximate:
-            check(white_or_clear, f"incident fid {f.id()} (geo_precision 3): fill {fills}, not hollow")
+            check(white_or_clear,
+                  f"incident fid {f.id()} (geo_precision 3): fill {fills}, not hollow")
         elif want_fill[:3] != (255, 255, 255):
             check(not white_or_clear, f"incident fid {f.id()} ({value_text(f, 'event_type')}): "
                   f"fill {fills}, not filled")
@@ -341,7 +343,8 @@ def check_incidents(qlayer, style, source):
              for v in sizes.values()
              if any(x == 0 for x, _ in v) and any(x >= 10 for x, _ in v)]
     check(grows, "no event type with both a 0- and a 10+-fatality located incident")
-    check(all(big > small for small, big in grows), f"symbol size does not grow with fatalities: {grows}")
+    check(all(big > small for small, big in grows),
+          f"symbol size does not grow with fatalities: {grows}")
 
 
 # ---- labels -------------------------------------------------------------------
