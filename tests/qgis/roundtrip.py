@@ -57,7 +57,7 @@ DEFAULTS = {"fill-color": "#e0ddd5", "fill-opacity": 1, "line-color": "#808080",
             "icon-image": "circle", "text-color": "#222222", "text-halo-color": "#ffffff",
             "text-halo-width": 1}
 NUMERIC_LABEL_FIELDS = {"length_km", "reported_km", "tolerance_m"}
-MAX_FEATURES = 400  # per layer: enough for every incident, a sample of polygons
+MAX_FEATURES = 2000  # per layer: every feature of the bundled styles
 
 failures = []
 
