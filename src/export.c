@@ -20,6 +20,7 @@
 #include "vector_out.h"
 
 #define MAX_LAYERS 64
+#define MAX_STYLE_LAYERS 64
 
 /* A fixed timestamp for update_time and gpkg_contents.last_change, so the
  * same inputs give the same GeoPackage. */
@@ -207,15 +208,11 @@ static int draws_layer(const bm_style *s, const bm_layer *d, const export_layer 
     return !l->features->catalog || draws_records(d, l);
 }
 
-static const bm_layer *label_layer(const bm_style *s, const export_layer *l)
+/* Whether a style layer labels the export layer's features. */
+static int labels_layer(const bm_style *s, const bm_layer *d, const export_layer *l)
 {
-    for (size_t i = 0; i < s->n_layers; i++) {
-        const bm_layer *d = &s->layers[i];
-        size_t want = l->source != NO_SOURCE ? l->source : source_named(s, l->geodata);
-        if (d->source == want && d->text_field[0])
-            return d;
-    }
-    return NULL;
+    size_t want = l->source != NO_SOURCE ? l->source : source_named(s, l->geodata);
+    return d->source == want && d->text_field[0] && (!l->features->catalog || draws_records(d, l));
 }
 
 static bm_qgis_geom qgis_geom(GEOSContextHandle_t geos, const export_layer *l)
@@ -235,19 +232,41 @@ static bm_qgis_geom qgis_geom(GEOSContextHandle_t geos, const export_layer *l)
     return f->layer_type == wkbMultiLineString ? BM_QGIS_LINE : BM_QGIS_POLYGON;
 }
 
+/* Whether QGIS can draw a style layer on a layer of geometry geom: a
+ * marker symbol holds markers only, a line symbol lines; a fill symbol
+ * fills and outlines. (The embedded features layer mixes points and lines
+ * in a point table: its lines are not drawn in QGIS.) */
+static int fits_geometry(bm_qgis_geom geom, const bm_layer *d)
+{
+    if (geom == BM_QGIS_POINT)
+        return d->type == BM_LAYER_CIRCLE;
+    return d->type != BM_LAYER_CIRCLE && (geom == BM_QGIS_POLYGON || d->type != BM_LAYER_FILL);
+}
+
+/* The style layers that draw and label l, in style order. */
+typedef struct style_layers {
+    const bm_layer *draw[MAX_STYLE_LAYERS], *labels[MAX_STYLE_LAYERS];
+} style_layers;
+
 static bm_qgis_layer style_layer(bm_context *ctx, const bm_style *s, const export_layer *l,
-                                 const bm_layer **draw, size_t max)
+                                 style_layers *sl)
 {
     static const char *const numeric[] = {"length_km", "reported_km", "tolerance_m"};
     bm_qgis_layer q = {.name = l->name, .geom = qgis_geom(bm_context_geos(ctx), l),
-                       .draw = draw, .filters_applied = l->features->catalog != NULL,
-                       .label = label_layer(s, l), .numeric = numeric,
+                       .draw = sl->draw, .labels = sl->labels, .numeric = numeric,
                        .n_numeric = sizeof numeric / sizeof *numeric};
-    for (size_t i = 0; i < s->n_layers && q.n_draw < max; i++)
-        if (draws_layer(s, &s->layers[i], l))
-            draw[q.n_draw++] = &s->layers[i];
+    int reported = 0;
+    for (size_t i = 0; i < s->n_layers; i++) {
+        const bm_layer *d = &s->layers[i];
+        if (q.n_draw < MAX_STYLE_LAYERS && fits_geometry(q.geom, d) && draws_layer(s, d, l))
+            sl->draw[q.n_draw++] = d;
+        if (q.n_labels < MAX_STYLE_LAYERS && labels_layer(s, d, l)) {
+            sl->labels[q.n_labels++] = d;
+            reported |= strstr(d->text_field, "{reported") != NULL;
+        }
+    }
     int frontiers = l->source != NO_SOURCE && s->sources[l->source].type == BM_SOURCE_FRONTIERS;
-    if (frontiers && q.label && !strstr(q.label->text_field, "{reported"))
+    if (frontiers && q.n_labels && !reported)
         q.extra_label = "if(\"reported_km\" IS NULL, '', '\\n(reported ' || "
                         "round(\"reported_km\") || ' km)')";
     return q;
@@ -332,8 +351,8 @@ static bm_status write_styles(bm_context *ctx, bm_vector_out *out, const bm_styl
     if (!t)
         return err->status;
     for (size_t k = 0; k < n; k++) {
-        const bm_layer *draw[64];
-        bm_qgis_layer q = style_layer(ctx, s, &layers[k], draw, 64);
+        style_layers sl;
+        bm_qgis_layer q = style_layer(ctx, s, &layers[k], &sl);
         if (add_style(t, &q, s->path, err) != BM_OK)
             return err->status;
     }

@@ -3,16 +3,20 @@
  *
  * The QML is the subset QGIS 3.22 writes itself (symbol layers as
  * <prop k v> pairs, which later versions still read); whatever is left
- * out takes QGIS's defaults. Documents are built in a growing buffer.
+ * out takes QGIS's defaults. libxml2's text writer makes the documents and
+ * escapes them; QGIS expressions and filters are built as text first.
  */
 #include "qgis_style.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- buffer ------------------------------------------------------------- */
+#include <libxml/xmlwriter.h>
+
+/* ---- text buffer, for expressions --------------------------------------- */
 
 typedef struct buf {
     char *s;
@@ -31,7 +35,7 @@ static void put(buf *b, const char *fmt, ...)
     if (b->failed || len < 0)
         return;
     if (b->n + (size_t)len + 1 > b->cap) {
-        size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)len;
+        size_t cap = (b->cap ? b->cap * 2 : 256) + (size_t)len;
         char *s = realloc(b->s, cap);
         if (!s) {
             b->failed = 1;
@@ -45,84 +49,99 @@ static void put(buf *b, const char *fmt, ...)
     b->n += (size_t)len;
 }
 
-static void put_escaped(buf *b, const char *text)
+/* ---- XML writer --------------------------------------------------------- */
+
+typedef struct xml {
+    xmlBufferPtr out;
+    xmlTextWriterPtr w;
+    int failed;
+} xml;
+
+static void check(xml *x, int rc)
 {
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '&': put(b, "&amp;"); break;
-        case '<': put(b, "&lt;"); break;
-        case '>': put(b, "&gt;"); break;
-        case '"': put(b, "&quot;"); break;
-        case '\n': put(b, "&#10;"); break;
-        default: put(b, "%c", *p);
-        }
+    x->failed |= rc < 0;
+}
+
+static int xml_open(xml *x)
+{
+    x->failed = 0;
+    x->out = xmlBufferCreate();
+    x->w = x->out ? xmlNewTextWriterMemory(x->out, 0) : NULL;
+    if (!x->w) {
+        xmlBufferFree(x->out);
+        return -1;
     }
+    check(x, xmlTextWriterSetIndent(x->w, 1));
+    check(x, xmlTextWriterSetIndentString(x->w, BAD_CAST " "));
+    return 0;
 }
 
-static char *finish(buf *b)
+/* The document as a malloc'd string; NULL when anything failed. */
+static char *xml_close(xml *x)
 {
-    if (b->failed || !b->s) {
-        free(b->s);
-        return NULL;
-    }
-    return b->s;
+    check(x, xmlTextWriterEndDocument(x->w));
+    xmlFreeTextWriter(x->w); /* flushes into x->out */
+    const char *text = (const char *)xmlBufferContent(x->out);
+    char *doc = !x->failed && text ? strdup(text) : NULL;
+    xmlBufferFree(x->out);
+    return doc;
 }
 
-/* ---- categories --------------------------------------------------------- */
-
-/* A feature that has one field set: evaluating a style property on it
- * gives the property's value for one category. */
-typedef struct category {
-    const char *field, *value;
-} category;
-
-static const char *category_get(const char *field, void *feature)
+static void start(xml *x, const char *name)
 {
-    const category *c = feature;
-    return c->field && c->value && strcmp(field, c->field) == 0 ? c->value : "";
+    check(x, xmlTextWriterStartElement(x->w, BAD_CAST name));
 }
 
-static const bm_value *eval(const bm_prop *p, const category *c, bm_value *tmp)
+static void end(xml *x)
 {
-    return bm_prop_eval(p, category_get, (void *)c, tmp);
+    check(x, xmlTextWriterEndElement(x->w));
 }
 
-/* The properties of a draw layer that can drive a categorized renderer,
- * most telling first. */
-static size_t class_props(const bm_layer *l, const bm_prop **out)
+static void attr(xml *x, const char *k, const char *v)
 {
-    size_t n = 0;
-    if (l->type == BM_LAYER_CIRCLE) {
-        out[n++] = &l->circle_color;
-        out[n++] = &l->icon_image;
-        out[n++] = &l->circle_radius;
-    } else if (l->type == BM_LAYER_FILL) {
-        out[n++] = &l->fill_color;
-    } else {
-        out[n++] = &l->line_color;
-        out[n++] = &l->line_width;
-    }
-    return n;
+    check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST k, BAD_CAST v));
 }
 
-/* A filter that picks features by the values of one field. */
-static int simple_filter(const bm_style_filter *f)
+static void attrf(xml *x, const char *k, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void attrf(xml *x, const char *k, const char *fmt, ...)
 {
-    return f && (f->op == BM_STYLE_FILTER_EQ || f->op == BM_STYLE_FILTER_IN);
+    char v[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v, sizeof v, fmt, ap);
+    va_end(ap);
+    attr(x, k, v);
 }
 
-static const char *class_field(const bm_qgis_layer *l)
+static void text(xml *x, const char *s)
 {
-    const bm_prop *props[3];
-    for (size_t i = 0; i < l->n_draw; i++)
-        for (size_t k = 0, n = class_props(l->draw[i], props); k < n; k++)
-            if (props[k]->kind == BM_PROP_MATCH)
-                return props[k]->field;
-    for (size_t i = 0; !l->filters_applied && i < l->n_draw; i++)
-        if (simple_filter(l->draw[i]->filter))
-            return l->draw[i]->filter->field;
-    return NULL;
+    check(x, xmlTextWriterWriteString(x->w, BAD_CAST s));
 }
+
+/* <name>s</name> */
+static void element(xml *x, const char *name, const char *s)
+{
+    check(x, xmlTextWriterWriteElement(x->w, BAD_CAST name, BAD_CAST s));
+}
+
+static void elementf(xml *x, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void elementf(xml *x, const char *name, const char *fmt, ...)
+{
+    char v[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v, sizeof v, fmt, ap);
+    va_end(ap);
+    element(x, name, v);
+}
+
+/* ---- cases: one value per match field ------------------------------------ */
+
+#define MAX_CASE_FIELDS 4
 
 typedef struct keys {
     const char **items;
@@ -147,207 +166,675 @@ static void add_key(keys *k, const char *key)
     k->items[k->n++] = key;
 }
 
-/* The keys of every match and simple filter on field, first seen first. */
-static void class_keys(const bm_qgis_layer *l, const char *field, keys *out)
+/* The match fields of a draw layer, their keys (first seen first) and how
+ * many cases they make: every combination of a key or the fallback. */
+typedef struct layer_cases {
+    size_t n_fields, count;
+    const char *field[MAX_CASE_FIELDS];
+    keys keys[MAX_CASE_FIELDS];
+} layer_cases;
+
+/* One case: the value of each match field, NULL for the fallback. */
+typedef struct style_case {
+    const layer_cases *lc;
+    const char *value[MAX_CASE_FIELDS];
+} style_case;
+
+static const char *case_get(const char *field, void *feature)
 {
-    const bm_prop *props[3];
-    for (size_t i = 0; i < l->n_draw; i++) {
-        const bm_layer *d = l->draw[i];
-        for (size_t k = 0, n = class_props(d, props); k < n; k++)
-            for (size_t j = 0; props[k]->kind == BM_PROP_MATCH &&
-                               strcmp(props[k]->field, field) == 0 && j < props[k]->n; j++)
-                add_key(out, props[k]->keys[j]);
-        for (size_t j = 0; !l->filters_applied && simple_filter(d->filter) &&
-                           strcmp(d->filter->field, field) == 0 && j < d->filter->n; j++)
-            add_key(out, d->filter->values[j]);
+    const style_case *c = feature;
+    for (size_t i = 0; c->lc && i < c->lc->n_fields; i++)
+        if (strcmp(c->lc->field[i], field) == 0)
+            return c->value[i];
+    return NULL; /* a missing value: a match's fallback, an interpolation's first stop */
+}
+
+static const bm_value *eval(const bm_prop *p, const style_case *c, bm_value *tmp)
+{
+    return bm_prop_eval(p, case_get, (void *)c, tmp);
+}
+
+/* The paint and layout properties a draw layer's symbol uses. */
+static size_t symbol_props(const bm_layer *l, const bm_prop **out)
+{
+    size_t n = 0;
+    if (l->type == BM_LAYER_CIRCLE) {
+        out[n++] = &l->circle_color;
+        out[n++] = &l->icon_image;
+        out[n++] = &l->circle_radius;
+        out[n++] = &l->circle_opacity;
+        out[n++] = &l->circle_stroke_color;
+        out[n++] = &l->circle_stroke_width;
+    } else if (l->type == BM_LAYER_FILL) {
+        out[n++] = &l->fill_color;
+        out[n++] = &l->fill_opacity;
+    } else {
+        out[n++] = &l->line_color;
+        out[n++] = &l->line_width;
+        out[n++] = &l->line_opacity;
     }
+    return n;
 }
 
-/* Whether a draw layer draws the features of a category. */
-static int draws(const bm_qgis_layer *l, const bm_layer *d, const category *c)
+static size_t field_slot(layer_cases *lc, const char *field)
 {
-    return l->filters_applied || bm_style_filter_eval(d->filter, category_get, (void *)c);
+    size_t i = 0;
+    while (i < lc->n_fields && strcmp(lc->field[i], field) != 0)
+        i++;
+    if (i == lc->n_fields && i < MAX_CASE_FIELDS)
+        lc->field[lc->n_fields++] = field;
+    return i;
 }
 
-static int draws_any(const bm_qgis_layer *l, const category *c)
+/* 0, or -1 when out of memory. Fields past MAX_CASE_FIELDS take their
+ * fallback. */
+static int cases_init(const bm_layer *d, layer_cases *lc)
 {
-    for (size_t i = 0; i < l->n_draw; i++)
-        if (draws(l, l->draw[i], c))
+    const bm_prop *props[6];
+    int failed = 0;
+    *lc = (layer_cases){.count = 1};
+    for (size_t k = 0, n = symbol_props(d, props); k < n; k++) {
+        if (props[k]->kind != BM_PROP_MATCH)
+            continue;
+        size_t slot = field_slot(lc, props[k]->field);
+        for (size_t j = 0; slot < MAX_CASE_FIELDS && j < props[k]->n; j++)
+            add_key(&lc->keys[slot], props[k]->keys[j]);
+    }
+    for (size_t i = 0; i < lc->n_fields; i++) {
+        lc->count *= lc->keys[i].n + 1;
+        failed |= lc->keys[i].failed;
+    }
+    return failed ? -1 : 0;
+}
+
+static void cases_free(layer_cases *lc)
+{
+    for (size_t i = 0; i < lc->n_fields; i++)
+        free(lc->keys[i].items);
+}
+
+/* Case number index, counting in mixed radix (keys + fallback per field). */
+static style_case case_at(const layer_cases *lc, size_t index)
+{
+    style_case c = {.lc = lc};
+    for (size_t i = lc->n_fields; i-- > 0;) {
+        size_t radix = lc->keys[i].n + 1, digit = index % radix;
+        c.value[i] = digit < lc->keys[i].n ? lc->keys[i].items[digit] : NULL;
+        index /= radix;
+    }
+    return c;
+}
+
+/* ---- QGIS expressions ----------------------------------------------------- */
+
+static void put_field(buf *b, const char *field)
+{
+    put(b, "\"");
+    for (const char *p = field; *p; p++)
+        put(b, *p == '"' ? "\"\"" : "%c", *p);
+    put(b, "\"");
+}
+
+static void put_string(buf *b, const char *s, size_t len)
+{
+    put(b, "'");
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\'')
+            put(b, "''");
+        else if (s[i] == '\n')
+            put(b, "\\n");
+        else if (s[i] == '\\')
+            put(b, "\\\\");
+        else
+            put(b, "%c", s[i]);
+    }
+    put(b, "'");
+}
+
+static int is_number(const char *s)
+{
+    char *end;
+    if (!*s)
+        return 0;
+    double v = strtod(s, &end);
+    return *end == '\0' && isfinite(v);
+}
+
+/* A filter value: a number where it reads as one, since bordermap compares
+ * numbers numerically, and so does QGIS when either side is a number. */
+static void put_value(buf *b, const char *v)
+{
+    if (is_number(v))
+        put(b, "%s", v);
+    else
+        put_string(b, v, strlen(v));
+}
+
+static int has_empty(const char (*values)[BM_STYLE_NAME], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!values[i][0])
             return 1;
     return 0;
 }
 
-/* ---- QML symbols -------------------------------------------------------- */
-
-static void put_prop(buf *b, const char *k, const char *v)
+/* Whether field is among values. bordermap reads a missing value as "",
+ * QGIS as NULL: the two agree through coalesce() where "" is a value, and
+ * NULL is added explicitly to a negation (NULL <> 3 is not true in QGIS). */
+static void put_membership(buf *b, const char *field, const char (*values)[BM_STYLE_NAME],
+                           size_t n, int negate)
 {
-    put(b, "     <prop k=\"%s\" v=\"", k);
-    put_escaped(b, v);
-    put(b, "\"/>\n");
+    int empty = has_empty(values, n);
+    if (negate && !empty) {
+        put(b, "(");
+        put_field(b, field);
+        put(b, " IS NULL OR ");
+    }
+    if (empty) {
+        put(b, "coalesce(");
+        put_field(b, field);
+        put(b, ", '')");
+    } else {
+        put_field(b, field);
+    }
+    if (n == 1) {
+        put(b, negate ? " <> " : " = ");
+        put_value(b, values[0]);
+    } else {
+        put(b, negate ? " NOT IN (" : " IN (");
+        for (size_t i = 0; i < n; i++) {
+            put(b, "%s", i ? ", " : "");
+            put_value(b, values[i]);
+        }
+        put(b, ")");
+    }
+    if (negate && !empty)
+        put(b, ")");
 }
 
-static void put_color(buf *b, const char *k, bm_color c, double opacity)
+static void put_filter(buf *b, const bm_style_filter *f)
 {
-    char v[64];
-    snprintf(v, sizeof v, "%d,%d,%d,%d", (int)(c.r * 255 + 0.5), (int)(c.g * 255 + 0.5),
-             (int)(c.b * 255 + 0.5), (int)(c.a * opacity * 255 + 0.5));
-    put_prop(b, k, v);
+    if (f->op == BM_STYLE_FILTER_ALL || f->op == BM_STYLE_FILTER_ANY) {
+        if (f->n == 0) {
+            put(b, f->op == BM_STYLE_FILTER_ALL ? "TRUE" : "FALSE");
+            return;
+        }
+        put(b, "(");
+        for (size_t i = 0; i < f->n; i++) {
+            put(b, "%s", i ? (f->op == BM_STYLE_FILTER_ALL ? " AND " : " OR ") : "");
+            put_filter(b, &f->children[i]);
+        }
+        put(b, ")");
+        return;
+    }
+    put_membership(b, f->field, (const char (*)[BM_STYLE_NAME])f->values, f->n,
+                   f->op == BM_STYLE_FILTER_NE);
 }
 
-static void put_number(buf *b, const char *k, double x)
+/* A match key compares as text, as bm_prop_eval does. */
+static void put_key_condition(buf *b, const char *field, const keys *k, const char *value)
 {
-    char v[32];
-    snprintf(v, sizeof v, "%.4g", x);
-    put_prop(b, k, v);
+    if (value) {
+        put_field(b, field);
+        put(b, " = ");
+        put_string(b, value, strlen(value));
+        return;
+    }
+    put(b, "(");
+    put_field(b, field);
+    put(b, " IS NULL OR ");
+    put_field(b, field);
+    put(b, " NOT IN (");
+    for (size_t i = 0; i < k->n; i++) {
+        put(b, "%s", i ? ", " : "");
+        put_string(b, k->items[i], strlen(k->items[i]));
+    }
+    put(b, "))");
 }
 
-static const char *qgis_shape(const char *shape)
+/* The features a draw layer draws in case c: its filter AND the keys. */
+static void put_case_filter(buf *b, const bm_layer *d, const style_case *c)
 {
-    /* bordermap's cross is a filled Greek cross, QGIS's "cross" a thin one. */
-    return strcmp(shape, "cross") == 0 ? "cross_fill" : shape;
-}
-
-static void put_marker(buf *b, const bm_layer *m, const category *c)
-{
-    bm_value t;
-    double opacity = eval(&m->circle_opacity, c, &t)->number;
-    put(b, "    <layer class=\"SimpleMarker\" pass=\"0\" enabled=\"1\" locked=\"0\">\n");
-    put_prop(b, "name", qgis_shape(eval(&m->icon_image, c, &t)->string));
-    put_color(b, "color", eval(&m->circle_color, c, &t)->color, opacity);
-    put_color(b, "outline_color", eval(&m->circle_stroke_color, c, &t)->color, opacity);
-    put_number(b, "outline_width", eval(&m->circle_stroke_width, c, &t)->number);
-    put_prop(b, "outline_width_unit", "Point");
-    put_prop(b, "outline_style", "solid");
-    put_number(b, "size", 2 * eval(&m->circle_radius, c, &t)->number);
-    put_prop(b, "size_unit", "Point");
-    put_prop(b, "joinstyle", "miter");
-    put(b, "    </layer>\n");
-}
-
-static void put_dash(buf *b, const bm_layer *s)
-{
-    char v[160] = "";
-    for (size_t i = 0; i < s->n_dash; i++)
-        snprintf(v + strlen(v), sizeof v - strlen(v), "%s%.4g", i ? ";" : "", s->line_dash[i]);
-    put_prop(b, "use_custom_dash", s->n_dash ? "1" : "0");
-    if (s->n_dash) {
-        put_prop(b, "customdash", v);
-        put_prop(b, "customdash_unit", "Point");
+    int first = 1;
+    if (d->filter) {
+        put_filter(b, d->filter);
+        first = 0;
+    }
+    for (size_t i = 0; i < c->lc->n_fields; i++) {
+        put(b, "%s", first ? "" : " AND ");
+        put_key_condition(b, c->lc->field[i], &c->lc->keys[i], c->value[i]);
+        first = 0;
     }
 }
 
-static void put_line(buf *b, const bm_layer *s, const category *c)
+/* ["interpolate", ["linear"], ["get", F], x0, y0, ...] times scale: linear
+ * between stops, the end values beyond them and y0 where F is missing. */
+static void put_interpolation(buf *b, const bm_prop *p, double scale)
 {
-    bm_value t;
-    put(b, "    <layer class=\"SimpleLine\" pass=\"0\" enabled=\"1\" locked=\"0\">\n");
-    put_color(b, "line_color", eval(&s->line_color, c, &t)->color,
-              eval(&s->line_opacity, c, &t)->number);
-    put_number(b, "line_width", eval(&s->line_width, c, &t)->number);
-    put_prop(b, "line_width_unit", "Point");
-    put_prop(b, "line_style", "solid");
-    put_prop(b, "capstyle", "round");
-    put_prop(b, "joinstyle", "round");
-    put_dash(b, s);
-    put(b, "    </layer>\n");
+    put(b, "CASE");
+    for (size_t i = 1; i < p->n; i++) {
+        buf x = {0};
+        if (i == 1) {
+            put(&x, "coalesce(");
+            put_field(&x, p->field);
+            put(&x, ", %.10g)", p->stops[0]);
+        } else {
+            put_field(&x, p->field);
+        }
+        put(b, " WHEN %s <= %.10g THEN scale_linear(%s, %.10g, %.10g, %.6g, %.6g)",
+            x.failed ? "" : x.s, p->stops[i], x.failed ? "" : x.s, p->stops[i - 1], p->stops[i],
+            scale * p->values[i - 1].number, scale * p->values[i].number);
+        b->failed |= x.failed;
+        free(x.s);
+    }
+    put(b, " ELSE %.6g END", scale * p->values[p->n - 1].number);
 }
 
-static void put_fill(buf *b, const bm_layer *f, const category *c)
+/* ---- shapes --------------------------------------------------------------- */
+
+/* bordermap's shapes (symbols.c) against QGIS's: the QGIS name, and the
+ * QGIS size per point of radius that gives the same outer extent, so both
+ * have the area of the circle of the radius. QGIS's star is a little
+ * thinner (inner radius 0.38 against 0.45), its cross's arms too. */
+typedef struct shape {
+    const char *name, *qgis, *sld;
+    double size_per_radius;
+    double sld_rotation;
+} shape;
+
+static const shape shapes[] = {
+    {"circle", "circle", "circle", 2, 0},
+    {"square", "square", "square", 1.7724539, 0},           /* side r * sqrt(pi) */
+    {"triangle", "equilateral_triangle", "triangle", 3.12, 0}, /* circumradius 1.56 r */
+    {"diamond", "diamond", "square", 2.75, 45},              /* a square on its corner */
+    {"star", "star", "star", 3.2, 0},                        /* outer radius 1.6 r */
+    {"cross", "cross_fill", "cross", 3.0, 0},                /* arms to 1.5 r */
+};
+
+static const shape *shape_named(const char *name)
 {
-    bm_value t;
-    put(b, "    <layer class=\"SimpleFill\" pass=\"0\" enabled=\"1\" locked=\"0\">\n");
-    put_color(b, "color", eval(&f->fill_color, c, &t)->color,
-              eval(&f->fill_opacity, c, &t)->number);
-    put_prop(b, "style", "solid");
-    put_prop(b, "outline_style", "no");
-    put(b, "    </layer>\n");
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
+        if (strcmp(shapes[i].name, name) == 0)
+            return &shapes[i];
+    return &shapes[0];
 }
 
-static void put_symbol_layer(buf *b, const bm_layer *d, const category *c)
+/* The SLD size of a rotated square is its side; QGIS's diamond size its
+ * diagonal. */
+static double sld_size_per_radius(const shape *s)
+{
+    return s->sld_rotation != 0 ? s->size_per_radius / sqrt(2) : s->size_per_radius;
+}
+
+/* ---- QML symbol layers ---------------------------------------------------- */
+
+typedef struct qml_ctx {
+    xml *x;
+    size_t pass; /* the draw layer's position: its symbol level */
+} qml_ctx;
+
+static void prop(xml *x, const char *k, const char *v)
+{
+    start(x, "prop");
+    attr(x, "k", k);
+    attr(x, "v", v);
+    end(x);
+}
+
+static void prop_number(xml *x, const char *k, double v)
+{
+    char s[32];
+    snprintf(s, sizeof s, "%.6g", v);
+    prop(x, k, s);
+}
+
+static void color_text(char *out, size_t size, bm_color c, double opacity)
+{
+    snprintf(out, size, "%d,%d,%d,%d", (int)(c.r * 255 + 0.5), (int)(c.g * 255 + 0.5),
+             (int)(c.b * 255 + 0.5), (int)(c.a * opacity * 255 + 0.5));
+}
+
+static void prop_color(xml *x, const char *k, bm_color c, double opacity)
+{
+    char v[64];
+    color_text(v, sizeof v, c, opacity);
+    prop(x, k, v);
+}
+
+/* Data-defined properties of a symbol layer: QGIS property names
+ * ("size", "outlineWidth", "offset") and expressions; NULL-free. */
+typedef struct defined {
+    const char *name[3];
+    buf expr[3];
+    size_t n;
+} defined;
+
+static buf *define(defined *dd, const char *name)
+{
+    dd->name[dd->n] = name;
+    dd->expr[dd->n] = (buf){0};
+    return &dd->expr[dd->n++];
+}
+
+static void option(xml *x, const char *type, const char *name, const char *value)
+{
+    start(x, "Option");
+    attr(x, "type", type);
+    if (name)
+        attr(x, "name", name);
+    if (value)
+        attr(x, "value", value);
+}
+
+static void put_defined(xml *x, defined *dd)
+{
+    start(x, "data_defined_properties");
+    option(x, "Map", NULL, NULL);
+    option(x, "QString", "name", "");
+    end(x);
+    option(x, "Map", "properties", NULL);
+    for (size_t i = 0; i < dd->n; i++) {
+        x->failed |= dd->expr[i].failed;
+        option(x, "Map", dd->name[i], NULL);
+        option(x, "bool", "active", "true");
+        end(x);
+        option(x, "QString", "expression", dd->expr[i].failed ? "" : dd->expr[i].s);
+        end(x);
+        option(x, "int", "type", "3"); /* QgsProperty::ExpressionBasedProperty */
+        end(x);
+        end(x);
+        free(dd->expr[i].s);
+    }
+    end(x);
+    option(x, "QString", "type", "collection");
+    end(x);
+    end(x);
+    end(x);
+}
+
+static void start_symbol_layer(qml_ctx *q, const char *cls)
+{
+    start(q->x, "layer");
+    attr(q->x, "class", cls);
+    attrf(q->x, "pass", "%zu", q->pass);
+    attr(q->x, "enabled", "1");
+    attr(q->x, "locked", "0");
+}
+
+static void put_marker(qml_ctx *q, const bm_layer *m, const style_case *c)
+{
+    xml *x = q->x;
+    bm_value t;
+    defined dd = {.n = 0};
+    const shape *sh = shape_named(eval(&m->icon_image, c, &t)->string);
+    double opacity = eval(&m->circle_opacity, c, &t)->number;
+    double radius = eval(&m->circle_radius, c, &t)->number;
+    start_symbol_layer(q, "SimpleMarker");
+    prop(x, "name", sh->qgis);
+    prop_color(x, "color", eval(&m->circle_color, c, &t)->color, opacity);
+    prop_color(x, "outline_color", eval(&m->circle_stroke_color, c, &t)->color, opacity);
+    prop_number(x, "outline_width", eval(&m->circle_stroke_width, c, &t)->number);
+    prop(x, "outline_width_unit", "Point");
+    prop(x, "outline_style", eval(&m->circle_stroke_width, c, &t)->number > 0 ? "solid" : "no");
+    prop_number(x, "size", sh->size_per_radius * radius);
+    prop(x, "size_unit", "Point");
+    prop(x, "scale_method", "diameter");
+    prop(x, "joinstyle", "miter");
+    /* bordermap centres its triangle 0.2 r below the point. */
+    char offset[64];
+    snprintf(offset, sizeof offset, "0,%.6g", strcmp(sh->name, "triangle") == 0 ? 0.2 * radius : 0);
+    prop(x, "offset", offset);
+    prop(x, "offset_unit", "Point");
+    if (m->circle_radius.kind == BM_PROP_INTERPOLATE) {
+        put_interpolation(define(&dd, "size"), &m->circle_radius, sh->size_per_radius);
+        if (strcmp(sh->name, "triangle") == 0) {
+            buf *b = define(&dd, "offset");
+            put(b, "concat('0,', ");
+            put_interpolation(b, &m->circle_radius, 0.2);
+            put(b, ")");
+        }
+    }
+    if (m->circle_stroke_width.kind == BM_PROP_INTERPOLATE)
+        put_interpolation(define(&dd, "outlineWidth"), &m->circle_stroke_width, 1);
+    put_defined(x, &dd);
+    end(x);
+}
+
+/* MapLibre dashes are in line widths; QGIS's in points. */
+static void put_dash(xml *x, const bm_layer *s, double width)
+{
+    char v[160] = "";
+    for (size_t i = 0; i < s->n_dash; i++)
+        snprintf(v + strlen(v), sizeof v - strlen(v), "%s%.4g", i ? ";" : "",
+                 s->line_dash[i] * width);
+    prop(x, "use_custom_dash", s->n_dash ? "1" : "0");
+    if (s->n_dash) {
+        prop(x, "customdash", v);
+        prop(x, "customdash_unit", "Point");
+    }
+}
+
+static void put_line(qml_ctx *q, const bm_layer *s, const style_case *c)
+{
+    xml *x = q->x;
+    bm_value t;
+    defined dd = {.n = 0};
+    double width = eval(&s->line_width, c, &t)->number;
+    start_symbol_layer(q, "SimpleLine");
+    prop_color(x, "line_color", eval(&s->line_color, c, &t)->color,
+               eval(&s->line_opacity, c, &t)->number);
+    prop_number(x, "line_width", width);
+    prop(x, "line_width_unit", "Point");
+    prop(x, "line_style", "solid");
+    /* As render.c: butt caps on dashes, round ones on solid lines. */
+    prop(x, "capstyle", s->n_dash ? "flat" : "round");
+    prop(x, "joinstyle", "round");
+    put_dash(x, s, width);
+    if (s->line_width.kind == BM_PROP_INTERPOLATE)
+        put_interpolation(define(&dd, "outlineWidth"), &s->line_width, 1);
+    put_defined(x, &dd);
+    end(x);
+}
+
+static void put_fill(qml_ctx *q, const bm_layer *f, const style_case *c)
+{
+    xml *x = q->x;
+    bm_value t;
+    defined dd = {.n = 0};
+    start_symbol_layer(q, "SimpleFill");
+    prop_color(x, "color", eval(&f->fill_color, c, &t)->color,
+               eval(&f->fill_opacity, c, &t)->number);
+    prop(x, "style", "solid");
+    prop(x, "outline_style", "no");
+    put_defined(x, &dd);
+    end(x);
+}
+
+static void put_symbol_layer(qml_ctx *q, const bm_layer *d, const style_case *c)
 {
     if (d->type == BM_LAYER_CIRCLE)
-        put_marker(b, d, c);
+        put_marker(q, d, c);
     else if (d->type == BM_LAYER_FILL)
-        put_fill(b, d, c);
+        put_fill(q, d, c);
     else
-        put_line(b, d, c);
+        put_line(q, d, c);
 }
 
 /* A layer the style does not draw at all gets a quiet outline, as the
  * base of a map should be, rather than QGIS's random colour on top. */
-static void put_undrawn(buf *b, bm_qgis_geom geom)
+static void put_undrawn(qml_ctx *q, bm_qgis_geom geom)
 {
     static const char *classes[] = {"SimpleMarker", "SimpleLine", "SimpleFill"};
-    put(b, "    <layer class=\"%s\" pass=\"0\" enabled=\"1\" locked=\"0\">\n", classes[geom]);
-    put_prop(b, geom == BM_QGIS_LINE ? "line_color" : "outline_color", "128,128,128,255");
-    put_prop(b, geom == BM_QGIS_LINE ? "line_width" : "outline_width", "0.5");
-    put_prop(b, geom == BM_QGIS_LINE ? "line_width_unit" : "outline_width_unit", "Point");
+    xml *x = q->x;
+    start_symbol_layer(q, classes[geom]);
+    prop(x, geom == BM_QGIS_LINE ? "line_color" : "outline_color", "128,128,128,255");
+    prop(x, geom == BM_QGIS_LINE ? "line_width" : "outline_width", "0.5");
+    prop(x, geom == BM_QGIS_LINE ? "line_width_unit" : "outline_width_unit", "Point");
     if (geom == BM_QGIS_POLYGON)
-        put_prop(b, "style", "no");
-    put(b, "    </layer>\n");
+        prop(x, "style", "no");
+    end(x);
 }
 
-/* A symbol stacking the layers that draw category c; with none, the
- * first layer, so the symbol is valid though its category is hidden. */
-static void put_symbol(buf *b, const bm_qgis_layer *l, const category *c, const char *name)
+static void start_symbol(xml *x, bm_qgis_geom geom, size_t index)
 {
     static const char *types[] = {"marker", "line", "fill"};
-    put(b, "   <symbol name=\"%s\" type=\"%s\" alpha=\"1\" clip_to_extent=\"1\" "
-           "force_rhr=\"0\">\n", name, types[l->geom]);
-    int any = draws_any(l, c);
+    start(x, "symbol");
+    attrf(x, "name", "%zu", index);
+    attr(x, "type", types[geom]);
+    attr(x, "alpha", "1");
+    attr(x, "clip_to_extent", "1");
+    attr(x, "force_rhr", "0");
+}
+
+/* ---- QML renderers -------------------------------------------------------- */
+
+static int needs_rules(const bm_qgis_layer *l)
+{
+    const bm_prop *props[6];
+    for (size_t i = 0; i < l->n_draw; i++) {
+        if (l->draw[i]->filter)
+            return 1;
+        for (size_t k = 0, n = symbol_props(l->draw[i], props); k < n; k++)
+            if (props[k]->kind == BM_PROP_MATCH)
+                return 1;
+    }
+    return 0;
+}
+
+static void start_renderer(xml *x, const char *type)
+{
+    start(x, "renderer-v2");
+    attr(x, "type", type);
+    attr(x, "forceraster", "0");
+    attr(x, "symbollevels", "1");
+}
+
+/* Every draw layer stacked in one symbol, each on its own level. */
+static void put_single_renderer(xml *x, const bm_qgis_layer *l)
+{
+    style_case fallback = {0};
+    qml_ctx q = {x, 0};
+    start_renderer(x, "singleSymbol");
+    attr(x, "enableorderby", "0");
+    start(x, "symbols");
+    start_symbol(x, l->geom, 0);
     if (l->n_draw == 0)
-        put_undrawn(b, l->geom);
-    for (size_t i = 0; i < l->n_draw; i++)
-        if (!any ? i == 0 : draws(l, l->draw[i], c))
-            put_symbol_layer(b, l->draw[i], c);
-    put(b, "   </symbol>\n");
+        put_undrawn(&q, l->geom);
+    for (q.pass = 0; q.pass < l->n_draw; q.pass++)
+        put_symbol_layer(&q, l->draw[q.pass], &fallback);
+    end(x);
+    end(x);
+    end(x);
 }
 
-static void put_category(buf *b, const bm_qgis_layer *l, const category *c, size_t symbol)
+/* "Battles (location approximate)", "incidents: other" */
+static void rule_label(char *out, size_t size, const bm_layer *d, const style_case *c)
 {
-    put(b, "   <category render=\"%s\" symbol=\"%zu\" value=\"",
-        draws_any(l, c) ? "true" : "false", symbol);
-    put_escaped(b, c->value ? c->value : "");
-    put(b, "\" label=\"");
-    put_escaped(b, c->value ? c->value : "other");
-    put(b, "\"/>\n");
+    const char *name = d->legend[0] ? d->legend : d->id[0] ? d->id : bm_layer_type_name(d->type);
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < c->lc->n_fields && len < size; i++)
+        len += (size_t)snprintf(out + len, size - len, "%s%s", i ? ", " : "",
+                                c->value[i] ? c->value[i] : "other");
+    if (len == 0)
+        snprintf(out, size, "%s", name);
+    else if (len < size)
+        snprintf(out + len, size - len, " (%s)", name);
 }
 
-static void put_renderer(buf *b, const bm_qgis_layer *l)
+/* Symbols are drawn biggest first, as render.c does, so a small symbol
+ * is not hidden under a big one: the first interpolated radius orders. */
+static void put_order_by(xml *x, const bm_qgis_layer *l)
 {
-    const char *field = class_field(l);
-    keys k = {0};
-    category fallback = {field, NULL};
-    if (field)
-        class_keys(l, field, &k);
-    b->failed |= k.failed;
-    if (k.n == 0) {
-        put(b, " <renderer-v2 type=\"singleSymbol\" forceraster=\"0\" symbollevels=\"0\" "
-               "enableorderby=\"0\">\n  <symbols>\n");
-        put_symbol(b, l, &fallback, "0");
-        put(b, "  </symbols>\n </renderer-v2>\n");
-        free(k.items);
+    for (size_t i = 0; i < l->n_draw; i++) {
+        const bm_prop *r = &l->draw[i]->circle_radius;
+        if (l->draw[i]->type != BM_LAYER_CIRCLE || r->kind != BM_PROP_INTERPOLATE)
+            continue;
+        buf field = {0};
+        put_field(&field, r->field);
+        x->failed |= field.failed;
+        start(x, "orderby");
+        start(x, "orderByClause");
+        attr(x, "asc", r->values[r->n - 1].number < r->values[0].number ? "1" : "0");
+        attr(x, "nullsFirst", "0");
+        text(x, field.failed ? "" : field.s);
+        end(x);
+        end(x);
+        free(field.s);
         return;
     }
-    put(b, " <renderer-v2 type=\"categorizedSymbol\" attr=\"");
-    put_escaped(b, field);
-    put(b, "\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"0\">\n  <categories>\n");
-    for (size_t i = 0; i < k.n; i++)
-        put_category(b, l, &(category){field, k.items[i]}, i);
-    /* An empty value is QGIS's "all other values": the style's fallback. */
-    put_category(b, l, &fallback, k.n);
-    put(b, "  </categories>\n  <symbols>\n");
-    for (size_t i = 0; i <= k.n; i++) {
-        char name[24];
-        snprintf(name, sizeof name, "%zu", i);
-        put_symbol(b, l, &(category){field, i < k.n ? k.items[i] : NULL}, name);
-    }
-    put(b, "  </symbols>\n  <source-symbol>\n");
-    put_symbol(b, l, &fallback, "0");
-    put(b, "  </source-symbol>\n </renderer-v2>\n");
-    free(k.items);
 }
 
-/* ---- labels ------------------------------------------------------------- */
+static int uses_order_by(const bm_qgis_layer *l)
+{
+    for (size_t i = 0; i < l->n_draw; i++)
+        if (l->draw[i]->type == BM_LAYER_CIRCLE &&
+            l->draw[i]->circle_radius.kind == BM_PROP_INTERPOLATE)
+            return 1;
+    return 0;
+}
+
+static void put_rules(xml *x, const bm_qgis_layer *l)
+{
+    size_t symbol = 0;
+    start(x, "rules");
+    attrf(x, "key", "{%s}", l->name);
+    for (size_t i = 0; i < l->n_draw; i++) {
+        layer_cases lc;
+        x->failed |= cases_init(l->draw[i], &lc);
+        for (size_t k = 0; k < lc.count; k++, symbol++) {
+            style_case c = case_at(&lc, k);
+            buf filter = {0};
+            char label[BM_STYLE_TEXT + 64];
+            put_case_filter(&filter, l->draw[i], &c);
+            rule_label(label, sizeof label, l->draw[i], &c);
+            start(x, "rule");
+            attrf(x, "key", "{%s-%zu-%zu}", l->name, l->draw[i]->index, k);
+            if (filter.n)
+                attr(x, "filter", filter.failed ? "" : filter.s);
+            attrf(x, "symbol", "%zu", symbol);
+            attr(x, "label", label);
+            end(x);
+            x->failed |= filter.failed;
+            free(filter.s);
+        }
+        cases_free(&lc);
+    }
+    end(x);
+}
+
+static void put_rule_symbols(xml *x, const bm_qgis_layer *l)
+{
+    size_t symbol = 0;
+    start(x, "symbols");
+    for (size_t i = 0; i < l->n_draw; i++) {
+        layer_cases lc;
+        qml_ctx q = {x, i};
+        x->failed |= cases_init(l->draw[i], &lc);
+        for (size_t k = 0; k < lc.count; k++, symbol++) {
+            style_case c = case_at(&lc, k);
+            start_symbol(x, l->geom, symbol);
+            put_symbol_layer(&q, l->draw[i], &c);
+            end(x);
+        }
+        cases_free(&lc);
+    }
+    end(x);
+}
+
+/* One rule per draw layer and case; a feature no rule takes is not drawn,
+ * as on the map. */
+static void put_rule_renderer(xml *x, const bm_qgis_layer *l)
+{
+    start_renderer(x, "RuleRenderer");
+    attr(x, "enableorderby", uses_order_by(l) ? "1" : "0");
+    put_rules(x, l);
+    put_rule_symbols(x, l);
+    put_order_by(x, l);
+    end(x);
+}
+
+/* ---- QML labels ----------------------------------------------------------- */
 
 static int is_numeric(const bm_qgis_layer *l, const char *field)
 {
@@ -357,39 +844,24 @@ static int is_numeric(const bm_qgis_layer *l, const char *field)
     return 0;
 }
 
-static void put_literal(buf *b, const char *text, size_t len)
-{
-    if (len == 0)
-        return;
-    put(b, ", '");
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] == '\'')
-            put(b, "''");
-        else if (text[i] == '\n')
-            put(b, "\\n");
-        else if (text[i] == '\\')
-            put(b, "\\\\");
-        else
-            put(b, "%c", text[i]);
-    }
-    put(b, "'");
-}
-
-/* "{name}\n{length_km} km" -> concat('', "name", '\n', round("length_km"), ' km') */
-static void put_label_expression(buf *b, const bm_qgis_layer *l)
+/* "{name}\n{length_km} km" -> concat("name", '\n', round("length_km"), ' km') */
+static void put_label_expression(buf *b, const bm_qgis_layer *l, const bm_layer *s)
 {
     put(b, "concat(''");
-    for (const char *p = l->label->text_field; *p;) {
+    for (const char *p = s->text_field; *p;) {
         const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
-        if (!close) {
-            put_literal(b, p, strlen(p));
-            break;
+        size_t len = close ? (size_t)(open - p) : strlen(p);
+        if (len) {
+            put(b, ", ");
+            put_string(b, p, len);
         }
-        put_literal(b, p, (size_t)(open - p));
-        int len = (int)(close - open - 1);
+        if (!close)
+            break;
         char field[BM_STYLE_NAME];
-        snprintf(field, sizeof field, "%.*s", len, open + 1);
-        put(b, is_numeric(l, field) ? ", round(\"%s\")" : ", \"%s\"", field);
+        snprintf(field, sizeof field, "%.*s", (int)(close - open - 1), open + 1);
+        put(b, ", %s", is_numeric(l, field) ? "round(" : "");
+        put_field(b, field);
+        put(b, "%s", is_numeric(l, field) ? ")" : "");
         p = close + 1;
     }
     if (l->extra_label)
@@ -397,172 +869,542 @@ static void put_label_expression(buf *b, const bm_qgis_layer *l)
     put(b, ")");
 }
 
-static int placement(const bm_qgis_layer *l)
+/* QgsPalLayerSettings::Placement: 1 over the point (polygons: inside),
+ * 2 parallel to the line (curved, 3, cannot break lines before QGIS
+ * 3.28), 6 ordered positions around the point. */
+static int placement(bm_qgis_geom geom)
 {
-    /* QgsPalLayerSettings::Placement: 1 over the centroid, 2 parallel to
-     * the line (curved, 3, cannot break lines before QGIS 3.28), 6 ordered
-     * positions around the point (upper right first). */
-    if (l->geom == BM_QGIS_LINE)
+    if (geom == BM_QGIS_LINE)
         return 2;
-    return l->geom == BM_QGIS_POLYGON ? 1 : 6;
+    return geom == BM_QGIS_POLYGON ? 1 : 6;
 }
 
-static void put_labeling(buf *b, const bm_qgis_layer *l)
+/* Line labels sit on the line (flag 1, above) or, with two rows, straddle
+ * it (4, on the line): render.c puts the first row above, the second
+ * below. 8 keeps "above" above on the map whatever the line's direction. */
+static int line_flags(const bm_layer *s)
 {
-    const bm_layer *s = l->label;
-    category c = {NULL, NULL};
+    return (strchr(s->text_field, '\n') ? 4 : 1) | 8;
+}
+
+/* symbol-sort-key (lower placed first; 0 to 30 in the bundled styles) on
+ * QGIS's 0..10 priority (higher placed first). */
+static int label_priority(const bm_layer *s)
+{
+    double p = 10 - ceil(s->sort_key / 3);
+    return p < 0 ? 0 : p > 10 ? 10 : (int)p;
+}
+
+static void put_text_style(xml *x, const bm_qgis_layer *l, const bm_layer *s)
+{
+    style_case none = {0};
     bm_value t;
+    char color[64];
     buf expr = {0};
-    put_label_expression(&expr, l);
-    put(b, " <labeling type=\"simple\">\n  <settings calloutType=\"simple\">\n"
-           "   <text-style isExpression=\"1\" fieldName=\"");
-    put_escaped(b, expr.failed ? "" : expr.s);
-    b->failed |= expr.failed;
+    put_label_expression(&expr, l, s);
+    x->failed |= expr.failed;
+    start(x, "text-style");
+    attr(x, "isExpression", "1");
+    attr(x, "fieldName", expr.failed ? "" : expr.s);
     free(expr.s);
-    put(b, "\" fontFamily=\"");
-    put_escaped(b, s->text_font);
-    put(b, "\" fontSize=\"%.4g\" fontSizeUnit=\"Point\" fontWeight=\"%d\" fontItalic=\"%d\" "
-           "capitalization=\"%d\" fontLetterSpacing=\"%.4g\" textOpacity=\"1\" "
-           "multilineHeight=\"1\"",
-        s->text_size, s->text_bold ? 75 : 50, s->text_italic, s->text_uppercase ? 1 : 0,
-        s->text_letter_spacing * s->text_size);
-    bm_color tc = eval(&s->text_color, &c, &t)->color;
-    bm_color hc = eval(&s->text_halo_color, &c, &t)->color;
-    put(b, " textColor=\"%d,%d,%d,%d\">\n", (int)(tc.r * 255 + 0.5), (int)(tc.g * 255 + 0.5),
-        (int)(tc.b * 255 + 0.5), (int)(tc.a * 255 + 0.5));
-    put(b, "    <text-buffer bufferDraw=\"1\" bufferSize=\"%.4g\" bufferSizeUnits=\"Point\" "
-           "bufferColor=\"%d,%d,%d,%d\" bufferOpacity=\"1\" bufferNoFill=\"1\"/>\n",
-        eval(&s->text_halo_width, &c, &t)->number, (int)(hc.r * 255 + 0.5),
-        (int)(hc.g * 255 + 0.5), (int)(hc.b * 255 + 0.5), (int)(hc.a * 255 + 0.5));
-    put(b, "   </text-style>\n   <placement placement=\"%d\" placementFlags=\"10\" dist=\"1\" "
-           "distUnits=\"Point\" predefinedPositionOrder=\"TR,TL,BR,BL,R,L,TSR,BSR\" "
-           "priority=\"5\"/>\n", placement(l));
-    put(b, "   <rendering drawLabels=\"1\" obstacle=\"1\" upsidedownLabels=\"0\" "
-           "mergeLines=\"0\" labelPerPart=\"0\"/>\n  </settings>\n </labeling>\n");
+    attr(x, "fontFamily", s->text_font);
+    attrf(x, "fontSize", "%.4g", s->text_size);
+    attr(x, "fontSizeUnit", "Point");
+    attrf(x, "fontWeight", "%d", s->text_bold ? 75 : 50);
+    attrf(x, "fontItalic", "%d", s->text_italic);
+    attrf(x, "capitalization", "%d", s->text_uppercase ? 1 : 0); /* 1: all uppercase */
+    attrf(x, "fontLetterSpacing", "%.4g", s->text_letter_spacing * s->text_size);
+    attr(x, "textOpacity", "1");
+    attr(x, "multilineHeight", "1");
+    color_text(color, sizeof color, eval(&s->text_color, &none, &t)->color, 1);
+    attr(x, "textColor", color);
+    double halo = eval(&s->text_halo_width, &none, &t)->number;
+    start(x, "text-buffer");
+    attr(x, "bufferDraw", halo > 0 ? "1" : "0");
+    attrf(x, "bufferSize", "%.4g", halo); /* labels.c strokes twice the width */
+    attr(x, "bufferSizeUnits", "Point");
+    color_text(color, sizeof color, eval(&s->text_halo_color, &none, &t)->color, 1);
+    attr(x, "bufferColor", color);
+    attr(x, "bufferOpacity", "1");
+    attr(x, "bufferNoFill", "1");
+    attr(x, "bufferJoinStyle", "128"); /* round */
+    end(x);
+    end(x);
+}
+
+static void put_label_settings(xml *x, const bm_qgis_layer *l, const bm_layer *s)
+{
+    start(x, "settings");
+    attr(x, "calloutType", "simple");
+    put_text_style(x, l, s);
+    start(x, "placement");
+    attrf(x, "placement", "%d", placement(l->geom));
+    attrf(x, "placementFlags", "%d", line_flags(s));
+    attr(x, "dist", "1");
+    attr(x, "distUnits", "Point");
+    /* labels.c's order: upper right, lower right, upper left, lower left,
+     * right, left, above, below. */
+    attr(x, "predefinedPositionOrder", "TR,BR,TL,BL,R,L,T,B");
+    attr(x, "centroidInside", "1");
+    attr(x, "fitInPolygonOnly", "1");
+    attrf(x, "priority", "%d", label_priority(s));
+    end(x);
+    start(x, "rendering");
+    attr(x, "drawLabels", "1");
+    attr(x, "obstacle", "1");
+    attr(x, "upsidedownLabels", "0");
+    attr(x, "mergeLines", "0");
+    attr(x, "labelPerPart", "0");
+    end(x);
+    end(x);
+}
+
+/* One label layer without a filter is simple labeling; otherwise a rule
+ * per label layer, filtered like it. */
+static void put_labeling(xml *x, const bm_qgis_layer *l)
+{
+    start(x, "labeling");
+    if (l->n_labels == 1 && !l->labels[0]->filter) {
+        attr(x, "type", "simple");
+        put_label_settings(x, l, l->labels[0]);
+        end(x);
+        return;
+    }
+    attr(x, "type", "rule-based");
+    start(x, "rules");
+    attrf(x, "key", "{%s-labels}", l->name);
+    for (size_t i = 0; i < l->n_labels; i++) {
+        const bm_layer *s = l->labels[i];
+        buf filter = {0};
+        if (s->filter)
+            put_filter(&filter, s->filter);
+        start(x, "rule");
+        attrf(x, "key", "{%s-label-%zu}", l->name, s->index);
+        attr(x, "description", s->id[0] ? s->id : l->name);
+        if (filter.n)
+            attr(x, "filter", filter.failed ? "" : filter.s);
+        x->failed |= filter.failed;
+        free(filter.s);
+        put_label_settings(x, l, s);
+        end(x);
+    }
+    end(x);
+    end(x);
 }
 
 char *bm_qgis_style_qml(const bm_qgis_layer *l)
 {
-    buf b = {0};
-    int labels = l->label && l->label->text_field[0];
-    put(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-            "<qgis version=\"3.22.16-Białowieża\" styleCategories=\"AllStyleCategories\" "
-            "labelsEnabled=\"%d\">\n", labels);
-    put_renderer(&b, l);
-    if (labels)
-        put_labeling(&b, l);
-    put(&b, " <layerGeometryType>%d</layerGeometryType>\n</qgis>\n", (int)l->geom);
-    return finish(&b);
+    xml x;
+    if (xml_open(&x))
+        return NULL;
+    check(&x, xmlTextWriterStartDocument(x.w, NULL, "UTF-8", NULL));
+    check(&x, xmlTextWriterWriteDTD(x.w, BAD_CAST "qgis", BAD_CAST "http://mrcc.com/qgis.dtd",
+                                    BAD_CAST "SYSTEM", NULL));
+    start(&x, "qgis");
+    attr(&x, "version", "3.22.16-Białowieża");
+    attr(&x, "styleCategories", "AllStyleCategories");
+    attr(&x, "labelsEnabled", l->n_labels ? "1" : "0");
+    if (needs_rules(l))
+        put_rule_renderer(&x, l);
+    else
+        put_single_renderer(&x, l);
+    if (l->n_labels)
+        put_labeling(&x, l);
+    elementf(&x, "layerGeometryType", "%d", (int)l->geom);
+    end(&x);
+    return xml_close(&x);
 }
 
-/* ---- SLD ---------------------------------------------------------------- */
+/* ---- SLD ------------------------------------------------------------------ */
 
 /* SLD sizes are pixels at the OGC's 0.28 mm, about 90.7 per inch. */
 #define SLD_PX_PER_PT (25.4 / 72.0 / 0.28)
 
-static void put_sld_color(buf *b, const char *name, bm_color c)
+static void sld_param(xml *x, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void sld_param(xml *x, const char *name, const char *fmt, ...)
 {
-    put(b, "<se:SvgParameter name=\"%s\">#%02x%02x%02x</se:SvgParameter>", name,
-        (int)(c.r * 255 + 0.5), (int)(c.g * 255 + 0.5), (int)(c.b * 255 + 0.5));
+    char v[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v, sizeof v, fmt, ap);
+    va_end(ap);
+    start(x, "se:SvgParameter");
+    attr(x, "name", name);
+    text(x, v);
+    end(x);
 }
 
-static void put_sld_stroke(buf *b, const bm_layer *s, const category *c)
+static void sld_color(xml *x, const char *name, bm_color c, double opacity)
+{
+    char opacity_name[64];
+    sld_param(x, name, "#%02x%02x%02x", (int)(c.r * 255 + 0.5), (int)(c.g * 255 + 0.5),
+              (int)(c.b * 255 + 0.5));
+    snprintf(opacity_name, sizeof opacity_name, "%s-opacity", name);
+    if (c.a * opacity < 1)
+        sld_param(x, opacity_name, "%.3g", c.a * opacity);
+}
+
+/* ---- SLD filters ---- */
+
+static void ogc_compare(xml *x, const char *op, const char *field, const char *value)
+{
+    start(x, op);
+    element(x, "ogc:PropertyName", field);
+    element(x, "ogc:Literal", value);
+    end(x);
+}
+
+static void ogc_is_null(xml *x, const char *field)
+{
+    start(x, "ogc:PropertyIsNull");
+    element(x, "ogc:PropertyName", field);
+    end(x);
+}
+
+static void ogc_any_equal(xml *x, const char *field, const char *const *values, size_t n,
+                          int or_null)
+{
+    int wrap = n + (or_null != 0) > 1;
+    if (wrap)
+        start(x, "ogc:Or");
+    if (or_null)
+        ogc_is_null(x, field);
+    for (size_t i = 0; i < n; i++)
+        ogc_compare(x, "ogc:PropertyIsEqualTo", field, values[i]);
+    if (wrap)
+        end(x);
+}
+
+/* field among values, read as put_membership does: "" also takes NULL,
+ * and a negation takes NULL. */
+static void ogc_membership(xml *x, const char *field, const char *const *values, size_t n,
+                           int negate)
+{
+    int empty = 0;
+    for (size_t i = 0; i < n; i++)
+        empty |= !values[i][0];
+    if (!negate) {
+        ogc_any_equal(x, field, values, n, empty);
+        return;
+    }
+    if (empty) {
+        start(x, "ogc:Not");
+        ogc_any_equal(x, field, values, n, 1);
+        end(x);
+        return;
+    }
+    start(x, "ogc:Or");
+    ogc_is_null(x, field);
+    if (n == 1) {
+        ogc_compare(x, "ogc:PropertyIsNotEqualTo", field, values[0]);
+    } else {
+        start(x, "ogc:Not");
+        ogc_any_equal(x, field, values, n, 0);
+        end(x);
+    }
+    end(x);
+}
+
+static void ogc_filter(xml *x, const bm_style_filter *f)
+{
+    if (f->op == BM_STYLE_FILTER_ALL || f->op == BM_STYLE_FILTER_ANY) {
+        int wrap = f->n != 1;
+        if (wrap)
+            start(x, f->op == BM_STYLE_FILTER_ALL ? "ogc:And" : "ogc:Or");
+        for (size_t i = 0; i < f->n; i++)
+            ogc_filter(x, &f->children[i]);
+        if (wrap)
+            end(x);
+        return;
+    }
+    const char *values[64];
+    size_t n = f->n < 64 ? f->n : 64;
+    for (size_t i = 0; i < n; i++)
+        values[i] = f->values[i];
+    ogc_membership(x, f->field, values, n, f->op == BM_STYLE_FILTER_NE);
+}
+
+/* A size class of an interpolated radius (see the header): the features
+ * at or below stop[0] (and those without a value), then each interval up
+ * to the next stop, the last open-ended. */
+typedef struct size_class {
+    const bm_prop *radius; /* NULL: no classes */
+    size_t index;
+} size_class;
+
+static size_t size_class_count(const bm_layer *d)
+{
+    return d->type == BM_LAYER_CIRCLE && d->circle_radius.kind == BM_PROP_INTERPOLATE
+               ? d->circle_radius.n
+               : 1;
+}
+
+static void ogc_size_class(xml *x, const size_class *sc)
+{
+    const bm_prop *r = sc->radius;
+    char stop[32];
+    if (sc->index == 0) {
+        snprintf(stop, sizeof stop, "%.10g", r->stops[0]);
+        start(x, "ogc:Or");
+        ogc_is_null(x, r->field);
+        ogc_compare(x, "ogc:PropertyIsLessThanOrEqualTo", r->field, stop);
+        end(x);
+        return;
+    }
+    int bounded = sc->index + 1 < r->n;
+    if (bounded)
+        start(x, "ogc:And");
+    snprintf(stop, sizeof stop, "%.10g", r->stops[sc->index - 1]);
+    ogc_compare(x, "ogc:PropertyIsGreaterThan", r->field, stop);
+    if (bounded) {
+        snprintf(stop, sizeof stop, "%.10g", r->stops[sc->index]);
+        ogc_compare(x, "ogc:PropertyIsLessThanOrEqualTo", r->field, stop);
+        end(x);
+    }
+}
+
+static size_t case_conditions(const bm_layer *d, const style_case *c, const size_class *sc)
+{
+    return (d->filter != NULL) + c->lc->n_fields + (sc->radius != NULL);
+}
+
+static void ogc_rule_filter(xml *x, const bm_layer *d, const style_case *c, const size_class *sc)
+{
+    size_t n = case_conditions(d, c, sc);
+    if (n == 0)
+        return;
+    start(x, "ogc:Filter");
+    if (n > 1)
+        start(x, "ogc:And");
+    if (d->filter)
+        ogc_filter(x, d->filter);
+    for (size_t i = 0; i < c->lc->n_fields; i++) {
+        const keys *k = &c->lc->keys[i];
+        if (c->value[i])
+            ogc_membership(x, c->lc->field[i], &c->value[i], 1, 0);
+        else
+            ogc_membership(x, c->lc->field[i], k->items, k->n, 1);
+    }
+    if (sc->radius)
+        ogc_size_class(x, sc);
+    if (n > 1)
+        end(x);
+    end(x);
+}
+
+/* ---- SLD symbolizers ---- */
+
+static void sld_stroke(xml *x, bm_color c, double opacity, double width_pt, const bm_layer *dash)
+{
+    start(x, "se:Stroke");
+    sld_color(x, "stroke", c, opacity);
+    sld_param(x, "stroke-width", "%.3g", width_pt * SLD_PX_PER_PT);
+    if (dash) {
+        char v[160] = "";
+        for (size_t i = 0; i < dash->n_dash; i++)
+            snprintf(v + strlen(v), sizeof v - strlen(v), "%s%.3g", i ? " " : "",
+                     dash->line_dash[i] * width_pt * SLD_PX_PER_PT);
+        sld_param(x, "stroke-linejoin", "round");
+        sld_param(x, "stroke-linecap", dash->n_dash ? "butt" : "round");
+        if (dash->n_dash)
+            sld_param(x, "stroke-dasharray", "%s", v);
+    }
+    end(x);
+}
+
+static double class_radius(const bm_layer *d, const style_case *c, const size_class *sc)
 {
     bm_value t;
-    put(b, "<se:Stroke>");
-    put_sld_color(b, "stroke", eval(&s->line_color, c, &t)->color);
-    put(b, "<se:SvgParameter name=\"stroke-width\">%.3g</se:SvgParameter></se:Stroke>",
-        eval(&s->line_width, c, &t)->number * SLD_PX_PER_PT);
+    if (!sc->radius)
+        return eval(&d->circle_radius, c, &t)->number;
+    return sc->radius->values[sc->index].number;
 }
 
-static void put_sld_symbolizer(buf *b, const bm_layer *d, const category *c)
+static void sld_point(xml *x, const bm_layer *d, const style_case *c, const size_class *sc)
+{
+    bm_value t;
+    const shape *sh = shape_named(eval(&d->icon_image, c, &t)->string);
+    double opacity = eval(&d->circle_opacity, c, &t)->number;
+    double stroke = eval(&d->circle_stroke_width, c, &t)->number;
+    start(x, "se:PointSymbolizer");
+    start(x, "se:Graphic");
+    start(x, "se:Mark");
+    element(x, "se:WellKnownName", sh->sld);
+    start(x, "se:Fill");
+    sld_color(x, "fill", eval(&d->circle_color, c, &t)->color, opacity);
+    end(x);
+    if (stroke > 0)
+        sld_stroke(x, eval(&d->circle_stroke_color, c, &t)->color, opacity, stroke, NULL);
+    end(x);
+    elementf(x, "se:Size", "%.3g",
+             sld_size_per_radius(sh) * class_radius(d, c, sc) * SLD_PX_PER_PT);
+    if (sh->sld_rotation != 0)
+        elementf(x, "se:Rotation", "%g", sh->sld_rotation);
+    end(x);
+    end(x);
+}
+
+static void sld_symbolizer(xml *x, bm_qgis_geom geom, const bm_layer *d, const style_case *c,
+                           const size_class *sc)
 {
     bm_value t;
     if (d->type == BM_LAYER_CIRCLE) {
-        const char *shape = eval(&d->icon_image, c, &t)->string;
-        put(b, "     <se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>%s"
-               "</se:WellKnownName><se:Fill>", strcmp(shape, "diamond") == 0 ? "square" : shape);
-        put_sld_color(b, "fill", eval(&d->circle_color, c, &t)->color);
-        put(b, "</se:Fill></se:Mark><se:Size>%.3g</se:Size></se:Graphic></se:PointSymbolizer>\n",
-            2 * eval(&d->circle_radius, c, &t)->number * SLD_PX_PER_PT);
+        sld_point(x, d, c, sc);
     } else if (d->type == BM_LAYER_FILL) {
-        put(b, "     <se:PolygonSymbolizer><se:Fill>");
-        put_sld_color(b, "fill", eval(&d->fill_color, c, &t)->color);
-        put(b, "</se:Fill></se:PolygonSymbolizer>\n");
+        start(x, "se:PolygonSymbolizer");
+        start(x, "se:Fill");
+        sld_color(x, "fill", eval(&d->fill_color, c, &t)->color,
+                  eval(&d->fill_opacity, c, &t)->number);
+        end(x);
+        end(x);
     } else {
-        put(b, "     <se:LineSymbolizer>");
-        put_sld_stroke(b, d, c);
-        put(b, "</se:LineSymbolizer>\n");
+        /* A line layer outlines polygons: a polygon symbolizer without fill. */
+        start(x, geom == BM_QGIS_POLYGON ? "se:PolygonSymbolizer" : "se:LineSymbolizer");
+        sld_stroke(x, eval(&d->line_color, c, &t)->color, eval(&d->line_opacity, c, &t)->number,
+                   eval(&d->line_width, c, &t)->number, d);
+        end(x);
     }
 }
 
-static void put_sld_rule(buf *b, const bm_qgis_layer *l, const category *c)
+static void sld_rule(xml *x, const bm_qgis_layer *l, const bm_layer *d, const style_case *c,
+                     const size_class *sc)
 {
-    put(b, "    <se:Rule>\n     <se:Name>");
-    put_escaped(b, c->value ? c->value : l->name);
-    put(b, "</se:Name>\n");
-    if (c->value) {
-        put(b, "     <ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>");
-        put_escaped(b, c->field);
-        put(b, "</ogc:PropertyName><ogc:Literal>");
-        put_escaped(b, c->value);
-        put(b, "</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter>\n");
-    } else if (c->field) {
-        put(b, "     <se:ElseFilter/>\n");
+    char label[BM_STYLE_TEXT + 96];
+    rule_label(label, sizeof label, d, c);
+    if (sc->radius) {
+        size_t len = strlen(label);
+        snprintf(label + len, sizeof label - len, ", %s %s %g", sc->radius->field,
+                 sc->index ? ">" : "<=", sc->radius->stops[sc->index ? sc->index - 1 : 0]);
     }
-    for (size_t i = 0; i < l->n_draw; i++)
-        if (draws(l, l->draw[i], c))
-            put_sld_symbolizer(b, l->draw[i], c);
-    if (l->n_draw == 0) /* the grey outline of put_undrawn */
-        put(b, "     <se:%sSymbolizer><se:Stroke><se:SvgParameter name=\"stroke\">#808080"
-               "</se:SvgParameter></se:Stroke></se:%sSymbolizer>\n",
-            l->geom == BM_QGIS_POLYGON ? "Polygon" : "Line",
-            l->geom == BM_QGIS_POLYGON ? "Polygon" : "Line");
-    put(b, "    </se:Rule>\n");
+    start(x, "se:Rule");
+    element(x, "se:Name", label);
+    ogc_rule_filter(x, d, c, sc);
+    sld_symbolizer(x, l->geom, d, c, sc);
+    end(x);
 }
 
-/* SLD labels show the template's first field only: SE 1.1 labels are a
- * property name with literal text around it, not an expression. */
-static void put_sld_label(buf *b, const bm_layer *s)
+static void sld_draw_rules(xml *x, const bm_qgis_layer *l)
 {
-    const char *open = strchr(s->text_field, '{'), *close = open ? strchr(open, '}') : NULL;
+    for (size_t i = 0; i < l->n_draw; i++) {
+        const bm_layer *d = l->draw[i];
+        layer_cases lc;
+        x->failed |= cases_init(d, &lc);
+        size_t classes = size_class_count(d);
+        for (size_t k = 0; k < lc.count; k++) {
+            style_case c = case_at(&lc, k);
+            for (size_t s = 0; s < classes; s++) {
+                size_class sc = {classes > 1 ? &d->circle_radius : NULL, s};
+                sld_rule(x, l, d, &c, &sc);
+            }
+        }
+        cases_free(&lc);
+    }
+}
+
+/* The grey outline of put_undrawn. */
+static void sld_undrawn(xml *x, bm_qgis_geom geom)
+{
+    static const bm_color grey = {0.5, 0.5, 0.5, 1};
+    start(x, "se:Rule");
+    element(x, "se:Name", "undrawn");
+    start(x, geom == BM_QGIS_POLYGON ? "se:PolygonSymbolizer" : "se:LineSymbolizer");
+    sld_stroke(x, grey, 1, 0.5, NULL);
+    end(x);
+    end(x);
+}
+
+/* SE 1.1 labels mix literal text and property names: the whole template. */
+static void sld_label_text(xml *x, const bm_layer *s)
+{
+    /* Indenting would add white space to the label's text. */
+    check(x, xmlTextWriterSetIndent(x->w, 0));
+    start(x, "se:Label");
+    for (const char *p = s->text_field; *p;) {
+        const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
+        char chunk[BM_STYLE_TEXT];
+        snprintf(chunk, sizeof chunk, "%.*s", close ? (int)(open - p) : (int)strlen(p), p);
+        if (chunk[0])
+            text(x, chunk);
+        if (!close)
+            break;
+        snprintf(chunk, sizeof chunk, "%.*s", (int)(close - open - 1), open + 1);
+        element(x, "ogc:PropertyName", chunk);
+        p = close + 1;
+    }
+    end(x);
+    check(x, xmlTextWriterSetIndent(x->w, 1));
+}
+
+static void sld_label(xml *x, const bm_qgis_layer *l, const bm_layer *s)
+{
+    style_case none = {0};
     bm_value t;
-    category c = {NULL, NULL};
-    if (!close)
-        return;
-    put(b, "    <se:Rule>\n     <se:TextSymbolizer><se:Label><ogc:PropertyName>");
-    put(b, "%.*s", (int)(close - open - 1), open + 1);
-    put(b, "</ogc:PropertyName></se:Label><se:Font>"
-           "<se:SvgParameter name=\"font-family\">");
-    put_escaped(b, s->text_font);
-    put(b, "</se:SvgParameter><se:SvgParameter name=\"font-size\">%.3g</se:SvgParameter>"
-           "</se:Font><se:Fill>", s->text_size * SLD_PX_PER_PT);
-    put_sld_color(b, "fill", eval(&s->text_color, &c, &t)->color);
-    put(b, "</se:Fill></se:TextSymbolizer>\n    </se:Rule>\n");
+    start(x, "se:Rule");
+    element(x, "se:Name", s->id[0] ? s->id : "labels");
+    if (s->filter) {
+        start(x, "ogc:Filter");
+        ogc_filter(x, s->filter);
+        end(x);
+    }
+    start(x, "se:TextSymbolizer");
+    sld_label_text(x, s);
+    start(x, "se:Font");
+    sld_param(x, "font-family", "%s", s->text_font);
+    sld_param(x, "font-size", "%.3g", s->text_size * SLD_PX_PER_PT);
+    sld_param(x, "font-style", "%s", s->text_italic ? "italic" : "normal");
+    sld_param(x, "font-weight", "%s", s->text_bold ? "bold" : "normal");
+    end(x);
+    start(x, "se:LabelPlacement");
+    if (l->geom == BM_QGIS_LINE) {
+        start(x, "se:LinePlacement");
+        elementf(x, "se:PerpendicularOffset", "%.3g",
+                 strchr(s->text_field, '\n') ? 0 : s->text_size * SLD_PX_PER_PT / 2);
+    } else {
+        start(x, "se:PointPlacement");
+    }
+    end(x);
+    end(x);
+    double halo = eval(&s->text_halo_width, &none, &t)->number;
+    if (halo > 0) {
+        start(x, "se:Halo");
+        elementf(x, "se:Radius", "%.3g", halo * SLD_PX_PER_PT);
+        start(x, "se:Fill");
+        sld_color(x, "fill", eval(&s->text_halo_color, &none, &t)->color, 1);
+        end(x);
+        end(x);
+    }
+    start(x, "se:Fill");
+    sld_color(x, "fill", eval(&s->text_color, &none, &t)->color, 1);
+    end(x);
+    end(x);
+    end(x);
 }
 
 char *bm_qgis_style_sld(const bm_qgis_layer *l)
 {
-    buf b = {0};
-    put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\" "
-            "xmlns:se=\"http://www.opengis.net/se\" xmlns:ogc=\"http://www.opengis.net/ogc\" "
-            "version=\"1.1.0\">\n <NamedLayer>\n  <se:Name>");
-    put_escaped(&b, l->name);
-    put(&b, "</se:Name>\n  <UserStyle>\n   <se:FeatureTypeStyle>\n");
-    const char *field = class_field(l);
-    keys k = {0};
-    if (field)
-        class_keys(l, field, &k);
-    b.failed |= k.failed;
-    for (size_t i = 0; i < k.n; i++)
-        put_sld_rule(&b, l, &(category){field, k.items[i]});
-    /* The style's fallback: an ElseFilter rule when there are categories. */
-    put_sld_rule(&b, l, &(category){field, NULL});
-    free(k.items);
-    if (l->label && l->label->text_field[0])
-        put_sld_label(&b, l->label);
-    put(&b, "   </se:FeatureTypeStyle>\n  </UserStyle>\n </NamedLayer>\n"
-            "</StyledLayerDescriptor>\n");
-    return finish(&b);
+    xml x;
+    if (xml_open(&x))
+        return NULL;
+    check(&x, xmlTextWriterStartDocument(x.w, "1.0", "UTF-8", NULL));
+    start(&x, "StyledLayerDescriptor");
+    attr(&x, "xmlns", "http://www.opengis.net/sld");
+    attr(&x, "xmlns:se", "http://www.opengis.net/se");
+    attr(&x, "xmlns:ogc", "http://www.opengis.net/ogc");
+    attr(&x, "version", "1.1.0");
+    start(&x, "NamedLayer");
+    element(&x, "se:Name", l->name);
+    start(&x, "UserStyle");
+    start(&x, "se:FeatureTypeStyle");
+    sld_draw_rules(&x, l);
+    if (l->n_draw == 0)
+        sld_undrawn(&x, l->geom);
+    for (size_t i = 0; i < l->n_labels; i++)
+        sld_label(&x, l, l->labels[i]);
+    end(&x);
+    end(&x);
+    end(&x);
+    end(&x);
+    return xml_close(&x);
 }

@@ -1,16 +1,26 @@
 /*
- * qgis_style.h — QGIS layer styles (QML, and SLD for other clients) made
- * from the bordermap style layers that draw a data layer.
+ * qgis_style.h — QGIS layer styles (QML, and SLD 1.1 for other clients)
+ * made from the bordermap style layers that draw a data layer.
  *
- * Every style layer that draws the data becomes one symbol layer, stacked
- * in style order (a band under a line, a highlight over a fill). A colour,
- * shape, width or radius driven by ["match", ["get", F], ...], or else
- * layer filters ["==" | "in", F, ...], become a categorized renderer on F
- * with one category per key, holding the layers that draw that key; keys
- * nothing draws are hidden, as on the map, and a data layer the style does
- * not draw at all gets a thin grey outline. Lengths stay in points, which
- * QGIS supports as a unit, so sizes match the printed map. Label templates
- * ("{name}\n{length_km} km") become QGIS expressions.
+ * QML: where a draw layer has a filter or a property driven by
+ * ["match", ["get", F], ...], the renderer is rule-based, with one rule
+ * per draw layer and match key (the fallback is a rule for the values no
+ * key names) whose QGIS expression is the layer's filter AND the key;
+ * otherwise one symbol stacks every draw layer. Symbol levels follow the
+ * style's order, so a later style layer draws over every feature of an
+ * earlier one, as on the map. Interpolated numbers (a radius growing with
+ * fatalities) become data-defined QGIS expressions, linear between the
+ * stops and clamped at the ends. Shapes are sized to bordermap's (equal
+ * area to the circle of the radius); lengths stay in points, so sizes
+ * match the printed map. Labels come from every layer with a text-field,
+ * filtered like it, with its template ("{name}\n{length_km} km") as a
+ * QGIS expression, its font, halo and a priority from symbol-sort-key.
+ * Features no style layer draws are not drawn; a data layer the style
+ * does not draw at all gets a thin grey outline.
+ *
+ * SLD: the same rules as <ogc:Filter>s (never an ElseFilter), halos,
+ * opacities, dashes and labels with the whole template; interpolated sizes
+ * become one rule per interval between stops, sized at its upper stop.
  */
 #ifndef BM_QGIS_STYLE_H
 #define BM_QGIS_STYLE_H
@@ -22,14 +32,14 @@
 typedef enum bm_qgis_geom { BM_QGIS_POINT, BM_QGIS_LINE, BM_QGIS_POLYGON } bm_qgis_geom;
 
 typedef struct bm_qgis_layer {
-    const char *name;          /* the table the style belongs to */
+    const char *name;            /* the table the style belongs to */
     bm_qgis_geom geom;
     const bm_layer *const *draw; /* fill, line, frontier or circle layers, bottom first */
     size_t n_draw;
-    int filters_applied;       /* the draw layers were chosen by their filters already */
-    const bm_layer *label;     /* the layer whose text-field labels it; may be NULL */
-    const char *extra_label;   /* a QGIS expression appended to the label, or NULL */
-    const char *const *numeric; /* fields labels round to whole numbers */
+    const bm_layer *const *labels; /* layers whose text-field labels it, in style order */
+    size_t n_labels;
+    const char *extra_label;     /* a QGIS expression appended to every label, or NULL */
+    const char *const *numeric;  /* fields labels round to whole numbers */
     size_t n_numeric;
 } bm_qgis_layer;
 

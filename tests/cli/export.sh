@@ -52,8 +52,10 @@ ogrinfo -q all.gpkg -sql "SELECT f_table_name, f_geometry_column, useAsDefault, 
 [ "$(grep -c 'update_time (DateTime) = 2000/01/01 00:00:00' styles.txt)" -eq 5 ] || fail "update_time"
 [ "$(grep -c 'f_geometry_column (String) = geom' styles.txt)" -eq 5 ] || fail "geometry column"
 [ "$(grep -c -e ' q (Integer) = 1' -e ' s (Integer) = 1' styles.txt)" -eq 10 ] || fail "QML/SLD missing"
-ogrinfo -q all.gpkg -sql "SELECT styleQML FROM layer_styles WHERE f_table_name = 'incidents'" |
-    grep -q 'type="categorizedSymbol" attr="event_type"' || fail "incidents not categorized"
+# Incidents: rules on the style's filter (geo_precision) and match (event_type).
+ogrinfo -q all.gpkg -sql "SELECT styleQML FROM layer_styles WHERE f_table_name = 'incidents'" >qml.txt
+grep -q 'type="RuleRenderer"' qml.txt && grep -q '&quot;geo_precision&quot; = 3 AND &quot;event_type&quot;' qml.txt ||
+    fail "incidents not rule-based on geo_precision and event_type"
 # Every QML and SLD document is well-formed XML.
 python3 - all.gpkg <<'EOF' || fail "malformed style XML"
 import sqlite3, sys, xml.dom.minidom
