@@ -207,25 +207,36 @@ static OGRFieldType ogr_type(bm_field_type t)
     return t == BM_FIELD_INTEGER ? OFTInteger64 : t == BM_FIELD_REAL ? OFTReal : OFTString;
 }
 
-/* Multi-geometries of the first geometry's kind, so a layer has one type. */
+static OGRwkbGeometryType kind_of(GEOSContextHandle_t geos, const GEOSGeometry *g)
+{
+    switch (GEOSGeomTypeId_r(geos, g)) {
+    case GEOS_POINT: return wkbPoint;
+    case GEOS_MULTIPOINT: return wkbMultiPoint;
+    case GEOS_LINESTRING:
+    case GEOS_MULTILINESTRING: return wkbMultiLineString;
+    case GEOS_POLYGON:
+    case GEOS_MULTIPOLYGON: return wkbMultiPolygon;
+    default: return wkbUnknown;
+    }
+}
+
+/* One type for the layer: multi-geometries of the features' kind, or
+ * wkbUnknown (GeoPackage "GEOMETRY") when kinds are mixed, as in the
+ * curated features (bases are points, rivers lines). */
 static OGRwkbGeometryType layer_type(GEOSContextHandle_t geos, const bm_features *f)
 {
     if (f->layer_type != wkbUnknown)
         return f->layer_type;
+    OGRwkbGeometryType type = wkbNone;
     for (size_t i = 0; i < f->n; i++) {
         if (!f->geom[i])
             continue;
-        switch (GEOSGeomTypeId_r(geos, f->geom[i])) {
-        case GEOS_POINT: return wkbPoint;
-        case GEOS_MULTIPOINT: return wkbMultiPoint;
-        case GEOS_LINESTRING:
-        case GEOS_MULTILINESTRING: return wkbMultiLineString;
-        case GEOS_POLYGON:
-        case GEOS_MULTIPOLYGON: return wkbMultiPolygon;
-        default: return wkbUnknown;
-        }
+        OGRwkbGeometryType k = kind_of(geos, f->geom[i]);
+        if (type != wkbNone && k != type)
+            return wkbUnknown;
+        type = k;
     }
-    return wkbUnknown;
+    return type == wkbNone ? wkbUnknown : type;
 }
 
 static OGRGeometryH to_layer_type(OGRGeometryH g, OGRwkbGeometryType type)
