@@ -25,6 +25,7 @@
 #include <bordermap/labels.h>
 #include <bordermap/normalize.h>
 #include <bordermap/projection.h>
+#include <bordermap/qgis_project.h>
 #include <bordermap/qgis_style.h>
 #include <bordermap/render.h>
 #include <bordermap/style.h>

@@ -7,15 +7,19 @@
  */
 #include "export.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
 
+#include "atomic_file.h"
 #include "geodata.h"
+#include "qgis_project.h"
 #include "qgis_style.h"
 #include "vector_out.h"
 
@@ -344,18 +348,34 @@ static bm_status add_style(OGRLayerH t, const bm_qgis_layer *q, const char *styl
     return BM_OK;
 }
 
-static bm_status write_styles(bm_context *ctx, bm_vector_out *out, const bm_style *s,
-                              const export_layer *layers, size_t n, bm_error *err)
+/* Every exported layer's QGIS style, for layer_styles and the project. */
+typedef struct qgis_layers {
+    style_layers sl[MAX_LAYERS];
+    bm_qgis_layer q[MAX_LAYERS];
+} qgis_layers;
+
+static qgis_layers *make_qgis_layers(bm_context *ctx, const bm_style *s,
+                                     const export_layer *layers, size_t n, bm_error *err)
+{
+    qgis_layers *ql = malloc(sizeof *ql);
+    if (!ql) {
+        bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++)
+        ql->q[k] = style_layer(ctx, s, &layers[k], &ql->sl[k]);
+    return ql;
+}
+
+static bm_status write_styles(bm_vector_out *out, const bm_style *s, const qgis_layers *ql,
+                              size_t n, bm_error *err)
 {
     OGRLayerH t = create_styles_table(out, err);
     if (!t)
         return err->status;
-    for (size_t k = 0; k < n; k++) {
-        style_layers sl;
-        bm_qgis_layer q = style_layer(ctx, s, &layers[k], &sl);
-        if (add_style(t, &q, s->path, err) != BM_OK)
+    for (size_t k = 0; k < n; k++)
+        if (add_style(t, &ql->q[k], s->path, err) != BM_OK)
             return err->status;
-    }
     return BM_OK;
 }
 
@@ -370,23 +390,99 @@ static void layer_path(const char *path, const char *layer, char *buf, size_t si
     snprintf(buf, size, "%.*s-%s%s", (int)(dot - path), path, layer, dot);
 }
 
+static int has_extension(const char *path, const char *ext)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    return dot && (!slash || dot > slash) && strcasecmp(dot + 1, ext) == 0;
+}
+
+/* "out/map.qgz" -> "map" (name) and "out/map.gpkg" (gpkg). */
+static void project_names(const char *path, char *name, size_t name_size, char *gpkg,
+                          size_t gpkg_size)
+{
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    int len = dot ? (int)(dot - base) : (int)strlen(base);
+    snprintf(name, name_size, "%.*s", len, base);
+    snprintf(gpkg, gpkg_size, "%.*s.gpkg", (int)(base - path) + len, path);
+}
+
+/* The project's .qgz bytes; its layers read "./NAME.gpkg". */
+static unsigned char *make_project(bm_context *ctx, const bm_style *s, const qgis_layers *ql,
+                                   size_t n, const char *name, size_t *size, bm_error *err)
+{
+    char gpkg[620];
+    snprintf(gpkg, sizeof gpkg, "./%s.gpkg", name);
+    bm_qgis_project p = {.name = name, .style = s, .layers = ql->q, .n_layers = n,
+                         .gpkg = gpkg, .credits = bm_context_credits(ctx)};
+    return bm_qgis_project_qgz(&p, size, err);
+}
+
+static bm_status write_bytes(bm_atomic_file *f, const unsigned char *bytes, size_t size,
+                             bm_error *err)
+{
+    FILE *out = fopen(f->temp_path, "wb");
+    int ok = out && fwrite(bytes, 1, size, out) == size;
+    ok = out && fclose(out) == 0 && ok;
+    if (!ok) {
+        bm_atomic_file_abort(f);
+        return bm_error_set(err, BM_ERR_RUNTIME, f->final_path, 0, NULL, "cannot write: %s",
+                            strerror(errno));
+    }
+    return BM_OK;
+}
+
+/* The GeoPackage, then the .qgz beside it: the .qgz is written under a
+ * temporary name before the GeoPackage is moved into place, and a .qgz
+ * that cannot be moved takes the new GeoPackage with it. */
+static bm_status commit_pair(bm_vector_out *out, const char *gpkg, const char *qgz,
+                             const unsigned char *bytes, size_t size, bm_error *err)
+{
+    bm_atomic_file f;
+    if (bm_atomic_file_begin(&f, qgz, err) != BM_OK || write_bytes(&f, bytes, size, err) != BM_OK) {
+        bm_vector_out_abort(out);
+        return err->status;
+    }
+    if (bm_vector_out_commit(out, err) != BM_OK) {
+        bm_atomic_file_abort(&f);
+        return err->status;
+    }
+    if (bm_atomic_file_commit(&f, err) != BM_OK)
+        remove(gpkg);
+    return err->status;
+}
+
+/* With qgz (a path or NULL), the project also goes to that file. */
 static bm_status write_geopackage(bm_context *ctx, const bm_style *s,
                                   const export_layer *layers, size_t n, const char *path,
-                                  bm_error *err)
+                                  const char *qgz, bm_error *err)
 {
-    bm_vector_out *out = bm_vector_out_open(path, err);
-    if (!out)
+    char name[600], gpkg[1100];
+    project_names(path, name, sizeof name, gpkg, sizeof gpkg);
+    qgis_layers *ql = make_qgis_layers(ctx, s, layers, n, err);
+    bm_vector_out *out = ql ? bm_vector_out_open(gpkg, err) : NULL;
+    if (!out) {
+        free(ql);
         return err->status;
+    }
     bm_status st = BM_OK;
     for (size_t k = 0; st == BM_OK && k < n; k++)
         st = write_layer(ctx, out, &layers[k], err);
     if (st == BM_OK)
-        st = write_styles(ctx, out, s, layers, n, err);
-    if (st != BM_OK) {
+        st = write_styles(out, s, ql, n, err);
+    size_t size = 0;
+    unsigned char *bytes = st == BM_OK ? make_project(ctx, s, ql, n, name, &size, err) : NULL;
+    free(ql);
+    if (bytes)
+        st = bm_qgis_project_store(bm_vector_out_dataset(out), name, bytes, size, err);
+    if (!bytes || st != BM_OK) {
+        free(bytes);
         bm_vector_out_abort(out);
-        return st;
+        return err->status;
     }
-    return bm_vector_out_commit(out, err);
+    st = qgz ? commit_pair(out, gpkg, qgz, bytes, size, err) : bm_vector_out_commit(out, err);
+    free(bytes);
+    return st;
 }
 
 static bm_status write_geojson(bm_context *ctx, const export_layer *layers, size_t n,
@@ -415,10 +511,11 @@ static bm_status write_geojson(bm_context *ctx, const export_layer *layers, size
 bm_status bm_export_write(bm_context *ctx, const bm_export_options *opt, const char *path,
                           bm_error *err)
 {
-    const char *driver = bm_vector_driver_for(path);
+    int qgz = has_extension(path, "qgz");
+    const char *driver = qgz ? "GPKG" : bm_vector_driver_for(path);
     if (!driver)
         return bm_error_set(err, BM_ERR_USAGE, path, 0, NULL,
-                            "unknown output format (use .geojson, .json or .gpkg)");
+                            "unknown output format (use .geojson, .json, .gpkg or .qgz)");
     export_layer layers[MAX_LAYERS];
     size_t n = choose_layers(opt, layers, err);
     if (err->status != BM_OK)
@@ -434,7 +531,7 @@ bm_status bm_export_write(bm_context *ctx, const bm_export_options *opt, const c
     char *saved = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", ""));
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", FIXED_TIME);
     bm_status st = strcmp(driver, "GPKG") == 0
-                       ? write_geopackage(ctx, opt->style, layers, n, path, err)
+                       ? write_geopackage(ctx, opt->style, layers, n, path, qgz ? path : NULL, err)
                        : write_geojson(ctx, layers, n, path, err);
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", saved[0] ? saved : NULL);
     CPLFree(saved);

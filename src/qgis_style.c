@@ -992,6 +992,23 @@ static void put_labeling(xml *x, const bm_qgis_layer *l)
     end(x);
 }
 
+static void put_renderer_and_labels(xml *x, const bm_qgis_layer *l)
+{
+    if (needs_rules(l))
+        put_rule_renderer(x, l);
+    else
+        put_single_renderer(x, l);
+    if (l->n_labels)
+        put_labeling(x, l);
+}
+
+int bm_qgis_style_write_symbology(xmlTextWriterPtr w, const bm_qgis_layer *l)
+{
+    xml x = {.w = w};
+    put_renderer_and_labels(&x, l);
+    return x.failed ? -1 : 0;
+}
+
 char *bm_qgis_style_qml(const bm_qgis_layer *l)
 {
     xml x;
@@ -1004,12 +1021,7 @@ char *bm_qgis_style_qml(const bm_qgis_layer *l)
     attr(&x, "version", "3.22.16-Białowieża");
     attr(&x, "styleCategories", "AllStyleCategories");
     attr(&x, "labelsEnabled", l->n_labels ? "1" : "0");
-    if (needs_rules(l))
-        put_rule_renderer(&x, l);
-    else
-        put_single_renderer(&x, l);
-    if (l->n_labels)
-        put_labeling(&x, l);
+    put_renderer_and_labels(&x, l);
     elementf(&x, "layerGeometryType", "%d", (int)l->geom);
     end(&x);
     return xml_close(&x);

@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""Opens the QGIS project bordermap exports and checks it in QGIS itself.
+
+Usage: project.py PROJECT GPKG STYLE.json FRONTIERS.geojson OUT.png
+  PROJECT    MAP.qgz, or geopackage:/path/MAP.gpkg?projectName=MAP for the
+             project stored in the GeoPackage
+  GPKG       the GeoPackage every layer must read (absolute path)
+  STYLE.json the style of the export
+  FRONTIERS.geojson  the style's frontier set, `bordermap export --layers ID`
+  OUT.png    where the print layout is exported
+
+Run with Debian's python3-qgis (/usr/bin/python3), QT_QPA_PLATFORM=offscreen.
+Checks: the project reads; every layer is valid and reads GPKG; the layer
+tree stacks the layers as the style draws them (catalog above frontiers
+above countries); the frontier layer holds exactly the frontier set;
+frontiers and incidents are labelled; the project CRS is EPSG:4326 with
+the style's extent and its water as background; the layout named after
+the style has a map showing the extent, a legend, a km scale bar and the
+title, and exports to a PNG of the page's pixel size.
+"""
+import json
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from osgeo import ogr  # noqa: E402
+from qgis.core import (QgsApplication, QgsLayoutExporter, QgsLayoutItemLabel,  # noqa: E402
+                       QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemScaleBar,
+                       QgsProject, QgsUnitTypes)
+from qgis.PyQt.QtGui import QImage  # noqa: E402
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def near(a, b, tol=1e-6):
+    return abs(a - b) <= tol
+
+
+def frontier_keys(features):
+    return sorted((f["iso_a"], f["iso_b"], round(f["length_km"], 3)) for f in features)
+
+
+def geojson_frontiers(path):
+    ds = ogr.Open(path)
+    return frontier_keys([{k: f.GetField(k) for k in ("iso_a", "iso_b", "length_km")}
+                          for f in ds.GetLayer(0)])
+
+
+def source_ids(style, kind, data=None):
+    return [k for k, s in style["sources"].items()
+            if s["type"] == kind and (data is None or s.get("data") == data)]
+
+
+def check_layers(project, gpkg, style, frontiers_geojson):
+    layers = project.mapLayers().values()
+    check(len(layers) > 0, "no layers")
+    by_name = {}
+    for l in layers:
+        by_name[l.name()] = l
+        check(l.isValid(), f"{l.name()}: not valid")
+        path = l.source().split("|")[0]
+        check(os.path.realpath(path) == os.path.realpath(gpkg),
+              f"{l.name()}: reads {l.source()}, not {gpkg}")
+    tree = [n.layer().name() for n in project.layerTreeRoot().findLayers()]  # top first
+    check(len(tree) == len(by_name), f"layer tree {tree} is not every layer {sorted(by_name)}")
+    stack = [source_ids(style, "catalog"), source_ids(style, "frontiers"),
+             source_ids(style, "geodata", "countries")]
+    stack = [ids[0] for ids in stack if ids and ids[0] in by_name]
+    check(len(stack) == 3, f"missing incidents, frontiers or countries: {sorted(by_name)}")
+    positions = [tree.index(i) for i in stack]
+    check(positions == sorted(positions), f"layer tree {tree}: not {stack} top down")
+    incidents, frontiers = stack[0], stack[1]
+    got = frontier_keys([f for f in by_name[frontiers].getFeatures()])
+    want = geojson_frontiers(frontiers_geojson)
+    check(len(want) > 0 and got == want, f"frontiers: {got} against the style's {want}")
+    for name in (frontiers, incidents):
+        check(by_name[name].labelsEnabled(), f"{name}: labels off")
+
+
+def check_view(project, style):
+    page = style["page"]
+    check(project.crs().authid() == "EPSG:4326", f"project CRS {project.crs().authid()}")
+    e = project.viewSettings().defaultViewExtent()
+    got = [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]
+    check(all(near(a, b, 1e-3) for a, b in zip(got, page["extent"])),
+          f"extent {got} against {page['extent']}")
+    water = page.get("water")
+    bg = project.backgroundColor().name()
+    check(water is None or bg == water.lower(), f"background {bg} against water {water}")
+    return page
+
+
+def check_layout(project, style, style_path, png):
+    page = style["page"]
+    name = os.path.splitext(os.path.basename(style_path))[0]
+    layout = project.layoutManager().layoutByName(name)
+    if not check(layout is not None, f"no layout {name}"):
+        return
+    items = layout.items()
+    maps = [i for i in items if isinstance(i, QgsLayoutItemMap)]
+    legends = [i for i in items if isinstance(i, QgsLayoutItemLegend)]
+    bars = [i for i in items if isinstance(i, QgsLayoutItemScaleBar)]
+    texts = [i.text() for i in items if isinstance(i, QgsLayoutItemLabel)]
+    check(len(maps) == 1, "the layout has no map")
+    check(len(legends) == 1 and legends[0].model().rowCount() >= 3,
+          "the layout has no legend of the layers")
+    check(len(bars) == 1 and bars[0].units() == QgsUnitTypes.DistanceKilometers,
+          "the layout has no scale bar in km")
+    check(page["title"] in texts, f"no label holds the title: {texts}")
+    if maps:
+        e = maps[0].extent()
+        x0, y0, x1, y1 = page["extent"]
+        check(e.xMinimum() <= x0 + 1e-6 and e.xMaximum() >= x1 - 1e-6 and
+              e.yMinimum() <= y0 + 1e-6 and e.yMaximum() >= y1 - 1e-6,
+              f"the map shows {e.toString()}, not {page['extent']}")
+    settings = QgsLayoutExporter.ImageExportSettings()
+    settings.dpi = page["dpi"]
+    rc = QgsLayoutExporter(layout).exportToImage(png, settings)
+    check(rc == QgsLayoutExporter.Success, f"exportToImage: {rc}")
+    img = QImage(png)
+    w, h = page["size"]
+    check(abs(img.width() - w) <= 1 and abs(img.height() - h) <= 1,
+          f"{png}: {img.width()}x{img.height()}, not {w}x{h}")
+
+
+def main():
+    uri, gpkg, style_path, frontiers_geojson, png = sys.argv[1:6]
+    with open(style_path) as f:
+        style = json.load(f)
+    app = QgsApplication([], False)
+    app.initQgis()
+    project = QgsProject.instance()
+    if check(project.read(uri), f"QgsProject.read({uri}) failed"):
+        check_layers(project, gpkg, style, frontiers_geojson)
+        check_view(project, style)
+        check_layout(project, style, style_path, png)
+    print("\n".join(failures) if failures else "ok", flush=True)
+    # QGIS 3.22 can crash in exitQgis(): leave without it.
+    os._exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
