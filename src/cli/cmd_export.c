@@ -20,12 +20,15 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: bordermap export [--style STYLE.json] [--layers ID,...] [--catalog FILE|-]\n"
-            "                        [--countries ISO,ISO,...] -o OUT.geojson|OUT.gpkg|-\n\n"
+            "                        [--countries ISO,ISO,...] -o OUT.geojson|OUT.gpkg|OUT.qgz|-\n\n"
             "Writes the sources of a map as GIS data: one layer per source the style\n"
             "draws, named by the source's id, with exactly the features and fields the\n"
             "map is drawn from. A GeoPackage holds every layer and a layer_styles table,\n"
-            "so QGIS opens them styled as the map. GeoJSON (RFC 7946) holds one layer\n"
-            "per file: with several layers OUT.geojson becomes OUT-<id>.geojson.\n\n"
+            "so QGIS opens them styled as the map, and a QGIS project with a print\n"
+            "layout of the page in its qgis_projects table. OUT.qgz writes that project\n"
+            "as a file and the GeoPackage as OUT.gpkg beside it. GeoJSON (RFC 7946)\n"
+            "holds one layer per file: with several layers OUT.geojson becomes\n"
+            "OUT-<id>.geojson.\n\n"
             "  --style FILE     the map whose sources go out\n"
             "                   (default: %s/central-asia.json)\n"
             "  --layers LIST    source ids of the style (default: every source it draws);\n"
@@ -39,7 +42,8 @@ static void usage(FILE *out)
             "                   on the way (default: the style's, else the embedded seed\n"
             "                   catalog; - for stdin)\n"
             "  --countries LIST the style's frontiers sources compute among these ISO codes\n"
-            "  -o, --output     .geojson, .json, .gpkg, or - (one layer, GeoJSON)\n\n%s",
+            "  -o, --output     .geojson, .json, .gpkg, .qgz (with OUT.gpkg), or - (one\n"
+            "                   layer, GeoJSON)\n\n%s",
             bm_styles_dir(), cli_catalog_usage);
 }
 
@@ -148,7 +152,7 @@ static int export_main(int argc, char **argv, export_args *x)
     if (optind < argc)
         return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
     if (!x->output)
-        return cli_usage_error("export", "missing -o OUT.geojson|OUT.gpkg");
+        return cli_usage_error("export", "missing -o OUT.geojson|OUT.gpkg|OUT.qgz");
     if (x->catalog && cli_same_file(x->catalog, x->output))
         return cli_usage_error("export", "%s is the catalog; write to another file", x->output);
     if (x->catalog_args.json && strcmp(x->output, "-") == 0)

@@ -25,5 +25,40 @@ for name in central-asia fergana-batken print-bw; do
     "$PY" "$BM_SOURCE_DIR/tests/qgis/roundtrip.py" "$name.gpkg" "$name.geojson" "$style" >out 2>err ||
         fail "QGIS round trip of $name: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
     pass
+
+    # The project: .qgz beside the .gpkg, moved together, opened by QGIS.
+    frontiers=$("$PY" -c "import json, sys; s = json.load(open(sys.argv[1]))['sources']
+print(next(k for k, v in s.items() if v['type'] == 'frontiers'))" "$style")
+    expect_status 0 "$BORDERMAP" export --style "$style" --layers "$frontiers" -o "$name-frontiers.geojson"
+    mkdir -p "first/$name" "again/$name" "moved/$name"
+    expect_status 0 "$BORDERMAP" export --style "$style" -o "first/$name/map.qgz"
+    expect_status 0 "$BORDERMAP" export --style "$style" -o "again/$name/map.qgz"
+    cmp -s "first/$name/map.qgz" "again/$name/map.qgz" || fail "$name: two .qgz exports differ"
+    cmp -s "first/$name/map.gpkg" "again/$name/map.gpkg" || fail "$name: two .gpkg exports differ"
+    [ "$(sqlite3 "first/$name/map.gpkg" "SELECT COUNT(*) FROM qgis_projects WHERE name = 'map'")" = 1 ] ||
+        fail "$name: the GeoPackage beside the .qgz has no project"
+    [ "$(unzip -Z1 "first/$name/map.qgz")" = map.qgs ] || fail "$name: map.qgz does not hold map.qgs"
+    unzip -p "first/$name/map.qgz" map.qgs | grep -q 'source="./map.gpkg|layername=' ||
+        fail "$name: layer sources are not relative"
+    mv "first/$name/map.qgz" "first/$name/map.gpkg" "moved/$name/"
+    "$PY" "$BM_SOURCE_DIR/tests/qgis/project.py" "moved/$name/map.qgz" "$PWD/moved/$name/map.gpkg" \
+        "$style" "$name-frontiers.geojson" "$name-layout.png" >out 2>err ||
+        fail "QGIS project of $name: $(cat out) $(grep -v '^QStandardPaths' err | tail -5)"
+    # The same project inside the GeoPackage of -o X.gpkg.
+    [ "$(sqlite3 "$name.gpkg" "SELECT substr(content, 1, 8), metadata FROM qgis_projects WHERE name = '$name'")" = \
+      '504b0304|{"last_modified_time":"2000-01-01T00:00:00","last_modified_user":"bordermap"}' ] ||
+        fail "$name.gpkg: qgis_projects row"
+    "$PY" "$BM_SOURCE_DIR/tests/qgis/project.py" "geopackage:$PWD/$name.gpkg?projectName=$name" \
+        "$PWD/$name.gpkg" "$style" "$name-frontiers.geojson" "$name-stored.png" >out 2>err ||
+        fail "QGIS project stored in $name.gpkg: $(cat out) $(grep -v '^QStandardPaths' err | tail -5)"
+    pass
 done
+
+# Nothing is left when the project cannot be written: here the .qgz's
+# name is taken by a directory.
+mkdir -p taken/map.qgz
+expect_status 1 "$BORDERMAP" export -o taken/map.qgz
+expect_no_file taken/map.gpkg
+[ -z "$(ls -A taken/map.qgz)" ] && [ "$(ls -A taken)" = map.qgz ] || fail "a failed .qgz export left $(ls -A taken)"
+pass
 done_checks
