@@ -460,7 +460,8 @@ static bm_status write_geopackage(bm_context *ctx, const bm_style *s,
     char name[600], gpkg[1100];
     project_names(path, name, sizeof name, gpkg, sizeof gpkg);
     qgis_layers *ql = make_qgis_layers(ctx, s, layers, n, err);
-    bm_vector_out *out = ql ? bm_vector_out_open(gpkg, err) : NULL;
+    /* -o keeps its spelling ("MAP.GPKG"); only a .qgz names its GeoPackage. */
+    bm_vector_out *out = ql ? bm_vector_out_open(qgz ? gpkg : path, err) : NULL;
     if (!out) {
         free(ql);
         return err->status;
