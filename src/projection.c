@@ -124,3 +124,14 @@ GEOSGeometry *bm_projection_inverse_geom(bm_projection *p, GEOSContextHandle_t g
 {
     return GEOSGeom_transformXY_r(geos, g, inverse_xy, p);
 }
+
+char *bm_projection_fitted_conic(const double extent[4], char *buf, size_t size)
+{
+    const double *e = extent;
+    double lat1 = e[1] + (e[3] - e[1]) / 6, lat2 = e[3] - (e[3] - e[1]) / 6;
+    snprintf(buf, size,
+             "+proj=lcc +lat_1=%.4f +lat_2=%.4f +lat_0=%.4f +lon_0=%.4f +datum=WGS84 "
+             "+units=m +no_defs +type=crs",
+             lat1, lat2, (e[1] + e[3]) / 2, (e[0] + e[2]) / 2);
+    return buf;
+}

@@ -22,6 +22,12 @@ bm_projection *bm_projection_create(const char *definition, bm_error *err);
  * distances from the centre are true, and nearby ones nearly so. */
 bm_projection *bm_projection_local(double lon0, double lat0);
 
+/* The CRS a map of an extent (min lon, min lat, max lon, max lat) is drawn
+ * in when its style names none: a Lambert conformal conic on WGS84 with
+ * its standard parallels a sixth of the way in from the extent's top and
+ * bottom. Writes the PROJ string to buf; returns buf. */
+char *bm_projection_fitted_conic(const double extent[4], char *buf, size_t size);
+
 void bm_projection_free(bm_projection *p);
 
 /* Return 0 on success, -1 when the point cannot be projected. */

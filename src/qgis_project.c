@@ -20,6 +20,8 @@
 #include <libxml/xmlwriter.h>
 #include <ogr_srs_api.h>
 
+#include "projection.h"
+
 #define MM_PER_PT (25.4 / 72.0)
 #define MAX_LAYERS 64
 
@@ -116,7 +118,10 @@ typedef struct frame {
 /* The style's extent through the CRS, sampled along its edges. */
 static bm_status frame_init(frame *f, const bm_page *page, bm_error *err)
 {
-    const char *def = page->crs[0] ? page->crs : "EPSG:4326";
+    char fitted[512];
+    const char *def = page->crs[0] ? page->crs
+                                   : bm_projection_fitted_conic(page->extent, fitted,
+                                                                sizeof fitted);
     const char *const wkt_options[] = {"FORMAT=WKT2_2018", NULL};
     *f = (frame){.crs = OSRNewSpatialReference(NULL)};
     OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);

@@ -66,14 +66,10 @@ static bm_status make_projection(bm_map *m, bm_error *err)
         snprintf(def, sizeof def, "%s", m->page.crs);
         crs_name(def, m->proj_name, sizeof m->proj_name);
     } else {
-        /* Standard parallels a sixth of the way in from the top and bottom. */
         double lat1 = e[1] + (e[3] - e[1]) / 6, lat2 = e[3] - (e[3] - e[1]) / 6;
-        double lon0 = (e[0] + e[2]) / 2, lat0 = (e[1] + e[3]) / 2;
+        double lon0 = (e[0] + e[2]) / 2;
         char a[32], b[32], c[32];
-        snprintf(def, sizeof def,
-                 "+proj=lcc +lat_1=%.4f +lat_2=%.4f +lat_0=%.4f +lon_0=%.4f +datum=WGS84 "
-                 "+units=m +no_defs +type=crs",
-                 lat1, lat2, lat0, lon0);
+        bm_projection_fitted_conic(e, def, sizeof def);
         format_lat(a, sizeof a, lat1);
         format_lat(b, sizeof b, lat2);
         format_lon(c, sizeof c, lon0);

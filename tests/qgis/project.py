@@ -13,19 +13,22 @@ Run with Debian's python3-qgis (/usr/bin/python3), QT_QPA_PLATFORM=offscreen.
 Checks: the project reads; every layer is valid and reads GPKG; the layer
 tree stacks the layers as the style draws them (catalog above frontiers
 above countries); the frontier layer holds exactly the frontier set;
-frontiers and incidents are labelled; the project CRS is EPSG:4326 with
-the style's extent and its water as background; the layout named after
+frontiers and incidents are labelled; the project CRS is the map's (the
+style's, else bordermap's fitted conic), its view shows the style's extent
+and its water is the background; the layout named after
 the style has a map showing the extent, a legend, a km scale bar and the
 title, and exports to a PNG of the page's pixel size.
 """
 import json
 import os
+import re
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from osgeo import ogr  # noqa: E402
-from qgis.core import (QgsApplication, QgsLayoutExporter, QgsLayoutItemLabel,  # noqa: E402
+from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform,
+                       QgsLayoutExporter, QgsLayoutItemLabel,  # noqa: E402
                        QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemScaleBar,
                        QgsProject, QgsUnitTypes)
 from qgis.PyQt.QtGui import QImage  # noqa: E402
@@ -85,12 +88,25 @@ def check_layers(project, gpkg, style, frontiers_geojson):
 
 
 def check_view(project, style):
+    """The map's CRS (the style's, else the conic bordermap fits to the
+    extent) and a view that shows the whole extent."""
     page = style["page"]
-    check(project.crs().authid() == "EPSG:4326", f"project CRS {project.crs().authid()}")
-    e = project.viewSettings().defaultViewExtent()
-    got = [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]
-    check(all(near(a, b, 1e-3) for a, b in zip(got, page["extent"])),
-          f"extent {got} against {page['extent']}")
+    crs = project.crs()
+    e = page["extent"]
+    if page.get("crs"):
+        check(crs.authid() == page["crs"], f"project CRS {crs.authid()}, style {page['crs']}")
+    else:
+        proj = crs.toProj()
+        lat1 = re.search(r"\+lat_1=([-\d.]+)", proj)
+        check("+proj=lcc" in proj and lat1 and near(float(lat1.group(1)),
+                                                     e[1] + (e[3] - e[1]) / 6, 1e-3),
+              f"project CRS {proj}: not the conic fitted to {e}")
+    view = project.viewSettings().defaultViewExtent()
+    back = QgsCoordinateTransform(crs, QgsCoordinateReferenceSystem("EPSG:4326"),
+                                  project).transformBoundingBox(view)
+    got = [back.xMinimum(), back.yMinimum(), back.xMaximum(), back.yMaximum()]
+    check(got[0] <= e[0] + 1e-3 and got[1] <= e[1] + 1e-3 and got[2] >= e[2] - 1e-3 and
+          got[3] >= e[3] - 1e-3, f"view {got} does not show the extent {e}")
     water = page.get("water")
     bg = project.backgroundColor().name()
     check(water is None or bg == water.lower(), f"background {bg} against water {water}")
