@@ -33,5 +33,6 @@
 #include <bordermap/symbols.h>
 #include <bordermap/text_out.h>
 #include <bordermap/vector_out.h>
+#include <bordermap/xml_out.h>
 
 #endif

@@ -29,65 +29,13 @@
  * gives the same GeoPackage. */
 #define FIXED_TIME "2000-01-01T00:00:00"
 
-/* ---- XML ------------------------------------------------------------------ */
-
-typedef struct xml {
-    xmlTextWriterPtr w;
-    int failed;
-} xml;
-
-static void start(xml *x, const char *name)
-{
-    x->failed |= xmlTextWriterStartElement(x->w, BAD_CAST name) < 0;
-}
-
-static void end(xml *x)
-{
-    x->failed |= xmlTextWriterEndElement(x->w) < 0;
-}
-
-static void attr(xml *x, const char *k, const char *v)
-{
-    x->failed |= xmlTextWriterWriteAttribute(x->w, BAD_CAST k, BAD_CAST v) < 0;
-}
-
-static void attrf(xml *x, const char *k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void attrf(xml *x, const char *k, const char *fmt, ...)
-{
-    char v[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(v, sizeof v, fmt, ap);
-    va_end(ap);
-    attr(x, k, v);
-}
-
-static void element(xml *x, const char *name, const char *text)
-{
-    x->failed |= xmlTextWriterWriteElement(x->w, BAD_CAST name, BAD_CAST text) < 0;
-}
-
-static void elementf(xml *x, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void elementf(xml *x, const char *name, const char *fmt, ...)
-{
-    char v[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(v, sizeof v, fmt, ap);
-    va_end(ap);
-    element(x, name, v);
-}
-
 /* <Name type="T">v</Name>, a project property. */
-static void property(xml *x, const char *name, const char *type, const char *fmt, int v)
+static void property(bm_xml *x, const char *name, const char *type, const char *fmt, int v)
 {
-    start(x, name);
-    attr(x, "type", type);
-    x->failed |= xmlTextWriterWriteFormatString(x->w, fmt, v) < 0;
-    end(x);
+    bm_xml_start(x, name);
+    bm_xml_attr(x, "type", type);
+    bm_xml_check(x, xmlTextWriterWriteFormatString(x->w, fmt, v));
+    bm_xml_end(x);
 }
 
 static int channel(double v)
@@ -96,14 +44,14 @@ static int channel(double v)
 }
 
 /* <Name red green blue alpha/>, as layout items write colours. */
-static void color_element(xml *x, const char *name, bm_color c)
+static void color_element(bm_xml *x, const char *name, bm_color c)
 {
-    start(x, name);
-    attrf(x, "red", "%d", channel(c.r));
-    attrf(x, "green", "%d", channel(c.g));
-    attrf(x, "blue", "%d", channel(c.b));
-    attrf(x, "alpha", "%d", channel(c.a));
-    end(x);
+    bm_xml_start(x, name);
+    bm_xml_attrf(x, "red", "%d", channel(c.r));
+    bm_xml_attrf(x, "green", "%d", channel(c.g));
+    bm_xml_attrf(x, "blue", "%d", channel(c.b));
+    bm_xml_attrf(x, "alpha", "%d", channel(c.a));
+    bm_xml_end(x);
 }
 
 /* ---- CRS and extent ------------------------------------------------------- */
@@ -151,19 +99,19 @@ static void frame_free(frame *f)
 }
 
 /* QGIS reads a CRS from its WKT alone. */
-static void spatialrefsys(xml *x, const char *wkt)
+static void spatialrefsys(bm_xml *x, const char *wkt)
 {
-    start(x, "spatialrefsys");
-    element(x, "wkt", wkt);
-    end(x);
+    bm_xml_start(x, "spatialrefsys");
+    bm_xml_element(x, "wkt", wkt);
+    bm_xml_end(x);
 }
 
-static void extent_attrs(xml *x, const double *e)
+static void extent_attrs(bm_xml *x, const double *e)
 {
-    attrf(x, "xmin", "%.10g", e[0]);
-    attrf(x, "ymin", "%.10g", e[1]);
-    attrf(x, "xmax", "%.10g", e[2]);
-    attrf(x, "ymax", "%.10g", e[3]);
+    bm_xml_attrf(x, "xmin", "%.10g", e[0]);
+    bm_xml_attrf(x, "ymin", "%.10g", e[1]);
+    bm_xml_attrf(x, "xmax", "%.10g", e[2]);
+    bm_xml_attrf(x, "ymax", "%.10g", e[3]);
 }
 
 /* ---- layers --------------------------------------------------------------- */
@@ -204,7 +152,7 @@ static void datasource(char *out, size_t size, const bm_qgis_project *p, const b
     snprintf(out, size, "%s|layername=%s", p->gpkg, l->name);
 }
 
-static void map_layer(xml *x, const bm_qgis_project *p, const bm_qgis_layer *l,
+static void map_layer(bm_xml *x, const bm_qgis_project *p, const bm_qgis_layer *l,
                       const char *wgs84_wkt)
 {
     static const char *const geometry[] = {"Point", "Line", "Polygon"};
@@ -212,111 +160,111 @@ static void map_layer(xml *x, const bm_qgis_project *p, const bm_qgis_layer *l,
     datasource(source, sizeof source, p, l);
     char id[600];
     layer_id(id, sizeof id, l);
-    start(x, "maplayer");
-    attr(x, "type", "vector");
-    attr(x, "geometry", geometry[l->geom]);
-    attr(x, "labelsEnabled", l->n_labels ? "1" : "0");
-    attr(x, "styleCategories", "AllStyleCategories");
-    element(x, "id", id);
-    element(x, "datasource", source);
-    element(x, "layername", l->name);
-    start(x, "srs");
+    bm_xml_start(x, "maplayer");
+    bm_xml_attr(x, "type", "vector");
+    bm_xml_attr(x, "geometry", geometry[l->geom]);
+    bm_xml_attr(x, "labelsEnabled", l->n_labels ? "1" : "0");
+    bm_xml_attr(x, "styleCategories", "AllStyleCategories");
+    bm_xml_element(x, "id", id);
+    bm_xml_element(x, "datasource", source);
+    bm_xml_element(x, "layername", l->name);
+    bm_xml_start(x, "srs");
     spatialrefsys(x, wgs84_wkt);
-    end(x);
-    start(x, "provider");
-    attr(x, "encoding", "UTF-8");
-    x->failed |= xmlTextWriterWriteString(x->w, BAD_CAST "ogr") < 0;
-    end(x);
-    x->failed |= bm_qgis_style_write_symbology(x->w, l) != 0;
-    end(x);
+    bm_xml_end(x);
+    bm_xml_start(x, "provider");
+    bm_xml_attr(x, "encoding", "UTF-8");
+    bm_xml_text(x, "ogr");
+    bm_xml_end(x);
+    bm_qgis_style_write_symbology(x, l);
+    bm_xml_end(x);
 }
 
 /* The layer tree lists the top layer first. */
-static void layer_tree(xml *x, const bm_qgis_project *p, const size_t *order, size_t n)
+static void layer_tree(bm_xml *x, const bm_qgis_project *p, const size_t *order, size_t n)
 {
-    start(x, "layer-tree-group");
+    bm_xml_start(x, "layer-tree-group");
     for (size_t k = n; k-- > 0;) {
         const bm_qgis_layer *l = &p->layers[order[k]];
         char source[1200], id[600];
         datasource(source, sizeof source, p, l);
         layer_id(id, sizeof id, l);
-        start(x, "layer-tree-layer");
-        attr(x, "id", id);
-        attr(x, "name", l->name);
-        attr(x, "source", source);
-        attr(x, "providerKey", "ogr");
-        attr(x, "checked", "Qt::Checked");
-        attr(x, "expanded", "1");
-        end(x);
+        bm_xml_start(x, "layer-tree-layer");
+        bm_xml_attr(x, "id", id);
+        bm_xml_attr(x, "name", l->name);
+        bm_xml_attr(x, "source", source);
+        bm_xml_attr(x, "providerKey", "ogr");
+        bm_xml_attr(x, "checked", "Qt::Checked");
+        bm_xml_attr(x, "expanded", "1");
+        bm_xml_end(x);
     }
-    start(x, "custom-order");
-    attr(x, "enabled", "0");
-    end(x);
-    end(x);
+    bm_xml_start(x, "custom-order");
+    bm_xml_attr(x, "enabled", "0");
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
-static void project_layers(xml *x, const bm_qgis_project *p, const size_t *order, size_t n,
+static void project_layers(bm_xml *x, const bm_qgis_project *p, const size_t *order, size_t n,
                            const char *wgs84_wkt)
 {
-    start(x, "projectlayers");
+    bm_xml_start(x, "projectlayers");
     for (size_t k = 0; k < n; k++)
         map_layer(x, p, &p->layers[order[k]], wgs84_wkt);
-    end(x);
+    bm_xml_end(x);
 }
 
 /* ---- project settings ----------------------------------------------------- */
 
 /* Relative paths keep the project and its GeoPackage movable together;
  * the water colour is the canvas's; distances are measured on WGS84. */
-static void properties(xml *x, const bm_page *page)
+static void properties(bm_xml *x, const bm_page *page)
 {
-    start(x, "properties");
-    start(x, "Paths");
-    start(x, "Absolute");
-    attr(x, "type", "bool");
-    x->failed |= xmlTextWriterWriteString(x->w, BAD_CAST "false") < 0;
-    end(x);
-    end(x);
-    start(x, "Gui");
+    bm_xml_start(x, "properties");
+    bm_xml_start(x, "Paths");
+    bm_xml_start(x, "Absolute");
+    bm_xml_attr(x, "type", "bool");
+    bm_xml_text(x, "false");
+    bm_xml_end(x);
+    bm_xml_end(x);
+    bm_xml_start(x, "Gui");
     property(x, "CanvasColorRedPart", "int", "%d", channel(page->water.r));
     property(x, "CanvasColorGreenPart", "int", "%d", channel(page->water.g));
     property(x, "CanvasColorBluePart", "int", "%d", channel(page->water.b));
-    end(x);
-    start(x, "SpatialRefSys"); /* else QGIS ignores projectCrs */
+    bm_xml_end(x);
+    bm_xml_start(x, "SpatialRefSys"); /* else QGIS ignores projectCrs */
     property(x, "ProjectionsEnabled", "int", "%d", 1);
-    end(x);
-    start(x, "Measure");
-    start(x, "Ellipsoid");
-    attr(x, "type", "QString");
-    x->failed |= xmlTextWriterWriteString(x->w, BAD_CAST "EPSG:7030") < 0;
-    end(x);
-    end(x);
-    end(x);
+    bm_xml_end(x);
+    bm_xml_start(x, "Measure");
+    bm_xml_start(x, "Ellipsoid");
+    bm_xml_attr(x, "type", "QString");
+    bm_xml_text(x, "EPSG:7030");
+    bm_xml_end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
-static void view(xml *x, const frame *f)
+static void view(bm_xml *x, const frame *f)
 {
-    start(x, "mapcanvas");
-    attr(x, "name", "theMapCanvas");
-    element(x, "units", f->geographic ? "degrees" : "meters");
-    start(x, "extent");
-    elementf(x, "xmin", "%.10g", f->extent[0]);
-    elementf(x, "ymin", "%.10g", f->extent[1]);
-    elementf(x, "xmax", "%.10g", f->extent[2]);
-    elementf(x, "ymax", "%.10g", f->extent[3]);
-    end(x);
-    element(x, "rotation", "0");
-    start(x, "destinationsrs");
+    bm_xml_start(x, "mapcanvas");
+    bm_xml_attr(x, "name", "theMapCanvas");
+    bm_xml_element(x, "units", f->geographic ? "degrees" : "meters");
+    bm_xml_start(x, "extent");
+    bm_xml_elementf(x, "xmin", "%.10g", f->extent[0]);
+    bm_xml_elementf(x, "ymin", "%.10g", f->extent[1]);
+    bm_xml_elementf(x, "xmax", "%.10g", f->extent[2]);
+    bm_xml_elementf(x, "ymax", "%.10g", f->extent[3]);
+    bm_xml_end(x);
+    bm_xml_element(x, "rotation", "0");
+    bm_xml_start(x, "destinationsrs");
     spatialrefsys(x, f->wkt);
-    end(x);
-    end(x);
-    start(x, "ProjectViewSettings");
-    attr(x, "UseProjectScales", "0");
-    start(x, "DefaultViewExtent");
+    bm_xml_end(x);
+    bm_xml_end(x);
+    bm_xml_start(x, "ProjectViewSettings");
+    bm_xml_attr(x, "UseProjectScales", "0");
+    bm_xml_start(x, "DefaultViewExtent");
     extent_attrs(x, f->extent);
     spatialrefsys(x, f->wkt);
-    end(x);
-    end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
 /* ---- print layout --------------------------------------------------------- */
@@ -337,7 +285,7 @@ typedef struct box {
 } box;
 
 typedef struct layout {
-    xml *x;
+    bm_xml *x;
     const bm_page *page;
     box map;
     int next_uuid;
@@ -349,22 +297,22 @@ static const char *const map_uuid = "{00000000-0000-4000-8000-000000000001}";
 static void start_item(layout *lo, int type, const char *id, double x, double y, double w,
                        double h, int ref)
 {
-    xml *xw = lo->x;
-    start(xw, "LayoutItem");
-    attrf(xw, "type", "%d", type);
-    attr(xw, "id", id);
-    attrf(xw, "uuid", "{00000000-0000-4000-8000-%012d}", lo->next_uuid);
-    attrf(xw, "zValue", "%d", lo->next_uuid++);
-    attrf(xw, "referencePoint", "%d", ref);
-    attrf(xw, "position", "%.3f,%.3f,mm", x, y);
-    attrf(xw, "positionOnPage", "%.3f,%.3f,mm", x, y);
-    attrf(xw, "size", "%.3f,%.3f,mm", w, h);
-    attr(xw, "visibility", "1");
-    attr(xw, "positionLock", "false");
-    attr(xw, "opacity", "1");
-    attr(xw, "blendMode", "0");
-    attr(xw, "itemRotation", "0");
-    attr(xw, "excludeFromExports", "0");
+    bm_xml *xw = lo->x;
+    bm_xml_start(xw, "LayoutItem");
+    bm_xml_attrf(xw, "type", "%d", type);
+    bm_xml_attr(xw, "id", id);
+    bm_xml_attrf(xw, "uuid", "{00000000-0000-4000-8000-%012d}", lo->next_uuid);
+    bm_xml_attrf(xw, "zValue", "%d", lo->next_uuid++);
+    bm_xml_attrf(xw, "referencePoint", "%d", ref);
+    bm_xml_attrf(xw, "position", "%.3f,%.3f,mm", x, y);
+    bm_xml_attrf(xw, "positionOnPage", "%.3f,%.3f,mm", x, y);
+    bm_xml_attrf(xw, "size", "%.3f,%.3f,mm", w, h);
+    bm_xml_attr(xw, "visibility", "1");
+    bm_xml_attr(xw, "positionLock", "false");
+    bm_xml_attr(xw, "opacity", "1");
+    bm_xml_attr(xw, "blendMode", "0");
+    bm_xml_attr(xw, "itemRotation", "0");
+    bm_xml_attr(xw, "excludeFromExports", "0");
 }
 
 /* A point of the map's frame, inset by 3 mm, at a corner. */
@@ -377,60 +325,60 @@ static void corner_point(const layout *lo, bm_corner c, double *x, double *y)
 }
 
 /* QFont::toString(): family, points, pixels, hint, weight, italic, ... */
-static void font(xml *x, const char *name, const char *family, double pt, int bold)
+static void font(bm_xml *x, const char *name, const char *family, double pt, int bold)
 {
-    start(x, name);
-    attrf(x, "description", "%s,%.4g,-1,5,%d,0,0,0,0,0", family, pt, bold ? 75 : 50);
-    attr(x, "style", "");
-    end(x);
+    bm_xml_start(x, name);
+    bm_xml_attrf(x, "description", "%s,%.4g,-1,5,%d,0,0,0,0,0", family, pt, bold ? 75 : 50);
+    bm_xml_attr(x, "style", "");
+    bm_xml_end(x);
 }
 
 static void label(layout *lo, const char *id, const char *text, box b, int ref, int align,
                   double pt, int bold, bm_color ink)
 {
     static const bm_color white = {1, 1, 1, 1};
-    xml *x = lo->x;
+    bm_xml *x = lo->x;
     start_item(lo, ITEM_LABEL, id, b.x, b.y, b.w, b.h, ref);
-    attr(x, "labelText", text);
-    attr(x, "htmlState", "0");
-    attrf(x, "halign", "%d", align & (ALIGN_LEFT | ALIGN_RIGHT | ALIGN_HCENTER));
-    attrf(x, "valign", "%d", align & (ALIGN_TOP | ALIGN_BOTTOM));
-    attr(x, "marginX", "0");
-    attr(x, "marginY", "0");
-    attr(x, "frame", "false");
-    attr(x, "background", "false");
+    bm_xml_attr(x, "labelText", text);
+    bm_xml_attr(x, "htmlState", "0");
+    bm_xml_attrf(x, "halign", "%d", align & (ALIGN_LEFT | ALIGN_RIGHT | ALIGN_HCENTER));
+    bm_xml_attrf(x, "valign", "%d", align & (ALIGN_TOP | ALIGN_BOTTOM));
+    bm_xml_attr(x, "marginX", "0");
+    bm_xml_attr(x, "marginY", "0");
+    bm_xml_attr(x, "frame", "false");
+    bm_xml_attr(x, "background", "false");
     color_element(x, "BackgroundColor", white);
     font(x, "LabelFont", lo->page->font, pt, bold);
     color_element(x, "FontColor", ink);
-    end(x);
+    bm_xml_end(x);
 }
 
 static void page_item(layout *lo, double w, double h)
 {
-    start(lo->x, "PageCollection");
+    bm_xml_start(lo->x, "PageCollection");
     start_item(lo, ITEM_PAGE, "", 0, 0, w, h, 0);
-    end(lo->x);
-    end(lo->x);
+    bm_xml_end(lo->x);
+    bm_xml_end(lo->x);
 }
 
 static void map_item(layout *lo, const frame *f)
 {
-    xml *x = lo->x;
+    bm_xml *x = lo->x;
     start_item(lo, ITEM_MAP, "map", lo->map.x, lo->map.y, lo->map.w, lo->map.h, 0);
-    attr(x, "frame", "true");
-    attr(x, "background", "true");
-    attr(x, "keepLayerSet", "false");
-    attr(x, "mapRotation", "0");
-    attr(x, "drawCanvasItems", "true");
+    bm_xml_attr(x, "frame", "true");
+    bm_xml_attr(x, "background", "true");
+    bm_xml_attr(x, "keepLayerSet", "false");
+    bm_xml_attr(x, "mapRotation", "0");
+    bm_xml_attr(x, "drawCanvasItems", "true");
     color_element(x, "BackgroundColor", lo->page->water);
     color_element(x, "FrameColor", lo->page->frame);
-    start(x, "Extent");
+    bm_xml_start(x, "Extent");
     extent_attrs(x, f->extent);
-    end(x);
-    start(x, "crs");
+    bm_xml_end(x);
+    bm_xml_start(x, "crs");
     spatialrefsys(x, f->wkt);
-    end(x);
-    end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
 /* Sizes near bordermap's legend rather than QGIS's 12 to 16 points. */
@@ -441,14 +389,14 @@ static void legend_styles(layout *lo)
         double pt;
         int bold;
     } styles[] = {{"title", 9, 1}, {"group", 7.5, 1}, {"subgroup", 7, 0}, {"symbolLabel", 7, 0}};
-    start(lo->x, "styles");
+    bm_xml_start(lo->x, "styles");
     for (size_t i = 0; i < sizeof styles / sizeof *styles; i++) {
-        start(lo->x, "style");
-        attr(lo->x, "name", styles[i].name);
+        bm_xml_start(lo->x, "style");
+        bm_xml_attr(lo->x, "name", styles[i].name);
         font(lo->x, "styleFont", lo->page->font, styles[i].pt, styles[i].bold);
-        end(lo->x);
+        bm_xml_end(lo->x);
     }
-    end(lo->x);
+    bm_xml_end(lo->x);
 }
 
 /* Follows the project's layer tree. */
@@ -457,19 +405,19 @@ static void legend_item(layout *lo)
     static const bm_color white = {1, 1, 1, 0.9};
     double x, y;
     corner_point(lo, lo->page->legend_corner, &x, &y);
-    xml *xw = lo->x;
+    bm_xml *xw = lo->x;
     start_item(lo, ITEM_LEGEND, "legend", x, y, 40, 30, corner_reference[lo->page->legend_corner]);
-    attr(xw, "map_uuid", map_uuid);
-    attr(xw, "title", "");
-    attr(xw, "resizeToContents", "1");
-    attr(xw, "columnCount", "1");
-    attr(xw, "symbolWidth", "6");
-    attr(xw, "symbolHeight", "3.5");
-    attr(xw, "frame", "true");
-    attr(xw, "background", "true");
+    bm_xml_attr(xw, "map_uuid", map_uuid);
+    bm_xml_attr(xw, "title", "");
+    bm_xml_attr(xw, "resizeToContents", "1");
+    bm_xml_attr(xw, "columnCount", "1");
+    bm_xml_attr(xw, "symbolWidth", "6");
+    bm_xml_attr(xw, "symbolHeight", "3.5");
+    bm_xml_attr(xw, "frame", "true");
+    bm_xml_attr(xw, "background", "true");
     color_element(xw, "BackgroundColor", white);
     legend_styles(lo);
-    end(xw);
+    bm_xml_end(xw);
 }
 
 /* Its segments fit 25 to 50 mm, in kilometres measured on the ellipsoid. */
@@ -478,28 +426,28 @@ static void scale_bar_item(layout *lo)
     static const bm_color white = {1, 1, 1, 1};
     double x, y;
     corner_point(lo, lo->page->scale_corner, &x, &y);
-    xml *xw = lo->x;
+    bm_xml *xw = lo->x;
     start_item(lo, ITEM_SCALE_BAR, "scale bar", x, y, 50, 10,
                corner_reference[lo->page->scale_corner]);
-    attr(xw, "mapUuid", map_uuid);
-    attr(xw, "style", "Single Box");
-    attr(xw, "unitType", "km");
-    attr(xw, "unitLabel", "km");
-    attr(xw, "numSegments", "2");
-    attr(xw, "numSegmentsLeft", "0");
-    attr(xw, "numSubdivisions", "1");
-    attr(xw, "segmentSizeMode", "1");
-    attr(xw, "minBarWidth", "25");
-    attr(xw, "maxBarWidth", "50");
-    attr(xw, "numUnitsPerSegment", "100");
-    attr(xw, "numMapUnitsPerScaleBarUnit", "1");
-    attr(xw, "height", "2");
-    attr(xw, "labelBarSpace", "1.5");
-    attr(xw, "alignment", "0");
-    attr(xw, "frame", "false");
-    attr(xw, "background", "false");
+    bm_xml_attr(xw, "mapUuid", map_uuid);
+    bm_xml_attr(xw, "style", "Single Box");
+    bm_xml_attr(xw, "unitType", "km");
+    bm_xml_attr(xw, "unitLabel", "km");
+    bm_xml_attr(xw, "numSegments", "2");
+    bm_xml_attr(xw, "numSegmentsLeft", "0");
+    bm_xml_attr(xw, "numSubdivisions", "1");
+    bm_xml_attr(xw, "segmentSizeMode", "1");
+    bm_xml_attr(xw, "minBarWidth", "25");
+    bm_xml_attr(xw, "maxBarWidth", "50");
+    bm_xml_attr(xw, "numUnitsPerSegment", "100");
+    bm_xml_attr(xw, "numMapUnitsPerScaleBarUnit", "1");
+    bm_xml_attr(xw, "height", "2");
+    bm_xml_attr(xw, "labelBarSpace", "1.5");
+    bm_xml_attr(xw, "alignment", "0");
+    bm_xml_attr(xw, "frame", "false");
+    bm_xml_attr(xw, "background", "false");
     color_element(xw, "BackgroundColor", white);
-    end(xw);
+    bm_xml_end(xw);
 }
 
 /* The first map corner no other item takes. */
@@ -544,7 +492,7 @@ static void titles(layout *lo, const bm_qgis_project *p, double page_h, bm_color
     label(lo, "credits", text, b, 6, ALIGN_LEFT | ALIGN_BOTTOM, 5.8, 0, grey);
 }
 
-static void print_layout(xml *x, const bm_qgis_project *p, const frame *f)
+static void print_layout(bm_xml *x, const bm_qgis_project *p, const frame *f)
 {
     static const bm_color ink = {0.1, 0.1, 0.1, 1};
     const bm_page *page = &p->style->page;
@@ -554,11 +502,11 @@ static void print_layout(xml *x, const bm_qgis_project *p, const frame *f)
                            h - (m[0] + m[2]) * MM_PER_PT}, 0};
     const char *slash = strrchr(p->style->path, '/'), *file = slash ? slash + 1 : p->style->path;
     const char *dot = strrchr(file, '.');
-    start(x, "Layouts");
-    start(x, "Layout");
-    attrf(x, "name", "%.*s", dot ? (int)(dot - file) : (int)strlen(file), file);
-    attr(x, "units", "mm");
-    attrf(x, "printResolution", "%.0f", page->dpi);
+    bm_xml_start(x, "Layouts");
+    bm_xml_start(x, "Layout");
+    bm_xml_attrf(x, "name", "%.*s", dot ? (int)(dot - file) : (int)strlen(file), file);
+    bm_xml_attr(x, "units", "mm");
+    bm_xml_attrf(x, "printResolution", "%.0f", page->dpi);
     page_item(&lo, w, h); /* uuid and z 0: under everything */
     map_item(&lo, f);
     titles(&lo, p, h, ink);
@@ -568,50 +516,41 @@ static void print_layout(xml *x, const bm_qgis_project *p, const frame *f)
         scale_bar_item(&lo);
     if (page->north_arrow)
         north_arrow(&lo, ink);
-    end(x);
-    end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
 /* ---- the document --------------------------------------------------------- */
 
-static void project(xml *x, const bm_qgis_project *p, const frame *f, const char *wgs84_wkt)
+static void project(bm_xml *x, const bm_qgis_project *p, const frame *f, const char *wgs84_wkt)
 {
     size_t order[MAX_LAYERS];
     size_t n = stack_order(p, order);
-    start(x, "qgis");
-    attr(x, "version", "3.22.16-Białowieża");
-    attr(x, "projectname", p->style->page.title);
-    element(x, "title", p->style->page.title);
-    start(x, "projectCrs");
+    bm_xml_start(x, "qgis");
+    bm_xml_attr(x, "version", "3.22.16-Białowieża");
+    bm_xml_attr(x, "projectname", p->style->page.title);
+    bm_xml_element(x, "title", p->style->page.title);
+    bm_xml_start(x, "projectCrs");
     spatialrefsys(x, f->wkt);
-    end(x);
+    bm_xml_end(x);
     layer_tree(x, p, order, n);
     project_layers(x, p, order, n, wgs84_wkt);
     properties(x, &p->style->page);
     view(x, f);
     print_layout(x, p, f);
-    end(x);
+    bm_xml_end(x);
 }
 
 static char *project_xml(const bm_qgis_project *p, const frame *f, const char *wgs84_wkt)
 {
-    xmlBufferPtr out = xmlBufferCreate();
-    xml x = {out ? xmlNewTextWriterMemory(out, 0) : NULL, 0};
-    if (!x.w) {
-        xmlBufferFree(out);
+    bm_xml x;
+    if (bm_xml_open(&x))
         return NULL;
-    }
-    x.failed |= xmlTextWriterSetIndent(x.w, 1) < 0;
-    x.failed |= xmlTextWriterStartDocument(x.w, NULL, "UTF-8", NULL) < 0;
-    x.failed |= xmlTextWriterWriteDTD(x.w, BAD_CAST "qgis", BAD_CAST "http://mrcc.com/qgis.dtd",
-                                      BAD_CAST "SYSTEM", NULL) < 0;
+    bm_xml_check(&x, xmlTextWriterStartDocument(x.w, NULL, "UTF-8", NULL));
+    bm_xml_check(&x, xmlTextWriterWriteDTD(x.w, BAD_CAST "qgis", BAD_CAST "http://mrcc.com/qgis.dtd",
+                                           BAD_CAST "SYSTEM", NULL));
     project(&x, p, f, wgs84_wkt);
-    x.failed |= xmlTextWriterEndDocument(x.w) < 0;
-    xmlFreeTextWriter(x.w); /* flushes into out */
-    const char *text = (const char *)xmlBufferContent(out);
-    char *doc = !x.failed && text ? strdup(text) : NULL;
-    xmlBufferFree(out);
-    return doc;
+    return bm_xml_close(&x);
 }
 
 /* ---- the zip -------------------------------------------------------------- */

@@ -49,95 +49,6 @@ static void put(buf *b, const char *fmt, ...)
     b->n += (size_t)len;
 }
 
-/* ---- XML writer --------------------------------------------------------- */
-
-typedef struct xml {
-    xmlBufferPtr out;
-    xmlTextWriterPtr w;
-    int failed;
-} xml;
-
-static void check(xml *x, int rc)
-{
-    x->failed |= rc < 0;
-}
-
-static int xml_open(xml *x)
-{
-    x->failed = 0;
-    x->out = xmlBufferCreate();
-    x->w = x->out ? xmlNewTextWriterMemory(x->out, 0) : NULL;
-    if (!x->w) {
-        xmlBufferFree(x->out);
-        return -1;
-    }
-    check(x, xmlTextWriterSetIndent(x->w, 1));
-    check(x, xmlTextWriterSetIndentString(x->w, BAD_CAST " "));
-    return 0;
-}
-
-/* The document as a malloc'd string; NULL when anything failed. */
-static char *xml_close(xml *x)
-{
-    check(x, xmlTextWriterEndDocument(x->w));
-    xmlFreeTextWriter(x->w); /* flushes into x->out */
-    const char *text = (const char *)xmlBufferContent(x->out);
-    char *doc = !x->failed && text ? strdup(text) : NULL;
-    xmlBufferFree(x->out);
-    return doc;
-}
-
-static void start(xml *x, const char *name)
-{
-    check(x, xmlTextWriterStartElement(x->w, BAD_CAST name));
-}
-
-static void end(xml *x)
-{
-    check(x, xmlTextWriterEndElement(x->w));
-}
-
-static void attr(xml *x, const char *k, const char *v)
-{
-    check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST k, BAD_CAST v));
-}
-
-static void attrf(xml *x, const char *k, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void attrf(xml *x, const char *k, const char *fmt, ...)
-{
-    char v[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(v, sizeof v, fmt, ap);
-    va_end(ap);
-    attr(x, k, v);
-}
-
-static void text(xml *x, const char *s)
-{
-    check(x, xmlTextWriterWriteString(x->w, BAD_CAST s));
-}
-
-/* <name>s</name> */
-static void element(xml *x, const char *name, const char *s)
-{
-    check(x, xmlTextWriterWriteElement(x->w, BAD_CAST name, BAD_CAST s));
-}
-
-static void elementf(xml *x, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void elementf(xml *x, const char *name, const char *fmt, ...)
-{
-    char v[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(v, sizeof v, fmt, ap);
-    va_end(ap);
-    element(x, name, v);
-}
 
 /* ---- cases: one value per match field ------------------------------------ */
 
@@ -469,19 +380,19 @@ static double sld_size_per_radius(const shape *s)
 /* ---- QML symbol layers ---------------------------------------------------- */
 
 typedef struct qml_ctx {
-    xml *x;
+    bm_xml *x;
     size_t pass; /* the draw layer's position: its symbol level */
 } qml_ctx;
 
-static void prop(xml *x, const char *k, const char *v)
+static void prop(bm_xml *x, const char *k, const char *v)
 {
-    start(x, "prop");
-    attr(x, "k", k);
-    attr(x, "v", v);
-    end(x);
+    bm_xml_start(x, "prop");
+    bm_xml_attr(x, "k", k);
+    bm_xml_attr(x, "v", v);
+    bm_xml_end(x);
 }
 
-static void prop_number(xml *x, const char *k, double v)
+static void prop_number(bm_xml *x, const char *k, double v)
 {
     char s[32];
     snprintf(s, sizeof s, "%.6g", v);
@@ -494,7 +405,7 @@ static void color_text(char *out, size_t size, bm_color c, double opacity)
              (int)(c.b * 255 + 0.5), (int)(c.a * opacity * 255 + 0.5));
 }
 
-static void prop_color(xml *x, const char *k, bm_color c, double opacity)
+static void prop_color(bm_xml *x, const char *k, bm_color c, double opacity)
 {
     char v[64];
     color_text(v, sizeof v, c, opacity);
@@ -516,54 +427,54 @@ static buf *define(defined *dd, const char *name)
     return &dd->expr[dd->n++];
 }
 
-static void option(xml *x, const char *type, const char *name, const char *value)
+static void option(bm_xml *x, const char *type, const char *name, const char *value)
 {
-    start(x, "Option");
-    attr(x, "type", type);
+    bm_xml_start(x, "Option");
+    bm_xml_attr(x, "type", type);
     if (name)
-        attr(x, "name", name);
+        bm_xml_attr(x, "name", name);
     if (value)
-        attr(x, "value", value);
+        bm_xml_attr(x, "value", value);
 }
 
-static void put_defined(xml *x, defined *dd)
+static void put_defined(bm_xml *x, defined *dd)
 {
-    start(x, "data_defined_properties");
+    bm_xml_start(x, "data_defined_properties");
     option(x, "Map", NULL, NULL);
     option(x, "QString", "name", "");
-    end(x);
+    bm_xml_end(x);
     option(x, "Map", "properties", NULL);
     for (size_t i = 0; i < dd->n; i++) {
         x->failed |= dd->expr[i].failed;
         option(x, "Map", dd->name[i], NULL);
         option(x, "bool", "active", "true");
-        end(x);
+        bm_xml_end(x);
         option(x, "QString", "expression", dd->expr[i].failed ? "" : dd->expr[i].s);
-        end(x);
+        bm_xml_end(x);
         option(x, "int", "type", "3"); /* QgsProperty::ExpressionBasedProperty */
-        end(x);
-        end(x);
+        bm_xml_end(x);
+        bm_xml_end(x);
         free(dd->expr[i].s);
     }
-    end(x);
+    bm_xml_end(x);
     option(x, "QString", "type", "collection");
-    end(x);
-    end(x);
-    end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
 static void start_symbol_layer(qml_ctx *q, const char *cls)
 {
-    start(q->x, "layer");
-    attr(q->x, "class", cls);
-    attrf(q->x, "pass", "%zu", q->pass);
-    attr(q->x, "enabled", "1");
-    attr(q->x, "locked", "0");
+    bm_xml_start(q->x, "layer");
+    bm_xml_attr(q->x, "class", cls);
+    bm_xml_attrf(q->x, "pass", "%zu", q->pass);
+    bm_xml_attr(q->x, "enabled", "1");
+    bm_xml_attr(q->x, "locked", "0");
 }
 
 static void put_marker(qml_ctx *q, const bm_layer *m, const style_case *c)
 {
-    xml *x = q->x;
+    bm_xml *x = q->x;
     bm_value t;
     defined dd = {.n = 0};
     const shape *sh = shape_named(eval(&m->icon_image, c, &t)->string);
@@ -597,11 +508,11 @@ static void put_marker(qml_ctx *q, const bm_layer *m, const style_case *c)
     if (m->circle_stroke_width.kind == BM_PROP_INTERPOLATE)
         put_interpolation(define(&dd, "outlineWidth"), &m->circle_stroke_width, 1);
     put_defined(x, &dd);
-    end(x);
+    bm_xml_end(x);
 }
 
 /* MapLibre dashes are in line widths; QGIS's in points. */
-static void put_dash(xml *x, const bm_layer *s, double width)
+static void put_dash(bm_xml *x, const bm_layer *s, double width)
 {
     char v[160] = "";
     for (size_t i = 0; i < s->n_dash; i++)
@@ -616,7 +527,7 @@ static void put_dash(xml *x, const bm_layer *s, double width)
 
 static void put_line(qml_ctx *q, const bm_layer *s, const style_case *c)
 {
-    xml *x = q->x;
+    bm_xml *x = q->x;
     bm_value t;
     defined dd = {.n = 0};
     double width = eval(&s->line_width, c, &t)->number;
@@ -633,12 +544,12 @@ static void put_line(qml_ctx *q, const bm_layer *s, const style_case *c)
     if (s->line_width.kind == BM_PROP_INTERPOLATE)
         put_interpolation(define(&dd, "outlineWidth"), &s->line_width, 1);
     put_defined(x, &dd);
-    end(x);
+    bm_xml_end(x);
 }
 
 static void put_fill(qml_ctx *q, const bm_layer *f, const style_case *c)
 {
-    xml *x = q->x;
+    bm_xml *x = q->x;
     bm_value t;
     defined dd = {.n = 0};
     start_symbol_layer(q, "SimpleFill");
@@ -647,7 +558,7 @@ static void put_fill(qml_ctx *q, const bm_layer *f, const style_case *c)
     prop(x, "style", "solid");
     prop(x, "outline_style", "no");
     put_defined(x, &dd);
-    end(x);
+    bm_xml_end(x);
 }
 
 static void put_symbol_layer(qml_ctx *q, const bm_layer *d, const style_case *c)
@@ -665,25 +576,25 @@ static void put_symbol_layer(qml_ctx *q, const bm_layer *d, const style_case *c)
 static void put_undrawn(qml_ctx *q, bm_qgis_geom geom)
 {
     static const char *classes[] = {"SimpleMarker", "SimpleLine", "SimpleFill"};
-    xml *x = q->x;
+    bm_xml *x = q->x;
     start_symbol_layer(q, classes[geom]);
     prop(x, geom == BM_QGIS_LINE ? "line_color" : "outline_color", "128,128,128,255");
     prop(x, geom == BM_QGIS_LINE ? "line_width" : "outline_width", "0.5");
     prop(x, geom == BM_QGIS_LINE ? "line_width_unit" : "outline_width_unit", "Point");
     if (geom == BM_QGIS_POLYGON)
         prop(x, "style", "no");
-    end(x);
+    bm_xml_end(x);
 }
 
-static void start_symbol(xml *x, bm_qgis_geom geom, size_t index)
+static void start_symbol(bm_xml *x, bm_qgis_geom geom, size_t index)
 {
     static const char *types[] = {"marker", "line", "fill"};
-    start(x, "symbol");
-    attrf(x, "name", "%zu", index);
-    attr(x, "type", types[geom]);
-    attr(x, "alpha", "1");
-    attr(x, "clip_to_extent", "1");
-    attr(x, "force_rhr", "0");
+    bm_xml_start(x, "symbol");
+    bm_xml_attrf(x, "name", "%zu", index);
+    bm_xml_attr(x, "type", types[geom]);
+    bm_xml_attr(x, "alpha", "1");
+    bm_xml_attr(x, "clip_to_extent", "1");
+    bm_xml_attr(x, "force_rhr", "0");
 }
 
 /* ---- QML renderers -------------------------------------------------------- */
@@ -701,30 +612,30 @@ static int needs_rules(const bm_qgis_layer *l)
     return 0;
 }
 
-static void start_renderer(xml *x, const char *type)
+static void start_renderer(bm_xml *x, const char *type)
 {
-    start(x, "renderer-v2");
-    attr(x, "type", type);
-    attr(x, "forceraster", "0");
-    attr(x, "symbollevels", "1");
+    bm_xml_start(x, "renderer-v2");
+    bm_xml_attr(x, "type", type);
+    bm_xml_attr(x, "forceraster", "0");
+    bm_xml_attr(x, "symbollevels", "1");
 }
 
 /* Every draw layer stacked in one symbol, each on its own level. */
-static void put_single_renderer(xml *x, const bm_qgis_layer *l)
+static void put_single_renderer(bm_xml *x, const bm_qgis_layer *l)
 {
     style_case fallback = {0};
     qml_ctx q = {x, 0};
     start_renderer(x, "singleSymbol");
-    attr(x, "enableorderby", "0");
-    start(x, "symbols");
+    bm_xml_attr(x, "enableorderby", "0");
+    bm_xml_start(x, "symbols");
     start_symbol(x, l->geom, 0);
     if (l->n_draw == 0)
         put_undrawn(&q, l->geom);
     for (q.pass = 0; q.pass < l->n_draw; q.pass++)
         put_symbol_layer(&q, l->draw[q.pass], &fallback);
-    end(x);
-    end(x);
-    end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
 /* "Battles (location approximate)", "incidents: other" */
@@ -744,7 +655,7 @@ static void rule_label(char *out, size_t size, const bm_layer *d, const style_ca
 
 /* Symbols are drawn biggest first, as render.c does, so a small symbol
  * is not hidden under a big one: the first interpolated radius orders. */
-static void put_order_by(xml *x, const bm_qgis_layer *l)
+static void put_order_by(bm_xml *x, const bm_qgis_layer *l)
 {
     for (size_t i = 0; i < l->n_draw; i++) {
         const bm_prop *r = &l->draw[i]->circle_radius;
@@ -753,13 +664,13 @@ static void put_order_by(xml *x, const bm_qgis_layer *l)
         buf field = {0};
         put_field(&field, r->field);
         x->failed |= field.failed;
-        start(x, "orderby");
-        start(x, "orderByClause");
-        attr(x, "asc", r->values[r->n - 1].number < r->values[0].number ? "1" : "0");
-        attr(x, "nullsFirst", "0");
-        text(x, field.failed ? "" : field.s);
-        end(x);
-        end(x);
+        bm_xml_start(x, "orderby");
+        bm_xml_start(x, "orderByClause");
+        bm_xml_attr(x, "asc", r->values[r->n - 1].number < r->values[0].number ? "1" : "0");
+        bm_xml_attr(x, "nullsFirst", "0");
+        bm_xml_text(x, field.failed ? "" : field.s);
+        bm_xml_end(x);
+        bm_xml_end(x);
         free(field.s);
         return;
     }
@@ -774,11 +685,11 @@ static int uses_order_by(const bm_qgis_layer *l)
     return 0;
 }
 
-static void put_rules(xml *x, const bm_qgis_layer *l)
+static void put_rules(bm_xml *x, const bm_qgis_layer *l)
 {
     size_t symbol = 0;
-    start(x, "rules");
-    attrf(x, "key", "{%s}", l->name);
+    bm_xml_start(x, "rules");
+    bm_xml_attrf(x, "key", "{%s}", l->name);
     for (size_t i = 0; i < l->n_draw; i++) {
         layer_cases lc;
         x->failed |= cases_init(l->draw[i], &lc);
@@ -788,25 +699,25 @@ static void put_rules(xml *x, const bm_qgis_layer *l)
             char label[BM_STYLE_TEXT + 64];
             put_case_filter(&filter, l->draw[i], &c);
             rule_label(label, sizeof label, l->draw[i], &c);
-            start(x, "rule");
-            attrf(x, "key", "{%s-%zu-%zu}", l->name, l->draw[i]->index, k);
+            bm_xml_start(x, "rule");
+            bm_xml_attrf(x, "key", "{%s-%zu-%zu}", l->name, l->draw[i]->index, k);
             if (filter.n)
-                attr(x, "filter", filter.failed ? "" : filter.s);
-            attrf(x, "symbol", "%zu", symbol);
-            attr(x, "label", label);
-            end(x);
+                bm_xml_attr(x, "filter", filter.failed ? "" : filter.s);
+            bm_xml_attrf(x, "symbol", "%zu", symbol);
+            bm_xml_attr(x, "label", label);
+            bm_xml_end(x);
             x->failed |= filter.failed;
             free(filter.s);
         }
         cases_free(&lc);
     }
-    end(x);
+    bm_xml_end(x);
 }
 
-static void put_rule_symbols(xml *x, const bm_qgis_layer *l)
+static void put_rule_symbols(bm_xml *x, const bm_qgis_layer *l)
 {
     size_t symbol = 0;
-    start(x, "symbols");
+    bm_xml_start(x, "symbols");
     for (size_t i = 0; i < l->n_draw; i++) {
         layer_cases lc;
         qml_ctx q = {x, i};
@@ -815,23 +726,23 @@ static void put_rule_symbols(xml *x, const bm_qgis_layer *l)
             style_case c = case_at(&lc, k);
             start_symbol(x, l->geom, symbol);
             put_symbol_layer(&q, l->draw[i], &c);
-            end(x);
+            bm_xml_end(x);
         }
         cases_free(&lc);
     }
-    end(x);
+    bm_xml_end(x);
 }
 
 /* One rule per draw layer and case; a feature no rule takes is not drawn,
  * as on the map. */
-static void put_rule_renderer(xml *x, const bm_qgis_layer *l)
+static void put_rule_renderer(bm_xml *x, const bm_qgis_layer *l)
 {
     start_renderer(x, "RuleRenderer");
-    attr(x, "enableorderby", uses_order_by(l) ? "1" : "0");
+    bm_xml_attr(x, "enableorderby", uses_order_by(l) ? "1" : "0");
     put_rules(x, l);
     put_rule_symbols(x, l);
     put_order_by(x, l);
-    end(x);
+    bm_xml_end(x);
 }
 
 /* ---- QML labels ----------------------------------------------------------- */
@@ -895,7 +806,7 @@ static int label_priority(const bm_layer *s)
     return p < 0 ? 0 : p > 10 ? 10 : (int)p;
 }
 
-static void put_text_style(xml *x, const bm_qgis_layer *l, const bm_layer *s)
+static void put_text_style(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
 {
     style_case none = {0};
     bm_value t;
@@ -903,96 +814,96 @@ static void put_text_style(xml *x, const bm_qgis_layer *l, const bm_layer *s)
     buf expr = {0};
     put_label_expression(&expr, l, s);
     x->failed |= expr.failed;
-    start(x, "text-style");
-    attr(x, "isExpression", "1");
-    attr(x, "fieldName", expr.failed ? "" : expr.s);
+    bm_xml_start(x, "text-style");
+    bm_xml_attr(x, "isExpression", "1");
+    bm_xml_attr(x, "fieldName", expr.failed ? "" : expr.s);
     free(expr.s);
-    attr(x, "fontFamily", s->text_font);
-    attrf(x, "fontSize", "%.4g", s->text_size);
-    attr(x, "fontSizeUnit", "Point");
-    attrf(x, "fontWeight", "%d", s->text_bold ? 75 : 50);
-    attrf(x, "fontItalic", "%d", s->text_italic);
-    attrf(x, "capitalization", "%d", s->text_uppercase ? 1 : 0); /* 1: all uppercase */
-    attrf(x, "fontLetterSpacing", "%.4g", s->text_letter_spacing * s->text_size);
-    attr(x, "textOpacity", "1");
-    attr(x, "multilineHeight", "1");
+    bm_xml_attr(x, "fontFamily", s->text_font);
+    bm_xml_attrf(x, "fontSize", "%.4g", s->text_size);
+    bm_xml_attr(x, "fontSizeUnit", "Point");
+    bm_xml_attrf(x, "fontWeight", "%d", s->text_bold ? 75 : 50);
+    bm_xml_attrf(x, "fontItalic", "%d", s->text_italic);
+    bm_xml_attrf(x, "capitalization", "%d", s->text_uppercase ? 1 : 0); /* 1: all uppercase */
+    bm_xml_attrf(x, "fontLetterSpacing", "%.4g", s->text_letter_spacing * s->text_size);
+    bm_xml_attr(x, "textOpacity", "1");
+    bm_xml_attr(x, "multilineHeight", "1");
     color_text(color, sizeof color, eval(&s->text_color, &none, &t)->color, 1);
-    attr(x, "textColor", color);
+    bm_xml_attr(x, "textColor", color);
     double halo = eval(&s->text_halo_width, &none, &t)->number;
-    start(x, "text-buffer");
-    attr(x, "bufferDraw", halo > 0 ? "1" : "0");
-    attrf(x, "bufferSize", "%.4g", halo); /* labels.c strokes twice the width */
-    attr(x, "bufferSizeUnits", "Point");
+    bm_xml_start(x, "text-buffer");
+    bm_xml_attr(x, "bufferDraw", halo > 0 ? "1" : "0");
+    bm_xml_attrf(x, "bufferSize", "%.4g", halo); /* labels.c strokes twice the width */
+    bm_xml_attr(x, "bufferSizeUnits", "Point");
     color_text(color, sizeof color, eval(&s->text_halo_color, &none, &t)->color, 1);
-    attr(x, "bufferColor", color);
-    attr(x, "bufferOpacity", "1");
-    attr(x, "bufferNoFill", "1");
-    attr(x, "bufferJoinStyle", "128"); /* round */
-    end(x);
-    end(x);
+    bm_xml_attr(x, "bufferColor", color);
+    bm_xml_attr(x, "bufferOpacity", "1");
+    bm_xml_attr(x, "bufferNoFill", "1");
+    bm_xml_attr(x, "bufferJoinStyle", "128"); /* round */
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
-static void put_label_settings(xml *x, const bm_qgis_layer *l, const bm_layer *s)
+static void put_label_settings(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
 {
-    start(x, "settings");
-    attr(x, "calloutType", "simple");
+    bm_xml_start(x, "settings");
+    bm_xml_attr(x, "calloutType", "simple");
     put_text_style(x, l, s);
-    start(x, "placement");
-    attrf(x, "placement", "%d", placement(l->geom));
-    attrf(x, "placementFlags", "%d", line_flags(s));
-    attr(x, "dist", "1");
-    attr(x, "distUnits", "Point");
+    bm_xml_start(x, "placement");
+    bm_xml_attrf(x, "placement", "%d", placement(l->geom));
+    bm_xml_attrf(x, "placementFlags", "%d", line_flags(s));
+    bm_xml_attr(x, "dist", "1");
+    bm_xml_attr(x, "distUnits", "Point");
     /* labels.c's order: upper right, lower right, upper left, lower left,
      * right, left, above, below. */
-    attr(x, "predefinedPositionOrder", "TR,BR,TL,BL,R,L,T,B");
-    attr(x, "centroidInside", "1");
-    attr(x, "fitInPolygonOnly", "1");
-    attrf(x, "priority", "%d", label_priority(s));
-    end(x);
-    start(x, "rendering");
-    attr(x, "drawLabels", "1");
-    attr(x, "obstacle", "1");
-    attr(x, "upsidedownLabels", "0");
-    attr(x, "mergeLines", "0");
-    attr(x, "labelPerPart", "0");
-    end(x);
-    end(x);
+    bm_xml_attr(x, "predefinedPositionOrder", "TR,BR,TL,BL,R,L,T,B");
+    bm_xml_attr(x, "centroidInside", "1");
+    bm_xml_attr(x, "fitInPolygonOnly", "1");
+    bm_xml_attrf(x, "priority", "%d", label_priority(s));
+    bm_xml_end(x);
+    bm_xml_start(x, "rendering");
+    bm_xml_attr(x, "drawLabels", "1");
+    bm_xml_attr(x, "obstacle", "1");
+    bm_xml_attr(x, "upsidedownLabels", "0");
+    bm_xml_attr(x, "mergeLines", "0");
+    bm_xml_attr(x, "labelPerPart", "0");
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
 /* One label layer without a filter is simple labeling; otherwise a rule
  * per label layer, filtered like it. */
-static void put_labeling(xml *x, const bm_qgis_layer *l)
+static void put_labeling(bm_xml *x, const bm_qgis_layer *l)
 {
-    start(x, "labeling");
+    bm_xml_start(x, "labeling");
     if (l->n_labels == 1 && !l->labels[0]->filter) {
-        attr(x, "type", "simple");
+        bm_xml_attr(x, "type", "simple");
         put_label_settings(x, l, l->labels[0]);
-        end(x);
+        bm_xml_end(x);
         return;
     }
-    attr(x, "type", "rule-based");
-    start(x, "rules");
-    attrf(x, "key", "{%s-labels}", l->name);
+    bm_xml_attr(x, "type", "rule-based");
+    bm_xml_start(x, "rules");
+    bm_xml_attrf(x, "key", "{%s-labels}", l->name);
     for (size_t i = 0; i < l->n_labels; i++) {
         const bm_layer *s = l->labels[i];
         buf filter = {0};
         if (s->filter)
             put_filter(&filter, s->filter);
-        start(x, "rule");
-        attrf(x, "key", "{%s-label-%zu}", l->name, s->index);
-        attr(x, "description", s->id[0] ? s->id : l->name);
+        bm_xml_start(x, "rule");
+        bm_xml_attrf(x, "key", "{%s-label-%zu}", l->name, s->index);
+        bm_xml_attr(x, "description", s->id[0] ? s->id : l->name);
         if (filter.n)
-            attr(x, "filter", filter.failed ? "" : filter.s);
+            bm_xml_attr(x, "filter", filter.failed ? "" : filter.s);
         x->failed |= filter.failed;
         free(filter.s);
         put_label_settings(x, l, s);
-        end(x);
+        bm_xml_end(x);
     }
-    end(x);
-    end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
-static void put_renderer_and_labels(xml *x, const bm_qgis_layer *l)
+static void put_renderer_and_labels(bm_xml *x, const bm_qgis_layer *l)
 {
     if (needs_rules(l))
         put_rule_renderer(x, l);
@@ -1002,29 +913,27 @@ static void put_renderer_and_labels(xml *x, const bm_qgis_layer *l)
         put_labeling(x, l);
 }
 
-int bm_qgis_style_write_symbology(xmlTextWriterPtr w, const bm_qgis_layer *l)
+void bm_qgis_style_write_symbology(bm_xml *x, const bm_qgis_layer *l)
 {
-    xml x = {.w = w};
-    put_renderer_and_labels(&x, l);
-    return x.failed ? -1 : 0;
+    put_renderer_and_labels(x, l);
 }
 
 char *bm_qgis_style_qml(const bm_qgis_layer *l)
 {
-    xml x;
-    if (xml_open(&x))
+    bm_xml x;
+    if (bm_xml_open(&x))
         return NULL;
-    check(&x, xmlTextWriterStartDocument(x.w, NULL, "UTF-8", NULL));
-    check(&x, xmlTextWriterWriteDTD(x.w, BAD_CAST "qgis", BAD_CAST "http://mrcc.com/qgis.dtd",
+    bm_xml_check(&x, xmlTextWriterStartDocument(x.w, NULL, "UTF-8", NULL));
+    bm_xml_check(&x, xmlTextWriterWriteDTD(x.w, BAD_CAST "qgis", BAD_CAST "http://mrcc.com/qgis.dtd",
                                     BAD_CAST "SYSTEM", NULL));
-    start(&x, "qgis");
-    attr(&x, "version", "3.22.16-Białowieża");
-    attr(&x, "styleCategories", "AllStyleCategories");
-    attr(&x, "labelsEnabled", l->n_labels ? "1" : "0");
+    bm_xml_start(&x, "qgis");
+    bm_xml_attr(&x, "version", "3.22.16-Białowieża");
+    bm_xml_attr(&x, "styleCategories", "AllStyleCategories");
+    bm_xml_attr(&x, "labelsEnabled", l->n_labels ? "1" : "0");
     put_renderer_and_labels(&x, l);
-    elementf(&x, "layerGeometryType", "%d", (int)l->geom);
-    end(&x);
-    return xml_close(&x);
+    bm_xml_elementf(&x, "layerGeometryType", "%d", (int)l->geom);
+    bm_xml_end(&x);
+    return bm_xml_close(&x);
 }
 
 /* ---- SLD ------------------------------------------------------------------ */
@@ -1032,23 +941,23 @@ char *bm_qgis_style_qml(const bm_qgis_layer *l)
 /* SLD sizes are pixels at the OGC's 0.28 mm, about 90.7 per inch. */
 #define SLD_PX_PER_PT (25.4 / 72.0 / 0.28)
 
-static void sld_param(xml *x, const char *name, const char *fmt, ...)
+static void sld_param(bm_xml *x, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void sld_param(xml *x, const char *name, const char *fmt, ...)
+static void sld_param(bm_xml *x, const char *name, const char *fmt, ...)
 {
     char v[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(v, sizeof v, fmt, ap);
     va_end(ap);
-    start(x, "se:SvgParameter");
-    attr(x, "name", name);
-    text(x, v);
-    end(x);
+    bm_xml_start(x, "se:SvgParameter");
+    bm_xml_attr(x, "name", name);
+    bm_xml_text(x, v);
+    bm_xml_end(x);
 }
 
-static void sld_color(xml *x, const char *name, bm_color c, double opacity)
+static void sld_color(bm_xml *x, const char *name, bm_color c, double opacity)
 {
     char opacity_name[64];
     sld_param(x, name, "#%02x%02x%02x", (int)(c.r * 255 + 0.5), (int)(c.g * 255 + 0.5),
@@ -1060,38 +969,38 @@ static void sld_color(xml *x, const char *name, bm_color c, double opacity)
 
 /* ---- SLD filters ---- */
 
-static void ogc_compare(xml *x, const char *op, const char *field, const char *value)
+static void ogc_compare(bm_xml *x, const char *op, const char *field, const char *value)
 {
-    start(x, op);
-    element(x, "ogc:PropertyName", field);
-    element(x, "ogc:Literal", value);
-    end(x);
+    bm_xml_start(x, op);
+    bm_xml_element(x, "ogc:PropertyName", field);
+    bm_xml_element(x, "ogc:Literal", value);
+    bm_xml_end(x);
 }
 
-static void ogc_is_null(xml *x, const char *field)
+static void ogc_is_null(bm_xml *x, const char *field)
 {
-    start(x, "ogc:PropertyIsNull");
-    element(x, "ogc:PropertyName", field);
-    end(x);
+    bm_xml_start(x, "ogc:PropertyIsNull");
+    bm_xml_element(x, "ogc:PropertyName", field);
+    bm_xml_end(x);
 }
 
-static void ogc_any_equal(xml *x, const char *field, const char *const *values, size_t n,
+static void ogc_any_equal(bm_xml *x, const char *field, const char *const *values, size_t n,
                           int or_null)
 {
     int wrap = n + (or_null != 0) > 1;
     if (wrap)
-        start(x, "ogc:Or");
+        bm_xml_start(x, "ogc:Or");
     if (or_null)
         ogc_is_null(x, field);
     for (size_t i = 0; i < n; i++)
         ogc_compare(x, "ogc:PropertyIsEqualTo", field, values[i]);
     if (wrap)
-        end(x);
+        bm_xml_end(x);
 }
 
 /* field among values, read as put_membership does: "" also takes NULL,
  * and a negation takes NULL. */
-static void ogc_membership(xml *x, const char *field, const char *const *values, size_t n,
+static void ogc_membership(bm_xml *x, const char *field, const char *const *values, size_t n,
                            int negate)
 {
     int empty = 0;
@@ -1102,33 +1011,33 @@ static void ogc_membership(xml *x, const char *field, const char *const *values,
         return;
     }
     if (empty) {
-        start(x, "ogc:Not");
+        bm_xml_start(x, "ogc:Not");
         ogc_any_equal(x, field, values, n, 1);
-        end(x);
+        bm_xml_end(x);
         return;
     }
-    start(x, "ogc:Or");
+    bm_xml_start(x, "ogc:Or");
     ogc_is_null(x, field);
     if (n == 1) {
         ogc_compare(x, "ogc:PropertyIsNotEqualTo", field, values[0]);
     } else {
-        start(x, "ogc:Not");
+        bm_xml_start(x, "ogc:Not");
         ogc_any_equal(x, field, values, n, 0);
-        end(x);
+        bm_xml_end(x);
     }
-    end(x);
+    bm_xml_end(x);
 }
 
-static void ogc_filter(xml *x, const bm_style_filter *f)
+static void ogc_filter(bm_xml *x, const bm_style_filter *f)
 {
     if (f->op == BM_STYLE_FILTER_ALL || f->op == BM_STYLE_FILTER_ANY) {
         int wrap = f->n != 1;
         if (wrap)
-            start(x, f->op == BM_STYLE_FILTER_ALL ? "ogc:And" : "ogc:Or");
+            bm_xml_start(x, f->op == BM_STYLE_FILTER_ALL ? "ogc:And" : "ogc:Or");
         for (size_t i = 0; i < f->n; i++)
             ogc_filter(x, &f->children[i]);
         if (wrap)
-            end(x);
+            bm_xml_end(x);
         return;
     }
     const char *values[64];
@@ -1153,27 +1062,27 @@ static size_t size_class_count(const bm_layer *d)
                : 1;
 }
 
-static void ogc_size_class(xml *x, const size_class *sc)
+static void ogc_size_class(bm_xml *x, const size_class *sc)
 {
     const bm_prop *r = sc->radius;
     char stop[32];
     if (sc->index == 0) {
         snprintf(stop, sizeof stop, "%.10g", r->stops[0]);
-        start(x, "ogc:Or");
+        bm_xml_start(x, "ogc:Or");
         ogc_is_null(x, r->field);
         ogc_compare(x, "ogc:PropertyIsLessThanOrEqualTo", r->field, stop);
-        end(x);
+        bm_xml_end(x);
         return;
     }
     int bounded = sc->index + 1 < r->n;
     if (bounded)
-        start(x, "ogc:And");
+        bm_xml_start(x, "ogc:And");
     snprintf(stop, sizeof stop, "%.10g", r->stops[sc->index - 1]);
     ogc_compare(x, "ogc:PropertyIsGreaterThan", r->field, stop);
     if (bounded) {
         snprintf(stop, sizeof stop, "%.10g", r->stops[sc->index]);
         ogc_compare(x, "ogc:PropertyIsLessThanOrEqualTo", r->field, stop);
-        end(x);
+        bm_xml_end(x);
     }
 }
 
@@ -1182,14 +1091,14 @@ static size_t case_conditions(const bm_layer *d, const style_case *c, const size
     return (d->filter != NULL) + c->lc->n_fields + (sc->radius != NULL);
 }
 
-static void ogc_rule_filter(xml *x, const bm_layer *d, const style_case *c, const size_class *sc)
+static void ogc_rule_filter(bm_xml *x, const bm_layer *d, const style_case *c, const size_class *sc)
 {
     size_t n = case_conditions(d, c, sc);
     if (n == 0)
         return;
-    start(x, "ogc:Filter");
+    bm_xml_start(x, "ogc:Filter");
     if (n > 1)
-        start(x, "ogc:And");
+        bm_xml_start(x, "ogc:And");
     if (d->filter)
         ogc_filter(x, d->filter);
     for (size_t i = 0; i < c->lc->n_fields; i++) {
@@ -1202,15 +1111,15 @@ static void ogc_rule_filter(xml *x, const bm_layer *d, const style_case *c, cons
     if (sc->radius)
         ogc_size_class(x, sc);
     if (n > 1)
-        end(x);
-    end(x);
+        bm_xml_end(x);
+    bm_xml_end(x);
 }
 
 /* ---- SLD symbolizers ---- */
 
-static void sld_stroke(xml *x, bm_color c, double opacity, double width_pt, const bm_layer *dash)
+static void sld_stroke(bm_xml *x, bm_color c, double opacity, double width_pt, const bm_layer *dash)
 {
-    start(x, "se:Stroke");
+    bm_xml_start(x, "se:Stroke");
     sld_color(x, "stroke", c, opacity);
     sld_param(x, "stroke-width", "%.3g", width_pt * SLD_PX_PER_PT);
     if (dash) {
@@ -1223,7 +1132,7 @@ static void sld_stroke(xml *x, bm_color c, double opacity, double width_pt, cons
         if (dash->n_dash)
             sld_param(x, "stroke-dasharray", "%s", v);
     }
-    end(x);
+    bm_xml_end(x);
 }
 
 static double class_radius(const bm_layer *d, const style_case *c, const size_class *sc)
@@ -1234,53 +1143,53 @@ static double class_radius(const bm_layer *d, const style_case *c, const size_cl
     return sc->radius->values[sc->index].number;
 }
 
-static void sld_point(xml *x, const bm_layer *d, const style_case *c, const size_class *sc)
+static void sld_point(bm_xml *x, const bm_layer *d, const style_case *c, const size_class *sc)
 {
     bm_value t;
     const shape *sh = shape_named(eval(&d->icon_image, c, &t)->string);
     double opacity = eval(&d->circle_opacity, c, &t)->number;
     double stroke = eval(&d->circle_stroke_width, c, &t)->number;
-    start(x, "se:PointSymbolizer");
-    start(x, "se:Graphic");
-    start(x, "se:Mark");
-    element(x, "se:WellKnownName", sh->sld);
-    start(x, "se:Fill");
+    bm_xml_start(x, "se:PointSymbolizer");
+    bm_xml_start(x, "se:Graphic");
+    bm_xml_start(x, "se:Mark");
+    bm_xml_element(x, "se:WellKnownName", sh->sld);
+    bm_xml_start(x, "se:Fill");
     sld_color(x, "fill", eval(&d->circle_color, c, &t)->color, opacity);
-    end(x);
+    bm_xml_end(x);
     if (stroke > 0)
         sld_stroke(x, eval(&d->circle_stroke_color, c, &t)->color, opacity, stroke, NULL);
-    end(x);
-    elementf(x, "se:Size", "%.3g",
+    bm_xml_end(x);
+    bm_xml_elementf(x, "se:Size", "%.3g",
              sld_size_per_radius(sh) * class_radius(d, c, sc) * SLD_PX_PER_PT);
     if (sh->sld_rotation != 0)
-        elementf(x, "se:Rotation", "%g", sh->sld_rotation);
-    end(x);
-    end(x);
+        bm_xml_elementf(x, "se:Rotation", "%g", sh->sld_rotation);
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
-static void sld_symbolizer(xml *x, bm_qgis_geom geom, const bm_layer *d, const style_case *c,
+static void sld_symbolizer(bm_xml *x, bm_qgis_geom geom, const bm_layer *d, const style_case *c,
                            const size_class *sc)
 {
     bm_value t;
     if (d->type == BM_LAYER_CIRCLE) {
         sld_point(x, d, c, sc);
     } else if (d->type == BM_LAYER_FILL) {
-        start(x, "se:PolygonSymbolizer");
-        start(x, "se:Fill");
+        bm_xml_start(x, "se:PolygonSymbolizer");
+        bm_xml_start(x, "se:Fill");
         sld_color(x, "fill", eval(&d->fill_color, c, &t)->color,
                   eval(&d->fill_opacity, c, &t)->number);
-        end(x);
-        end(x);
+        bm_xml_end(x);
+        bm_xml_end(x);
     } else {
         /* A line layer outlines polygons: a polygon symbolizer without fill. */
-        start(x, geom == BM_QGIS_POLYGON ? "se:PolygonSymbolizer" : "se:LineSymbolizer");
+        bm_xml_start(x, geom == BM_QGIS_POLYGON ? "se:PolygonSymbolizer" : "se:LineSymbolizer");
         sld_stroke(x, eval(&d->line_color, c, &t)->color, eval(&d->line_opacity, c, &t)->number,
                    eval(&d->line_width, c, &t)->number, d);
-        end(x);
+        bm_xml_end(x);
     }
 }
 
-static void sld_rule(xml *x, const bm_qgis_layer *l, const bm_layer *d, const style_case *c,
+static void sld_rule(bm_xml *x, const bm_qgis_layer *l, const bm_layer *d, const style_case *c,
                      const size_class *sc)
 {
     char label[BM_STYLE_TEXT + 96];
@@ -1290,14 +1199,14 @@ static void sld_rule(xml *x, const bm_qgis_layer *l, const bm_layer *d, const st
         snprintf(label + len, sizeof label - len, ", %s %s %g", sc->radius->field,
                  sc->index ? ">" : "<=", sc->radius->stops[sc->index ? sc->index - 1 : 0]);
     }
-    start(x, "se:Rule");
-    element(x, "se:Name", label);
+    bm_xml_start(x, "se:Rule");
+    bm_xml_element(x, "se:Name", label);
     ogc_rule_filter(x, d, c, sc);
     sld_symbolizer(x, l->geom, d, c, sc);
-    end(x);
+    bm_xml_end(x);
 }
 
-static void sld_draw_rules(xml *x, const bm_qgis_layer *l)
+static void sld_draw_rules(bm_xml *x, const bm_qgis_layer *l)
 {
     for (size_t i = 0; i < l->n_draw; i++) {
         const bm_layer *d = l->draw[i];
@@ -1316,107 +1225,107 @@ static void sld_draw_rules(xml *x, const bm_qgis_layer *l)
 }
 
 /* The grey outline of put_undrawn. */
-static void sld_undrawn(xml *x, bm_qgis_geom geom)
+static void sld_undrawn(bm_xml *x, bm_qgis_geom geom)
 {
     static const bm_color grey = {0.5, 0.5, 0.5, 1};
-    start(x, "se:Rule");
-    element(x, "se:Name", "undrawn");
-    start(x, geom == BM_QGIS_POLYGON ? "se:PolygonSymbolizer" : "se:LineSymbolizer");
+    bm_xml_start(x, "se:Rule");
+    bm_xml_element(x, "se:Name", "undrawn");
+    bm_xml_start(x, geom == BM_QGIS_POLYGON ? "se:PolygonSymbolizer" : "se:LineSymbolizer");
     sld_stroke(x, grey, 1, 0.5, NULL);
-    end(x);
-    end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
 /* SE 1.1 labels mix literal text and property names: the whole template. */
-static void sld_label_text(xml *x, const bm_layer *s)
+static void sld_label_text(bm_xml *x, const bm_layer *s)
 {
     /* Indenting would add white space to the label's text. */
-    check(x, xmlTextWriterSetIndent(x->w, 0));
-    start(x, "se:Label");
+    bm_xml_check(x, xmlTextWriterSetIndent(x->w, 0));
+    bm_xml_start(x, "se:Label");
     for (const char *p = s->text_field; *p;) {
         const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
         char chunk[BM_STYLE_TEXT];
         snprintf(chunk, sizeof chunk, "%.*s", close ? (int)(open - p) : (int)strlen(p), p);
         if (chunk[0])
-            text(x, chunk);
+            bm_xml_text(x, chunk);
         if (!close)
             break;
         snprintf(chunk, sizeof chunk, "%.*s", (int)(close - open - 1), open + 1);
-        element(x, "ogc:PropertyName", chunk);
+        bm_xml_element(x, "ogc:PropertyName", chunk);
         p = close + 1;
     }
-    end(x);
-    check(x, xmlTextWriterSetIndent(x->w, 1));
+    bm_xml_end(x);
+    bm_xml_check(x, xmlTextWriterSetIndent(x->w, 1));
 }
 
-static void sld_label(xml *x, const bm_qgis_layer *l, const bm_layer *s)
+static void sld_label(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
 {
     style_case none = {0};
     bm_value t;
-    start(x, "se:Rule");
-    element(x, "se:Name", s->id[0] ? s->id : "labels");
+    bm_xml_start(x, "se:Rule");
+    bm_xml_element(x, "se:Name", s->id[0] ? s->id : "labels");
     if (s->filter) {
-        start(x, "ogc:Filter");
+        bm_xml_start(x, "ogc:Filter");
         ogc_filter(x, s->filter);
-        end(x);
+        bm_xml_end(x);
     }
-    start(x, "se:TextSymbolizer");
+    bm_xml_start(x, "se:TextSymbolizer");
     sld_label_text(x, s);
-    start(x, "se:Font");
+    bm_xml_start(x, "se:Font");
     sld_param(x, "font-family", "%s", s->text_font);
     sld_param(x, "font-size", "%.3g", s->text_size * SLD_PX_PER_PT);
     sld_param(x, "font-style", "%s", s->text_italic ? "italic" : "normal");
     sld_param(x, "font-weight", "%s", s->text_bold ? "bold" : "normal");
-    end(x);
-    start(x, "se:LabelPlacement");
+    bm_xml_end(x);
+    bm_xml_start(x, "se:LabelPlacement");
     if (l->geom == BM_QGIS_LINE) {
-        start(x, "se:LinePlacement");
-        elementf(x, "se:PerpendicularOffset", "%.3g",
+        bm_xml_start(x, "se:LinePlacement");
+        bm_xml_elementf(x, "se:PerpendicularOffset", "%.3g",
                  strchr(s->text_field, '\n') ? 0 : s->text_size * SLD_PX_PER_PT / 2);
     } else {
-        start(x, "se:PointPlacement");
+        bm_xml_start(x, "se:PointPlacement");
     }
-    end(x);
-    end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
     double halo = eval(&s->text_halo_width, &none, &t)->number;
     if (halo > 0) {
-        start(x, "se:Halo");
-        elementf(x, "se:Radius", "%.3g", halo * SLD_PX_PER_PT);
-        start(x, "se:Fill");
+        bm_xml_start(x, "se:Halo");
+        bm_xml_elementf(x, "se:Radius", "%.3g", halo * SLD_PX_PER_PT);
+        bm_xml_start(x, "se:Fill");
         sld_color(x, "fill", eval(&s->text_halo_color, &none, &t)->color, 1);
-        end(x);
-        end(x);
+        bm_xml_end(x);
+        bm_xml_end(x);
     }
-    start(x, "se:Fill");
+    bm_xml_start(x, "se:Fill");
     sld_color(x, "fill", eval(&s->text_color, &none, &t)->color, 1);
-    end(x);
-    end(x);
-    end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
 }
 
 char *bm_qgis_style_sld(const bm_qgis_layer *l)
 {
-    xml x;
-    if (xml_open(&x))
+    bm_xml x;
+    if (bm_xml_open(&x))
         return NULL;
-    check(&x, xmlTextWriterStartDocument(x.w, "1.0", "UTF-8", NULL));
-    start(&x, "StyledLayerDescriptor");
-    attr(&x, "xmlns", "http://www.opengis.net/sld");
-    attr(&x, "xmlns:se", "http://www.opengis.net/se");
-    attr(&x, "xmlns:ogc", "http://www.opengis.net/ogc");
-    attr(&x, "version", "1.1.0");
-    start(&x, "NamedLayer");
-    element(&x, "se:Name", l->name);
-    start(&x, "UserStyle");
-    start(&x, "se:FeatureTypeStyle");
+    bm_xml_check(&x, xmlTextWriterStartDocument(x.w, "1.0", "UTF-8", NULL));
+    bm_xml_start(&x, "StyledLayerDescriptor");
+    bm_xml_attr(&x, "xmlns", "http://www.opengis.net/sld");
+    bm_xml_attr(&x, "xmlns:se", "http://www.opengis.net/se");
+    bm_xml_attr(&x, "xmlns:ogc", "http://www.opengis.net/ogc");
+    bm_xml_attr(&x, "version", "1.1.0");
+    bm_xml_start(&x, "NamedLayer");
+    bm_xml_element(&x, "se:Name", l->name);
+    bm_xml_start(&x, "UserStyle");
+    bm_xml_start(&x, "se:FeatureTypeStyle");
     sld_draw_rules(&x, l);
     if (l->n_draw == 0)
         sld_undrawn(&x, l->geom);
     for (size_t i = 0; i < l->n_labels; i++)
         sld_label(&x, l, l->labels[i]);
-    end(&x);
-    end(&x);
-    end(&x);
-    end(&x);
-    return xml_close(&x);
+    bm_xml_end(&x);
+    bm_xml_end(&x);
+    bm_xml_end(&x);
+    bm_xml_end(&x);
+    return bm_xml_close(&x);
 }

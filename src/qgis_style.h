@@ -27,9 +27,9 @@
 
 #include <stddef.h>
 
-#include <libxml/xmlwriter.h>
 
 #include "style.h"
+#include "xml_out.h"
 
 typedef enum bm_qgis_geom { BM_QGIS_POINT, BM_QGIS_LINE, BM_QGIS_POLYGON } bm_qgis_geom;
 
@@ -49,10 +49,9 @@ typedef struct bm_qgis_layer {
 char *bm_qgis_style_qml(const bm_qgis_layer *l);
 
 /* Writes the QML's <renderer-v2> element and, when the layer has labels,
- * its <labeling> element into w at its current position: a project's
- * <maplayer> carries them inline. w stays the caller's. 0, or -1 when
- * writing failed (w's document is then unusable). */
-int bm_qgis_style_write_symbology(xmlTextWriterPtr w, const bm_qgis_layer *l);
+ * its <labeling> element into x at its current position: a project's
+ * <maplayer> carries them inline. A failure is recorded in x. */
+void bm_qgis_style_write_symbology(bm_xml *x, const bm_qgis_layer *l);
 
 /* An SLD 1.1 document for the layer; NULL when out of memory. */
 char *bm_qgis_style_sld(const bm_qgis_layer *l);
