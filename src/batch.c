@@ -893,6 +893,10 @@ static void finish_worker(pool *p, size_t slot, int status)
     close(w.fd);
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!ok) {
+        char sidecar[BM_BATCH_PATH + 16];
+        bm_batch_sidecar_path(r->job, sidecar, sizeof sidecar);
+        /* The worker writes its sidecar last: it may die writing that too. */
+        remove_temporaries(sidecar, w.pid);
         for (size_t i = 0; i < r->job->n_outputs; i++)
             remove_temporaries(r->job->outputs[i], w.pid);
         if (!r->error[0])
