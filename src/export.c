@@ -219,32 +219,48 @@ static int labels_layer(const bm_style *s, const bm_layer *d, const export_layer
     return d->source == want && d->text_field[0] && (!l->features->catalog || draws_records(d, l));
 }
 
-static bm_qgis_geom qgis_geom(GEOSContextHandle_t geos, const export_layer *l)
+#define KIND(g) (1u << (g))
+
+/* The geometry kinds of l's features, one KIND bit each; an empty table
+ * has its declared kind. */
+static unsigned geometry_kinds(GEOSContextHandle_t geos, const export_layer *l)
 {
     const bm_features *f = l->features;
     if (f->catalog)
-        return BM_QGIS_POINT;
+        return KIND(BM_QGIS_POINT);
+    unsigned kinds = 0;
     for (size_t i = 0; i < f->n; i++) {
         int t = f->geom[i] ? GEOSGeomTypeId_r(geos, f->geom[i]) : -1;
         if (t == GEOS_POINT || t == GEOS_MULTIPOINT)
-            return BM_QGIS_POINT;
-        if (t == GEOS_LINESTRING || t == GEOS_MULTILINESTRING)
-            return BM_QGIS_LINE;
-        if (t >= 0)
-            return BM_QGIS_POLYGON;
+            kinds |= KIND(BM_QGIS_POINT);
+        else if (t == GEOS_LINESTRING || t == GEOS_MULTILINESTRING)
+            kinds |= KIND(BM_QGIS_LINE);
+        else if (t >= 0)
+            kinds |= KIND(BM_QGIS_POLYGON);
     }
-    return f->layer_type == wkbMultiLineString ? BM_QGIS_LINE : BM_QGIS_POLYGON;
+    if (kinds)
+        return kinds;
+    return KIND(f->layer_type == wkbMultiLineString ? BM_QGIS_LINE : BM_QGIS_POLYGON);
 }
 
-/* Whether QGIS can draw a style layer on a layer of geometry geom: a
- * marker symbol holds markers only, a line symbol lines; a fill symbol
- * fills and outlines. (The embedded features layer mixes points and lines
- * in a point table: its lines are not drawn in QGIS.) */
-static int fits_geometry(bm_qgis_geom geom, const bm_layer *d)
+/* QGIS reads a table of mixed geometries as its first kind, points
+ * before lines before polygons. */
+static bm_qgis_geom first_kind(unsigned kinds)
 {
-    if (geom == BM_QGIS_POINT)
-        return d->type == BM_LAYER_CIRCLE;
-    return d->type != BM_LAYER_CIRCLE && (geom == BM_QGIS_POLYGON || d->type != BM_LAYER_FILL);
+    return kinds & KIND(BM_QGIS_POINT) ? BM_QGIS_POINT
+           : kinds & KIND(BM_QGIS_LINE) ? BM_QGIS_LINE
+                                        : BM_QGIS_POLYGON;
+}
+
+/* Whether a style layer draws any of the geometry kinds: circles draw
+ * points, fills polygons, lines lines and polygon outlines. */
+static int fits_geometry(unsigned kinds, const bm_layer *d)
+{
+    if (d->type == BM_LAYER_CIRCLE)
+        return (kinds & KIND(BM_QGIS_POINT)) != 0;
+    if (d->type == BM_LAYER_FILL)
+        return (kinds & KIND(BM_QGIS_POLYGON)) != 0;
+    return (kinds & (KIND(BM_QGIS_LINE) | KIND(BM_QGIS_POLYGON))) != 0;
 }
 
 /* The style layers that draw and label l, in style order. */
@@ -252,17 +268,18 @@ typedef struct style_layers {
     const bm_layer *draw[MAX_STYLE_LAYERS], *labels[MAX_STYLE_LAYERS];
 } style_layers;
 
-static bm_qgis_layer style_layer(bm_context *ctx, const bm_style *s, const export_layer *l,
+/* The QGIS style of l's features of the given kinds. */
+static bm_qgis_layer style_layer(const bm_style *s, const export_layer *l, unsigned kinds,
                                  style_layers *sl)
 {
     static const char *const numeric[] = {"length_km", "reported_km", "tolerance_m"};
-    bm_qgis_layer q = {.name = l->name, .geom = qgis_geom(bm_context_geos(ctx), l),
+    bm_qgis_layer q = {.name = l->name, .geom = first_kind(kinds),
                        .draw = sl->draw, .labels = sl->labels, .numeric = numeric,
                        .n_numeric = sizeof numeric / sizeof *numeric};
     int reported = 0;
     for (size_t i = 0; i < s->n_layers; i++) {
         const bm_layer *d = &s->layers[i];
-        if (q.n_draw < MAX_STYLE_LAYERS && fits_geometry(q.geom, d) && draws_layer(s, d, l))
+        if (q.n_draw < MAX_STYLE_LAYERS && fits_geometry(kinds, d) && draws_layer(s, d, l))
             sl->draw[q.n_draw++] = d;
         if (q.n_labels < MAX_STYLE_LAYERS && labels_layer(s, d, l)) {
             sl->labels[q.n_labels++] = d;
@@ -348,22 +365,38 @@ static bm_status add_style(OGRLayerH t, const bm_qgis_layer *q, const char *styl
     return BM_OK;
 }
 
-/* Every exported layer's QGIS style, for layer_styles and the project. */
+/* Every exported layer's QGIS style: one per table for layer_styles, and
+ * for the project one per table and geometry kind, as QGIS draws a table
+ * of mixed geometries (the curated features' points and rivers) as one
+ * kind unless its source names the kind. */
 typedef struct qgis_layers {
-    style_layers sl[MAX_LAYERS];
-    bm_qgis_layer q[MAX_LAYERS];
+    style_layers sl[MAX_LAYERS], project_sl[3 * MAX_LAYERS];
+    bm_qgis_layer q[MAX_LAYERS], project[3 * MAX_LAYERS];
+    size_t n_project;
 } qgis_layers;
 
 static qgis_layers *make_qgis_layers(bm_context *ctx, const bm_style *s,
                                      const export_layer *layers, size_t n, bm_error *err)
 {
+    static const char *const geometry_type[] = {"Point", "LineString", "Polygon"};
     qgis_layers *ql = malloc(sizeof *ql);
     if (!ql) {
         bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
         return NULL;
     }
-    for (size_t k = 0; k < n; k++)
-        ql->q[k] = style_layer(ctx, s, &layers[k], &ql->sl[k]);
+    ql->n_project = 0;
+    for (size_t k = 0; k < n; k++) {
+        unsigned kinds = geometry_kinds(bm_context_geos(ctx), &layers[k]);
+        ql->q[k] = style_layer(s, &layers[k], kinds, &ql->sl[k]);
+        for (bm_qgis_geom g = BM_QGIS_POINT; g <= BM_QGIS_POLYGON; g++) {
+            if (!(kinds & KIND(g)))
+                continue;
+            size_t j = ql->n_project++;
+            ql->project[j] = style_layer(s, &layers[k], KIND(g), &ql->project_sl[j]);
+            if (kinds != KIND(g))
+                ql->project[j].geometry_type = geometry_type[g];
+        }
+    }
     return ql;
 }
 
@@ -409,11 +442,12 @@ static void project_names(const char *path, char *name, size_t name_size, char *
 
 /* The project's .qgz bytes; its layers read "./NAME.gpkg". */
 static unsigned char *make_project(bm_context *ctx, const bm_style *s, const qgis_layers *ql,
-                                   size_t n, const char *name, size_t *size, bm_error *err)
+                                   const char *name, size_t *size, bm_error *err)
 {
     char gpkg[620];
     snprintf(gpkg, sizeof gpkg, "./%s.gpkg", name);
-    bm_qgis_project p = {.name = name, .style = s, .layers = ql->q, .n_layers = n,
+    bm_qgis_project p = {.name = name, .style = s, .layers = ql->project,
+                         .n_layers = ql->n_project,
                          .gpkg = gpkg, .credits = bm_context_credits(ctx)};
     return bm_qgis_project_qgz(&p, size, err);
 }
@@ -472,7 +506,7 @@ static bm_status write_geopackage(bm_context *ctx, const bm_style *s,
     if (st == BM_OK)
         st = write_styles(out, s, ql, n, err);
     size_t size = 0;
-    unsigned char *bytes = st == BM_OK ? make_project(ctx, s, ql, n, name, &size, err) : NULL;
+    unsigned char *bytes = st == BM_OK ? make_project(ctx, s, ql, name, &size, err) : NULL;
     free(ql);
     if (bytes)
         st = bm_qgis_project_store(bm_vector_out_dataset(out), name, bytes, size, err);

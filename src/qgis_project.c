@@ -23,7 +23,7 @@
 #include "projection.h"
 
 #define MM_PER_PT (25.4 / 72.0)
-#define MAX_LAYERS 64
+#define MAX_LAYERS 192 /* tables times geometry kinds */
 
 /* What QGIS's own metadata holds, with a fixed time: the same export
  * gives the same GeoPackage. */
@@ -130,7 +130,20 @@ static size_t top_index(const bm_qgis_layer *l)
 /* QGIS keeps a layer id only if it is longer than 10 characters. */
 static void layer_id(char *out, size_t size, const bm_qgis_layer *l)
 {
-    snprintf(out, size, "bordermap_%s", l->name);
+    if (l->geometry_type)
+        snprintf(out, size, "bordermap_%s_%s", l->name, l->geometry_type);
+    else
+        snprintf(out, size, "bordermap_%s", l->name);
+}
+
+/* The table's name; "features (lines)" for one kind of a mixed table. */
+static void layer_name(char *out, size_t size, const bm_qgis_layer *l)
+{
+    static const char *const kinds[] = {"points", "lines", "areas"};
+    if (l->geometry_type)
+        snprintf(out, size, "%s (%s)", l->name, kinds[l->geom]);
+    else
+        snprintf(out, size, "%s", l->name);
 }
 
 /* order[0] is the layer drawn first (the bottom); a stable insertion sort
@@ -149,7 +162,10 @@ static size_t stack_order(const bm_qgis_project *p, size_t *order)
 
 static void datasource(char *out, size_t size, const bm_qgis_project *p, const bm_qgis_layer *l)
 {
-    snprintf(out, size, "%s|layername=%s", p->gpkg, l->name);
+    if (l->geometry_type)
+        snprintf(out, size, "%s|layername=%s|geometrytype=%s", p->gpkg, l->name, l->geometry_type);
+    else
+        snprintf(out, size, "%s|layername=%s", p->gpkg, l->name);
 }
 
 static void map_layer(bm_xml *x, const bm_qgis_project *p, const bm_qgis_layer *l,
@@ -158,8 +174,9 @@ static void map_layer(bm_xml *x, const bm_qgis_project *p, const bm_qgis_layer *
     static const char *const geometry[] = {"Point", "Line", "Polygon"};
     char source[1200];
     datasource(source, sizeof source, p, l);
-    char id[600];
+    char id[600], name[600];
     layer_id(id, sizeof id, l);
+    layer_name(name, sizeof name, l);
     bm_xml_start(x, "maplayer");
     bm_xml_attr(x, "type", "vector");
     bm_xml_attr(x, "geometry", geometry[l->geom]);
@@ -167,7 +184,7 @@ static void map_layer(bm_xml *x, const bm_qgis_project *p, const bm_qgis_layer *
     bm_xml_attr(x, "styleCategories", "AllStyleCategories");
     bm_xml_element(x, "id", id);
     bm_xml_element(x, "datasource", source);
-    bm_xml_element(x, "layername", l->name);
+    bm_xml_element(x, "layername", name);
     bm_xml_start(x, "srs");
     spatialrefsys(x, wgs84_wkt);
     bm_xml_end(x);
@@ -185,12 +202,13 @@ static void layer_tree(bm_xml *x, const bm_qgis_project *p, const size_t *order,
     bm_xml_start(x, "layer-tree-group");
     for (size_t k = n; k-- > 0;) {
         const bm_qgis_layer *l = &p->layers[order[k]];
-        char source[1200], id[600];
+        char source[1200], id[600], name[600];
         datasource(source, sizeof source, p, l);
         layer_id(id, sizeof id, l);
+        layer_name(name, sizeof name, l);
         bm_xml_start(x, "layer-tree-layer");
         bm_xml_attr(x, "id", id);
-        bm_xml_attr(x, "name", l->name);
+        bm_xml_attr(x, "name", name);
         bm_xml_attr(x, "source", source);
         bm_xml_attr(x, "providerKey", "ogr");
         bm_xml_attr(x, "checked", "Qt::Checked");

@@ -597,13 +597,25 @@ static void start_symbol(bm_xml *x, bm_qgis_geom geom, size_t index)
     bm_xml_attr(x, "force_rhr", "0");
 }
 
+/* The kind of QGIS symbol that draws d: on a table of points and lines,
+ * circles take markers and lines line symbols; on polygons, lines are
+ * outlines of fill symbols. */
+static bm_qgis_geom symbol_geom(const bm_qgis_layer *l, const bm_layer *d)
+{
+    if (d->type == BM_LAYER_CIRCLE)
+        return BM_QGIS_POINT;
+    if (d->type == BM_LAYER_FILL || l->geom == BM_QGIS_POLYGON)
+        return BM_QGIS_POLYGON;
+    return BM_QGIS_LINE;
+}
+
 /* ---- QML renderers -------------------------------------------------------- */
 
 static int needs_rules(const bm_qgis_layer *l)
 {
     const bm_prop *props[6];
     for (size_t i = 0; i < l->n_draw; i++) {
-        if (l->draw[i]->filter)
+        if (l->draw[i]->filter || symbol_geom(l, l->draw[i]) != symbol_geom(l, l->draw[0]))
             return 1;
         for (size_t k = 0, n = symbol_props(l->draw[i], props); k < n; k++)
             if (props[k]->kind == BM_PROP_MATCH)
@@ -628,7 +640,7 @@ static void put_single_renderer(bm_xml *x, const bm_qgis_layer *l)
     start_renderer(x, "singleSymbol");
     bm_xml_attr(x, "enableorderby", "0");
     bm_xml_start(x, "symbols");
-    start_symbol(x, l->geom, 0);
+    start_symbol(x, l->n_draw ? symbol_geom(l, l->draw[0]) : l->geom, 0);
     if (l->n_draw == 0)
         put_undrawn(&q, l->geom);
     for (q.pass = 0; q.pass < l->n_draw; q.pass++)
@@ -724,7 +736,7 @@ static void put_rule_symbols(bm_xml *x, const bm_qgis_layer *l)
         x->failed |= cases_init(l->draw[i], &lc);
         for (size_t k = 0; k < lc.count; k++, symbol++) {
             style_case c = case_at(&lc, k);
-            start_symbol(x, l->geom, symbol);
+            start_symbol(x, symbol_geom(l, l->draw[i]), symbol);
             put_symbol_layer(&q, l->draw[i], &c);
             bm_xml_end(x);
         }

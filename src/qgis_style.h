@@ -36,6 +36,8 @@ typedef enum bm_qgis_geom { BM_QGIS_POINT, BM_QGIS_LINE, BM_QGIS_POLYGON } bm_qg
 typedef struct bm_qgis_layer {
     const char *name;            /* the table the style belongs to */
     bm_qgis_geom geom;
+    const char *geometry_type;   /* of a table of mixed kinds, the kind this layer shows
+                                  * ("Point", "LineString"); NULL for a whole table */
     const bm_layer *const *draw; /* fill, line, frontier or circle layers, bottom first */
     size_t n_draw;
     const bm_layer *const *labels; /* layers whose text-field labels it, in style order */

@@ -10,7 +10,9 @@ Usage: project.py PROJECT GPKG STYLE.json FRONTIERS.geojson OUT.png
   OUT.png    where the print layout is exported
 
 Run with Debian's python3-qgis (/usr/bin/python3), QT_QPA_PLATFORM=offscreen.
-Checks: the project reads; every layer is valid and reads GPKG; the layer
+Checks: the project reads; every layer is valid and reads GPKG; each
+table's features are in layers of their geometry (the curated features'
+rivers in a line layer), drawn as the table's stored style draws them; the layer
 tree stacks the layers as the style draws them (catalog above frontiers
 above countries); the frontier layer holds exactly the frontier set;
 frontiers and incidents are labelled; the project CRS is the map's (the
@@ -28,9 +30,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from osgeo import ogr  # noqa: E402
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform,
-                       QgsLayoutExporter, QgsLayoutItemLabel,  # noqa: E402
+                       QgsExpressionContext, QgsExpressionContextUtils,  # noqa: E402
+                       QgsLayoutExporter, QgsLayoutItemLabel,
                        QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemScaleBar,
-                       QgsProject, QgsUnitTypes)
+                       QgsMapSettings, QgsProject, QgsRenderContext, QgsUnitTypes,
+                       QgsVectorLayer, QgsWkbTypes)
+from qgis.PyQt.QtCore import QSize  # noqa: E402
 from qgis.PyQt.QtGui import QImage  # noqa: E402
 
 failures = []
@@ -85,6 +90,50 @@ def check_layers(project, gpkg, style, frontiers_geojson):
     check(len(want) > 0 and got == want, f"frontiers: {got} against the style's {want}")
     for name in (frontiers, incidents):
         check(by_name[name].labelsEnabled(), f"{name}: labels off")
+
+
+def will_render(layer, features):
+    """The ids of the features layer's renderer draws, as for a map."""
+    ms = QgsMapSettings()
+    ms.setLayers([layer])
+    ms.setOutputSize(QSize(800, 600))
+    ms.setExtent(layer.extent())
+    ctx = QgsRenderContext.fromMapSettings(ms)
+    ctx.setExpressionContext(
+        QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer)))
+    r = layer.renderer().clone()
+    r.startRender(ctx, layer.fields())
+    drawn = {f.id() for f in features if r.willRenderFeature(f, ctx)}
+    r.stopRender(ctx)
+    return drawn
+
+
+def check_features(project, gpkg):
+    """Each table's features are in project layers of their own geometry
+    (QGIS reads a mixed table, the curated features' bases and rivers, as
+    points unless the source names the kind), and the project draws the
+    features the table's stored default style draws."""
+    by_table = {}
+    for l in project.mapLayers().values():
+        by_table.setdefault(l.source().split("layername=")[1].split("|")[0], []).append(l)
+    for table, layers in by_table.items():
+        stored = QgsVectorLayer(f"{gpkg}|layername={table}", table, "ogr")
+        features = list(stored.getFeatures())
+        want = will_render(stored, features)
+        held, drawn = [], set()
+        for l in layers:
+            mine = list(l.getFeatures())
+            held += [f.id() for f in mine]
+            kinds = {f.geometry().type() for f in mine}
+            check(kinds <= {l.geometryType()},
+                  f"{l.name()}: a {QgsWkbTypes.geometryDisplayString(l.geometryType())} "
+                  f"layer holding {sorted(QgsWkbTypes.geometryDisplayString(k) for k in kinds)}")
+            drawn |= will_render(l, mine)
+        check(sorted(held) == sorted(f.id() for f in features),
+              f"{table}: the project's layers hold features {sorted(held)}, "
+              f"the table {sorted(f.id() for f in features)}")
+        check(drawn == want, f"{table}: the project draws features {sorted(drawn)}, "
+              f"the stored style {sorted(want)}")
 
 
 def check_view(project, style):
@@ -155,6 +204,7 @@ def main():
     project = QgsProject.instance()
     if check(project.read(uri), f"QgsProject.read({uri}) failed"):
         check_layers(project, gpkg, style, frontiers_geojson)
+        check_features(project, gpkg)
         check_view(project, style)
         check_layout(project, style, style_path, png)
     print("\n".join(failures) if failures else "ok", flush=True)

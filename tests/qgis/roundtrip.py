@@ -151,15 +151,17 @@ def near(a, b, tol=0.02):
     return abs(a - b) <= tol * max(1.0, abs(b))
 
 
-# The style layer types a QGIS symbol of each geometry can hold (a point
-# table with lines in it, the embedded features, draws its points only).
+# The style layer types that draw each geometry (a table of points and
+# lines, the embedded features, has markers for the one, lines for the other).
 FITS = {QgsWkbTypes.PointGeometry: {"circle"}, QgsWkbTypes.LineGeometry: {"line", "frontier"},
         QgsWkbTypes.PolygonGeometry: {"fill", "line", "frontier"}}
-GEOMETRY = {}  # source -> its QGIS geometry type
+GEOMETRY = {}  # source -> the QGIS geometry types of its features
 
 
-def draw_layers(style, source):
-    fits = FITS.get(GEOMETRY.get(source), {"fill", "line", "frontier", "circle"})
+def draw_layers(style, source, geometries=None):
+    """The style layers that draw the source's features of the geometries
+    (by default, of every geometry it holds), in style order."""
+    fits = set().union(*(FITS[g] for g in (geometries or GEOMETRY.get(source, FITS))))
     return [layer for layer in style["layers"]
             if layer["source"] == source and layer["type"] in fits]
 
@@ -225,8 +227,9 @@ def describe(sl, ec):
 
 
 def expected_layers(style, source, f):
+    fits = draw_layers(style, source, [f.geometry().type()])
     return [(i, layer) for i, layer in enumerate(draw_layers(style, source))
-            if filter_passes(layer.get("filter"), f)]
+            if layer in fits and filter_passes(layer.get("filter"), f)]
 
 
 def check_marker(where, got, layer, f, sld):
@@ -449,11 +452,20 @@ def check_sld(path, style, source, sld):
     check_sld_document(source, sld, style)
     with tempfile.NamedTemporaryFile("w", suffix=".sld", delete=False, encoding="utf-8") as t:
         t.write(sld)
-    qlayer = QgsVectorLayer(f"{path}|layername={source}", source, "ogr")
-    msg, ok = qlayer.loadSldStyle(t.name)
+    # QGIS reads an SLD's symbolizers for its layer's geometry only: a table
+    # of mixed geometries is loaded once per kind, as a user would.
+    kinds = GEOMETRY.get(source, set())
+    for kind in kinds:
+        uri = f"{path}|layername={source}"
+        if len(kinds) > 1:
+            uri += "|geometrytype=" + {QgsWkbTypes.PointGeometry: "Point",
+                                       QgsWkbTypes.LineGeometry: "LineString",
+                                       QgsWkbTypes.PolygonGeometry: "Polygon"}[kind]
+        qlayer = QgsVectorLayer(uri, source, "ogr")
+        msg, ok = qlayer.loadSldStyle(t.name)
+        if check(ok, f"SLD {uri}: QGIS cannot load it: {msg}"):
+            check_features(qlayer, style, source, sld=True)
     os.unlink(t.name)
-    if check(ok, f"SLD {source}: QGIS cannot load it: {msg}"):
-        check_features(qlayer, style, source, sld=True)
 
 
 # ---- the GeoPackage and GeoJSON ------------------------------------------------
@@ -476,7 +488,7 @@ def check_gpkg(path, style):
         check(layer.featureCount() == want,
               f"gpkg {name}: QGIS counts {layer.featureCount()}, OGR {want}")
         check(layer.crs().authid() == "EPSG:4326", f"gpkg {name}: CRS {layer.crs().authid()}")
-        GEOMETRY[name] = layer.geometryType()
+        GEOMETRY[name] = {f.geometry().type() for f in layer.getFeatures()}
         check(layer.renderer().usingSymbolLevels(), f"gpkg {name}: no symbol levels")
         check_features(layer, style, name, sld=False)
         check_labels(layer, style, name)
