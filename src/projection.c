@@ -125,6 +125,31 @@ GEOSGeometry *bm_projection_inverse_geom(bm_projection *p, GEOSContextHandle_t g
     return GEOSGeom_transformXY_r(geos, g, inverse_xy, p);
 }
 
+int bm_projection_box_bounds(bm_projection *p, const double extent[4], double b[4])
+{
+    const double *e = extent;
+    b[0] = b[1] = INFINITY, b[2] = b[3] = -INFINITY;
+    for (int i = 0; i <= 64; i++) {
+        double t = i / 64.0, lons[4] = {e[0] + t * (e[2] - e[0]), e[0] + t * (e[2] - e[0]), e[0], e[2]};
+        double lats[4] = {e[1], e[3], e[1] + t * (e[3] - e[1]), e[1] + t * (e[3] - e[1])};
+        for (int k = 0; k < 4; k++) {
+            double x, y;
+            if (bm_projection_forward(p, lons[k], lats[k], &x, &y))
+                continue;
+            b[0] = fmin(b[0], x), b[1] = fmin(b[1], y), b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
+        }
+    }
+    return b[0] < b[2] && b[1] < b[3] ? 0 : -1;
+}
+
+void bm_projection_fit_frame(const double b[4], double w, double h, double out[4])
+{
+    double scale = fmin(w / (b[2] - b[0]), h / (b[3] - b[1]));
+    double cx = (b[0] + b[2]) / 2, cy = (b[1] + b[3]) / 2;
+    out[0] = cx - w / 2 / scale, out[1] = cy - h / 2 / scale;
+    out[2] = cx + w / 2 / scale, out[3] = cy + h / 2 / scale;
+}
+
 char *bm_projection_fitted_conic(const double extent[4], char *buf, size_t size)
 {
     const double *e = extent;

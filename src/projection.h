@@ -30,6 +30,16 @@ char *bm_projection_fitted_conic(const double extent[4], char *buf, size_t size)
 
 void bm_projection_free(bm_projection *p);
 
+/* The projected bounds (min x, min y, max x, max y) of a lon/lat box,
+ * sampled along its edges, where a parallel may bow beyond its corners;
+ * 0 on success, -1 when no sample projects. The renderer fits this box
+ * into the map frame, and the QGIS project shows the same. */
+int bm_projection_box_bounds(bm_projection *p, const double extent[4], double b[4]);
+
+/* The projected box a frame of w x h shows when bounds b are fitted into
+ * it, centred: b widened along one axis to the frame's shape. */
+void bm_projection_fit_frame(const double b[4], double w, double h, double out[4]);
+
 /* Return 0 on success, -1 when the point cannot be projected. */
 int bm_projection_forward(bm_projection *p, double lon, double lat, double *x, double *y);
 int bm_projection_inverse(bm_projection *p, double x, double y, double *lon, double *lat);

@@ -8,6 +8,7 @@
  */
 #include "qgis_project.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,23 @@ typedef struct frame {
     double extent[4]; /* in the CRS */
 } frame;
 
-/* The style's extent through the CRS, sampled along its edges. */
+typedef struct box {
+    double x, y, w, h; /* mm */
+} box;
+
+/* The map frame on the page: the page inside its margins, as drawn by
+ * the renderer. */
+static box map_frame(const bm_page *page)
+{
+    double w = page->width / page->dpi * 25.4, h = page->height / page->dpi * 25.4;
+    const double *m = page->margin;
+    return (box){m[3] * MM_PER_PT, m[0] * MM_PER_PT, w - (m[1] + m[3]) * MM_PER_PT,
+                 h - (m[0] + m[2]) * MM_PER_PT};
+}
+
+/* The CRS, and the box the renderer's map frame shows: the style's
+ * extent projected and widened to the frame's shape. QGIS resizes a map
+ * item to the shape of its extent, so the extent must have the frame's. */
 static bm_status frame_init(frame *f, const bm_page *page, bm_error *err)
 {
     char fitted[512];
@@ -72,23 +89,20 @@ static bm_status frame_init(frame *f, const bm_page *page, bm_error *err)
                                                                 sizeof fitted);
     const char *const wkt_options[] = {"FORMAT=WKT2_2018", NULL};
     *f = (frame){.crs = OSRNewSpatialReference(NULL)};
-    OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
-    OSRSetWellKnownGeogCS(wgs84, "WGS84");
-    OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
     OSRSetAxisMappingStrategy(f->crs, OAMS_TRADITIONAL_GIS_ORDER);
-    OGRCoordinateTransformationH ct = NULL;
+    bm_projection *proj = NULL;
+    double bounds[4];
     int ok = OSRSetFromUserInput(f->crs, def) == OGRERR_NONE &&
              OSRExportToWktEx(f->crs, &f->wkt, wkt_options) == OGRERR_NONE &&
-             (ct = OCTNewCoordinateTransformation(wgs84, f->crs)) != NULL &&
-             OCTTransformBounds(ct, page->extent[0], page->extent[1], page->extent[2],
-                                page->extent[3], &f->extent[0], &f->extent[1], &f->extent[2],
-                                &f->extent[3], 21);
+             (proj = bm_projection_create(def, err)) != NULL &&
+             bm_projection_box_bounds(proj, page->extent, bounds) == 0;
+    bm_projection_free(proj);
     f->geographic = OSRIsGeographic(f->crs);
-    OCTDestroyCoordinateTransformation(ct);
-    OSRRelease(wgs84);
     if (!ok)
         return bm_error_set(err, BM_ERR_USAGE, NULL, 0, "page.crs",
                             "QGIS project: cannot use the CRS '%s': %s", def, CPLGetLastErrorMsg());
+    box mf = map_frame(page);
+    bm_projection_fit_frame(bounds, mf.w, mf.h, f->extent);
     return BM_OK;
 }
 
@@ -297,10 +311,6 @@ static const int corner_reference[] = {0, 2, 6, 8};
 
 /* Qt alignment flags. */
 enum { ALIGN_LEFT = 1, ALIGN_RIGHT = 2, ALIGN_HCENTER = 4, ALIGN_TOP = 32, ALIGN_BOTTOM = 64 };
-
-typedef struct box {
-    double x, y, w, h; /* mm */
-} box;
 
 typedef struct layout {
     bm_xml *x;
@@ -514,10 +524,10 @@ static void print_layout(bm_xml *x, const bm_qgis_project *p, const frame *f)
 {
     static const bm_color ink = {0.1, 0.1, 0.1, 1};
     const bm_page *page = &p->style->page;
-    double w = page->width / page->dpi * 25.4, h = page->height / page->dpi * 25.4;
-    const double *m = page->margin;
-    layout lo = {x, page, {m[3] * MM_PER_PT, m[0] * MM_PER_PT, w - (m[1] + m[3]) * MM_PER_PT,
-                           h - (m[0] + m[2]) * MM_PER_PT}, 0};
+    /* Rounded up: QGIS truncates the page's pixel size. */
+    double w = ceil(page->width / page->dpi * 25.4e3) / 1e3;
+    double h = ceil(page->height / page->dpi * 25.4e3) / 1e3;
+    layout lo = {x, page, map_frame(page), 0};
     const char *slash = strrchr(p->style->path, '/'), *file = slash ? slash + 1 : p->style->path;
     const char *dot = strrchr(file, '.');
     bm_xml_start(x, "Layouts");

@@ -81,24 +81,6 @@ static bm_status make_projection(bm_map *m, bm_error *err)
     return m->proj ? BM_OK : err->status;
 }
 
-/* Projected bounds of the extent, sampled along its edges. */
-static int extent_bounds(bm_map *m, double b[4])
-{
-    const double *e = m->page.extent;
-    b[0] = b[1] = INFINITY, b[2] = b[3] = -INFINITY;
-    for (int i = 0; i <= 64; i++) {
-        double t = i / 64.0, lons[4] = {e[0] + t * (e[2] - e[0]), e[0] + t * (e[2] - e[0]), e[0], e[2]};
-        double lats[4] = {e[1], e[3], e[1] + t * (e[3] - e[1]), e[1] + t * (e[3] - e[1])};
-        for (int k = 0; k < 4; k++) {
-            double x, y;
-            if (bm_projection_forward(m->proj, lons[k], lats[k], &x, &y))
-                continue;
-            b[0] = fmin(b[0], x), b[1] = fmin(b[1], y), b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
-        }
-    }
-    return b[0] < b[2] && b[1] < b[3] ? 0 : -1;
-}
-
 /* Longitude/latitude bounds of the frame, sampled along its border. */
 static void frame_lonlat(bm_map *m)
 {
@@ -131,13 +113,14 @@ static bm_status fit_frame(bm_map *m, bm_error *err)
         return bm_error_set(err, BM_ERR_USAGE, m->style->path, 0, "page.margins",
                             "the margins leave no room for the map at %dx%d px", p->width,
                             p->height);
-    if (extent_bounds(m, b))
+    if (bm_projection_box_bounds(m->proj, m->page.extent, b))
         return bm_error_set(err, BM_ERR_USAGE, NULL, 0, "crs",
                             "the extent cannot be projected with '%s'", m->proj_name);
-    double fw = m->frame.x1 - m->frame.x0, fh = m->frame.y1 - m->frame.y0;
-    m->scale = fmin(fw / (b[2] - b[0]), fh / (b[3] - b[1]));
-    m->ox = (m->frame.x0 + m->frame.x1) / 2 - (b[0] + b[2]) / 2 * m->scale;
-    m->oy = (m->frame.y0 + m->frame.y1) / 2 + (b[1] + b[3]) / 2 * m->scale;
+    double fw = m->frame.x1 - m->frame.x0, fh = m->frame.y1 - m->frame.y0, shown[4];
+    bm_projection_fit_frame(b, fw, fh, shown);
+    m->scale = fw / (shown[2] - shown[0]);
+    m->ox = m->frame.x0 - shown[0] * m->scale;
+    m->oy = m->frame.y0 + shown[3] * m->scale;
     frame_lonlat(m);
     return BM_OK;
 }
