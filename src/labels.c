@@ -695,3 +695,8 @@ const char *bm_labels_text(const bm_labels *l, size_t label)
 {
     return l->labels[label].rows[0];
 }
+
+const char *bm_labels_text_below(const bm_labels *l, size_t label)
+{
+    return l->labels[label].rows[1];
+}

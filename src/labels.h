@@ -67,6 +67,8 @@ size_t bm_labels_count(const bm_labels *l);
 size_t bm_labels_box_count(const bm_labels *l);
 bm_box bm_labels_box(const bm_labels *l, size_t i, size_t *label);
 const char *bm_labels_text(const bm_labels *l, size_t label);
+/* A line label's row on the line's other side; "" for none. */
+const char *bm_labels_text_below(const bm_labels *l, size_t label);
 
 /* Whether two boxes overlap (touching edges do not count). */
 int bm_box_intersects(bm_box a, bm_box b);

@@ -39,16 +39,27 @@ static void print_points(bm_context *ctx, const bm_style *style, const bm_map *m
     }
 }
 
+static void print_text(const char *text)
+{
+    for (const char *c = text; *c; c++) {
+        if (*c == '\n')
+            fputs("\\n", stdout);
+        else
+            putchar(*c);
+    }
+}
+
+/* A line label's two rows are one text, as its template has them. */
 static void print_labels(const bm_map *map)
 {
     const bm_labels *labels = bm_map_labels(map);
     for (size_t i = 0; i < bm_labels_count(labels); i++) {
+        const char *below = bm_labels_text_below(labels, i);
         fputs("label ", stdout);
-        for (const char *c = bm_labels_text(labels, i); *c; c++) {
-            if (*c == '\n')
-                fputs("\\n", stdout);
-            else
-                putchar(*c);
+        print_text(bm_labels_text(labels, i));
+        if (below[0]) {
+            fputs("\\n", stdout);
+            print_text(below);
         }
         putchar('\n');
     }
