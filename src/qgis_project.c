@@ -688,18 +688,20 @@ static void inset_item(layout *lo)
 
 /* ---- legend, scale and north arrow ---- */
 
-/* bordermap's legend sizes: a bold 8 pt title, 7 pt rows. */
+/* bordermap's legend sizes: a bold 8 pt title 18 pt above the first row,
+ * 7 pt rows. */
 static void legend_styles(layout *lo)
 {
     static const struct {
         const char *name;
-        double pt;
+        double pt, below;
         int bold;
-    } styles[] = {{"title", 8, 1}, {"symbolLabel", 7, 0}};
+    } styles[] = {{"title", 8, 8, 1}, {"symbolLabel", 7, 0, 0}};
     bm_xml_start(lo->x, "styles");
     for (size_t i = 0; i < sizeof styles / sizeof *styles; i++) {
         bm_xml_start(lo->x, "style");
         bm_xml_attr(lo->x, "name", styles[i].name);
+        bm_xml_attrf(lo->x, "marginBottom", "%.3f", styles[i].below * lo->mm_per_pt);
         font(lo->x, "styleFont", lo->page->font, styles[i].pt, styles[i].bold);
         bm_xml_end(lo->x);
     }
