@@ -16,11 +16,13 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
+#include <cairo.h>
 
 #include "atomic_file.h"
 #include "geodata.h"
 #include "qgis_project.h"
 #include "qgis_style.h"
+#include "render.h"
 #include "vector_out.h"
 
 #define MAX_LAYERS 64
@@ -440,16 +442,52 @@ static void project_names(const char *path, char *name, size_t name_size, char *
     snprintf(gpkg, gpkg_size, "%.*s.gpkg", (int)(base - path) + len, path);
 }
 
+/* The map as `bordermap render` draws it, drawn once onto a recording
+ * surface: the project's layout takes its legend rows and the places of
+ * its furniture from it. */
+static bm_map *drawn_map(bm_context *ctx, const bm_style *s, bm_error *err)
+{
+    bm_map *m = bm_map_create(ctx, s, NULL, err);
+    if (!m)
+        return NULL;
+    cairo_rectangle_t page = {0, 0, s->page.width, s->page.height};
+    cairo_surface_t *surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+    cairo_t *cr = cairo_create(surface);
+    bm_status st = bm_map_draw(m, cr, err);
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    if (st != BM_OK) {
+        bm_map_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* The inset's countries, which only the layout's locator map draws. */
+static bm_status write_locator(bm_context *ctx, bm_vector_out *out, const bm_style *s,
+                               bm_error *err)
+{
+    const bm_features *f = bm_context_geodata(ctx, s->page.inset_source, err);
+    if (!f)
+        return err->status;
+    return bm_features_write_layer(bm_context_geos(ctx), f, out, BM_QGIS_LOCATOR, err);
+}
+
 /* The project's .qgz bytes; its layers read "./NAME.gpkg". */
 static unsigned char *make_project(bm_context *ctx, const bm_style *s, const qgis_layers *ql,
                                    const char *name, size_t *size, bm_error *err)
 {
     char gpkg[620];
     snprintf(gpkg, sizeof gpkg, "./%s.gpkg", name);
+    bm_map *m = drawn_map(ctx, s, err);
+    if (!m)
+        return NULL;
     bm_qgis_project p = {.name = name, .style = s, .layers = ql->project,
-                         .n_layers = ql->n_project,
-                         .gpkg = gpkg, .credits = bm_context_credits(ctx)};
-    return bm_qgis_project_qgz(&p, size, err);
+                         .n_layers = ql->n_project, .gpkg = gpkg,
+                         .credits = bm_context_credits(ctx), .map = m};
+    unsigned char *qgz = bm_qgis_project_qgz(&p, size, err);
+    bm_map_free(m);
+    return qgz;
 }
 
 static bm_status write_bytes(bm_atomic_file *f, const unsigned char *bytes, size_t size,
@@ -503,6 +541,8 @@ static bm_status write_geopackage(bm_context *ctx, const bm_style *s,
     bm_status st = BM_OK;
     for (size_t k = 0; st == BM_OK && k < n; k++)
         st = write_layer(ctx, out, &layers[k], err);
+    if (st == BM_OK && s->page.inset)
+        st = write_locator(ctx, out, s, err);
     if (st == BM_OK)
         st = write_styles(out, s, ql, n, err);
     size_t size = 0;

@@ -286,8 +286,9 @@ void bm_furniture_draw_north(bm_map *m, cairo_t *cr)
 #define ROW 12.5
 #define LEGEND_SIZE 7.0
 
-static void entry_text(const bm_legend_entry *e, char *buf, size_t size)
+void bm_map_legend_text(const bm_map *m, size_t i, char *buf, size_t size)
 {
+    const bm_legend_entry *e = &m->legend[i];
     if (e->kind == BM_LEGEND_SYMBOL && !e->size_key)
         snprintf(buf, size, "%s (%zu)", e->label, e->count);
     else
@@ -317,7 +318,7 @@ bm_box bm_furniture_legend_box(bm_map *m, cairo_t *cr)
     for (size_t i = 0; i < m->n_legend; i++) {
         char t[BM_STYLE_TEXT + 32];
         double w;
-        entry_text(&m->legend[i], t, sizeof t);
+        bm_map_legend_text(m, i, t, sizeof t);
         measure(m, cr, t, LEGEND_SIZE, 0, &w, &h);
         wmax = fmax(wmax, w + sw + 6 * m->pt);
         rows += row_height(m, &m->legend[i]) * m->pt;
@@ -352,7 +353,7 @@ void bm_furniture_draw_legend(bm_map *m, cairo_t *cr)
         char t[BM_STYLE_TEXT + 32];
         double row = row_height(m, &m->legend[i]) * m->pt;
         y += row / 2;
-        entry_text(&m->legend[i], t, sizeof t);
+        bm_map_legend_text(m, i, t, sizeof t);
         cairo_save(cr);
         draw_swatch(m, cr, &m->legend[i], x, y, sw);
         cairo_restore(cr);

@@ -22,6 +22,7 @@
 #include <ogr_srs_api.h>
 
 #include "projection.h"
+#include "symbols.h"
 
 #define MM_PER_PT (25.4 / 72.0)
 #define MAX_LAYERS 192 /* tables times geometry kinds */
@@ -182,19 +183,15 @@ static void datasource(char *out, size_t size, const bm_qgis_project *p, const b
         snprintf(out, size, "%s|layername=%s", p->gpkg, l->name);
 }
 
-static void map_layer(bm_xml *x, const bm_qgis_project *p, const bm_qgis_layer *l,
-                      const char *wgs84_wkt)
+/* Opens a <maplayer> up to its symbology. */
+static void start_map_layer(bm_xml *x, const char *geometry, const char *id, const char *source,
+                            const char *name, const char *provider, int labels,
+                            const char *wgs84_wkt)
 {
-    static const char *const geometry[] = {"Point", "Line", "Polygon"};
-    char source[1200];
-    datasource(source, sizeof source, p, l);
-    char id[600], name[600];
-    layer_id(id, sizeof id, l);
-    layer_name(name, sizeof name, l);
     bm_xml_start(x, "maplayer");
     bm_xml_attr(x, "type", "vector");
-    bm_xml_attr(x, "geometry", geometry[l->geom]);
-    bm_xml_attr(x, "labelsEnabled", l->n_labels ? "1" : "0");
+    bm_xml_attr(x, "geometry", geometry);
+    bm_xml_attr(x, "labelsEnabled", labels ? "1" : "0");
     bm_xml_attr(x, "styleCategories", "AllStyleCategories");
     bm_xml_element(x, "id", id);
     bm_xml_element(x, "datasource", source);
@@ -204,9 +201,101 @@ static void map_layer(bm_xml *x, const bm_qgis_project *p, const bm_qgis_layer *
     bm_xml_end(x);
     bm_xml_start(x, "provider");
     bm_xml_attr(x, "encoding", "UTF-8");
-    bm_xml_text(x, "ogr");
+    bm_xml_text(x, provider);
     bm_xml_end(x);
+}
+
+static void map_layer(bm_xml *x, const bm_qgis_project *p, const bm_qgis_layer *l,
+                      const char *wgs84_wkt)
+{
+    static const char *const geometry[] = {"Point", "Line", "Polygon"};
+    char source[1200];
+    datasource(source, sizeof source, p, l);
+    char id[600], name[600];
+    layer_id(id, sizeof id, l);
+    layer_name(name, sizeof name, l);
+    start_map_layer(x, geometry[l->geom], id, source, name, "ogr", l->n_labels > 0, wgs84_wkt);
     bm_qgis_style_write_symbology(x, l);
+    bm_xml_end(x);
+}
+
+/* ---- layers only the layout shows ----------------------------------------- */
+
+#define LEGEND_ID "bordermap_legend"
+#define LEGEND_SOURCE "Point?crs=EPSG:4326"
+#define LOCATOR_ID "bordermap_" BM_QGIS_LOCATOR
+
+/* The rows of the map's legend as swatches, lengths in points. */
+typedef struct legend_rows {
+    bm_qgis_swatch *swatch;
+    char (*text)[BM_STYLE_TEXT + 32];
+    double (*dash)[8];
+    size_t n;
+} legend_rows;
+
+static bm_qgis_swatch swatch_of(const bm_legend_entry *e, double pt, double *dash)
+{
+    static const bm_color grey = {0.42, 0.42, 0.42, 1};
+    if (e->kind == BM_LEGEND_SYMBOL)
+        return (bm_qgis_swatch){.geom = BM_QGIS_POINT,
+                                .shape = bm_symbol_shape_name(e->symbol.shape),
+                                .radius = e->symbol.radius / pt,
+                                .stroke_width = e->symbol.stroke_width / pt,
+                                .opacity = e->symbol.opacity, .fill = e->symbol.fill,
+                                .stroke = e->symbol.stroke};
+    if (e->kind == BM_LEGEND_AREA) /* outlined 1 px, as symbols.c draws the swatch */
+        return (bm_qgis_swatch){.geom = BM_QGIS_POLYGON, .fill = e->color, .stroke = grey,
+                                .width = 1 / pt};
+    for (int k = 0; k < e->n_dash; k++)
+        dash[k] = e->dash[k] / pt;
+    return (bm_qgis_swatch){.geom = BM_QGIS_LINE, .stroke = e->color, .width = e->width / pt,
+                            .dash = dash, .n_dash = (size_t)e->n_dash};
+}
+
+static void legend_rows_free(legend_rows *r)
+{
+    free(r->swatch);
+    free(r->text);
+    free(r->dash);
+}
+
+static int legend_rows_init(legend_rows *r, const bm_map *m)
+{
+    size_t n = bm_map_legend_count(m);
+    *r = (legend_rows){calloc(n + 1, sizeof *r->swatch), calloc(n + 1, sizeof *r->text),
+                       calloc(n + 1, sizeof *r->dash), n};
+    if (!r->swatch || !r->text || !r->dash) {
+        legend_rows_free(r);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        r->swatch[i] = swatch_of(bm_map_legend_entry(m, i), bm_map_px_per_pt(m), r->dash[i]);
+        bm_map_legend_text(m, i, r->text[i], sizeof r->text[i]);
+        r->swatch[i].label = r->text[i];
+    }
+    return 0;
+}
+
+/* A layer without features whose renderer holds the legend's rows: the
+ * layout legend lists it alone, so it shows bordermap's rows (the classes
+ * drawn, with counts, the size key) in bordermap's order, which the data
+ * layers' renderers (a rule per class the style could draw) cannot. */
+static void legend_layer(bm_xml *x, const legend_rows *r, const char *wgs84_wkt)
+{
+    start_map_layer(x, "Point", LEGEND_ID, LEGEND_SOURCE, "legend", "memory", 0, wgs84_wkt);
+    bm_qgis_style_write_swatches(x, r->swatch, r->n);
+    bm_xml_end(x);
+}
+
+/* The inset's countries, filled and outlined as bordermap's locator. */
+static void locator_layer(bm_xml *x, const bm_qgis_project *p, const char *wgs84_wkt)
+{
+    bm_qgis_swatch land = {.geom = BM_QGIS_POLYGON, .label = "", .fill = {0.85, 0.85, 0.84, 1},
+                           .stroke = {0.6, 0.6, 0.6, 1}, .width = 0.3};
+    char source[1200];
+    snprintf(source, sizeof source, "%s|layername=%s", p->gpkg, BM_QGIS_LOCATOR);
+    start_map_layer(x, "Polygon", LOCATOR_ID, source, BM_QGIS_LOCATOR, "ogr", 0, wgs84_wkt);
+    bm_qgis_style_write_swatches(x, &land, 1);
     bm_xml_end(x);
 }
 
@@ -229,6 +318,16 @@ static void layer_tree(bm_xml *x, const bm_qgis_project *p, const size_t *order,
         bm_xml_attr(x, "expanded", "1");
         bm_xml_end(x);
     }
+    if (p->style->page.inset) { /* for the inset only: off in the canvas */
+        bm_xml_start(x, "layer-tree-layer");
+        bm_xml_attr(x, "id", LOCATOR_ID);
+        bm_xml_attr(x, "name", BM_QGIS_LOCATOR);
+        bm_xml_attrf(x, "source", "%s|layername=%s", p->gpkg, BM_QGIS_LOCATOR);
+        bm_xml_attr(x, "providerKey", "ogr");
+        bm_xml_attr(x, "checked", "Qt::Unchecked");
+        bm_xml_attr(x, "expanded", "0");
+        bm_xml_end(x);
+    }
     bm_xml_start(x, "custom-order");
     bm_xml_attr(x, "enabled", "0");
     bm_xml_end(x);
@@ -236,11 +335,15 @@ static void layer_tree(bm_xml *x, const bm_qgis_project *p, const size_t *order,
 }
 
 static void project_layers(bm_xml *x, const bm_qgis_project *p, const size_t *order, size_t n,
-                           const char *wgs84_wkt)
+                           const legend_rows *rows, const char *wgs84_wkt)
 {
     bm_xml_start(x, "projectlayers");
     for (size_t k = 0; k < n; k++)
         map_layer(x, p, &p->layers[order[k]], wgs84_wkt);
+    if (p->style->page.legend)
+        legend_layer(x, rows, wgs84_wkt);
+    if (p->style->page.inset)
+        locator_layer(x, p, wgs84_wkt);
     bm_xml_end(x);
 }
 
@@ -302,24 +405,41 @@ static void view(bm_xml *x, const frame *f)
 /* ---- print layout --------------------------------------------------------- */
 
 /* QgsLayoutItemRegistry's item types. */
-enum { ITEM_PAGE = 65638, ITEM_MAP = 65639, ITEM_LABEL = 65641, ITEM_LEGEND = 65642,
-       ITEM_SCALE_BAR = 65646 };
+enum { ITEM_PAGE = 65638, ITEM_MAP = 65639, ITEM_PICTURE = 65640, ITEM_LABEL = 65641,
+       ITEM_LEGEND = 65642, ITEM_SCALE_BAR = 65646 };
 
 /* QgsLayoutItem::ReferencePoint of each bm_corner: the item's corner that
  * sits at its position. */
 static const int corner_reference[] = {0, 2, 6, 8};
+enum { REF_MIDDLE = 4, REF_LOWER_MIDDLE = 7 };
 
 /* Qt alignment flags. */
 enum { ALIGN_LEFT = 1, ALIGN_RIGHT = 2, ALIGN_HCENTER = 4, ALIGN_TOP = 32, ALIGN_BOTTOM = 64 };
 
+/* QgsLayoutItemMapGrid's annotation settings. */
+enum { GRID_SHOW_LATITUDE = 1, GRID_SHOW_LONGITUDE = 2, GRID_HIDE = 3, GRID_OUTSIDE = 1,
+       GRID_DECIMAL_WITH_SUFFIX = 3 };
+
+/* bordermap's furniture colours (furniture.c). */
+static const bm_color ink = {0.15, 0.15, 0.15, 1}, grey = {0.42, 0.42, 0.42, 1};
+
 typedef struct layout {
     bm_xml *x;
     const bm_page *page;
+    const bm_map *m;
+    double mm_per_px, mm_per_pt;
     box map;
     int next_uuid;
 } layout;
 
 static const char *const map_uuid = "{00000000-0000-4000-8000-000000000001}";
+
+/* A box of the page in px, in mm. */
+static box page_box(const layout *lo, bm_box b)
+{
+    return (box){b.x0 * lo->mm_per_px, b.y0 * lo->mm_per_px, (b.x1 - b.x0) * lo->mm_per_px,
+                 (b.y1 - b.y0) * lo->mm_per_px};
+}
 
 /* Starts a <LayoutItem> at (x, y) mm, that point being its corner ref. */
 static void start_item(layout *lo, int type, const char *id, double x, double y, double w,
@@ -343,13 +463,16 @@ static void start_item(layout *lo, int type, const char *id, double x, double y,
     bm_xml_attr(xw, "excludeFromExports", "0");
 }
 
-/* A point of the map's frame, inset by 3 mm, at a corner. */
-static void corner_point(const layout *lo, bm_corner c, double *x, double *y)
+/* The frame and background of a panel as bordermap draws it: white at
+ * 88 %, a 0.5 pt grey outline. */
+static void panel_attrs(layout *lo)
 {
-    int right = c == BM_CORNER_TOP_RIGHT || c == BM_CORNER_BOTTOM_RIGHT;
-    int bottom = c == BM_CORNER_BOTTOM_LEFT || c == BM_CORNER_BOTTOM_RIGHT;
-    *x = right ? lo->map.x + lo->map.w - 3 : lo->map.x + 3;
-    *y = bottom ? lo->map.y + lo->map.h - 3 : lo->map.y + 3;
+    static const bm_color white = {1, 1, 1, 0.88};
+    bm_xml_attr(lo->x, "frame", "true");
+    bm_xml_attr(lo->x, "background", "true");
+    bm_xml_attrf(lo->x, "outlineWidthM", "%.4f,mm", 0.5 * lo->mm_per_pt);
+    color_element(lo->x, "FrameColor", grey);
+    color_element(lo->x, "BackgroundColor", white);
 }
 
 /* QFont::toString(): family, points, pixels, hint, weight, italic, ... */
@@ -361,10 +484,22 @@ static void font(bm_xml *x, const char *name, const char *family, double pt, int
     bm_xml_end(x);
 }
 
-static void label(layout *lo, const char *id, const char *text, box b, int ref, int align,
-                  double pt, int bold, bm_color ink)
+/* A QgsTextFormat of the page's font. */
+static void text_style(bm_xml *x, const char *family, double pt, int bold, bm_color c)
 {
-    static const bm_color white = {1, 1, 1, 1};
+    bm_xml_start(x, "text-style");
+    bm_xml_attr(x, "fontFamily", family);
+    bm_xml_attrf(x, "fontSize", "%.4g", pt);
+    bm_xml_attr(x, "fontSizeUnit", "Point");
+    bm_xml_attrf(x, "fontWeight", "%d", bold ? 75 : 50);
+    bm_xml_attrf(x, "textColor", "%d,%d,%d,255", channel(c.r), channel(c.g), channel(c.b));
+    bm_xml_attr(x, "textOpacity", "1");
+    bm_xml_end(x);
+}
+
+static void label_item(layout *lo, const char *id, const char *text, box b, int ref, int align,
+                       double pt, int bold, bm_color c)
+{
     bm_xml *x = lo->x;
     start_item(lo, ITEM_LABEL, id, b.x, b.y, b.w, b.h, ref);
     bm_xml_attr(x, "labelText", text);
@@ -375,9 +510,8 @@ static void label(layout *lo, const char *id, const char *text, box b, int ref, 
     bm_xml_attr(x, "marginY", "0");
     bm_xml_attr(x, "frame", "false");
     bm_xml_attr(x, "background", "false");
-    color_element(x, "BackgroundColor", white);
     font(x, "LabelFont", lo->page->font, pt, bold);
-    color_element(x, "FontColor", ink);
+    color_element(x, "FontColor", c);
     bm_xml_end(x);
 }
 
@@ -389,145 +523,394 @@ static void page_item(layout *lo, double w, double h)
     bm_xml_end(lo->x);
 }
 
-static void map_item(layout *lo, const frame *f)
+/* A one-layer symbol of a layout item (grid lines, the overview frame). */
+static void item_symbol(bm_xml *x, const char *type, const char *cls, const char *const *props,
+                        size_t n)
+{
+    bm_xml_start(x, "symbol");
+    bm_xml_attr(x, "type", type);
+    bm_xml_attr(x, "name", "");
+    bm_xml_attr(x, "alpha", "1");
+    bm_xml_attr(x, "clip_to_extent", "1");
+    bm_xml_attr(x, "force_rhr", "0");
+    bm_xml_start(x, "layer");
+    bm_xml_attr(x, "class", cls);
+    bm_xml_attr(x, "pass", "0");
+    bm_xml_attr(x, "enabled", "1");
+    bm_xml_attr(x, "locked", "0");
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        bm_xml_start(x, "prop");
+        bm_xml_attr(x, "k", props[i]);
+        bm_xml_attr(x, "v", props[i + 1]);
+        bm_xml_end(x);
+    }
+    bm_xml_end(x);
+    bm_xml_end(x);
+}
+
+static void rgba(char *out, size_t size, bm_color c)
+{
+    snprintf(out, size, "%d,%d,%d,%d", channel(c.r), channel(c.g), channel(c.b), channel(c.a));
+}
+
+/* The layers a map item draws, top first, whatever the layer tree shows. */
+static void layer_set(bm_xml *x, const char *const *ids, size_t n)
+{
+    bm_xml_start(x, "LayerSet");
+    for (size_t i = 0; i < n; i++)
+        bm_xml_element(x, "Layer", ids[i]);
+    bm_xml_end(x);
+}
+
+static void map_attrs(layout *lo, bm_color outline, double outline_pt)
 {
     bm_xml *x = lo->x;
-    start_item(lo, ITEM_MAP, "map", lo->map.x, lo->map.y, lo->map.w, lo->map.h, 0);
     bm_xml_attr(x, "frame", "true");
     bm_xml_attr(x, "background", "true");
-    bm_xml_attr(x, "keepLayerSet", "false");
+    bm_xml_attrf(x, "outlineWidthM", "%.4f,mm", outline_pt * lo->mm_per_pt);
+    bm_xml_attr(x, "keepLayerSet", "true");
     bm_xml_attr(x, "mapRotation", "0");
     bm_xml_attr(x, "drawCanvasItems", "true");
     color_element(x, "BackgroundColor", lo->page->water);
-    color_element(x, "FrameColor", lo->page->frame);
+    color_element(x, "FrameColor", outline);
+}
+
+/* Degree lines every graticule step in WGS84, drawn through the map's
+ * projection as bordermap draws them, labelled "50°N" and "60°E" outside
+ * the frame: parallels left and right, meridians below. */
+static void graticule(layout *lo, const char *wgs84_wkt)
+{
+    static const bm_color line = {0.35, 0.45, 0.55, 0.45};
+    bm_xml *x = lo->x;
+    char color[32], width[32];
+    rgba(color, sizeof color, line);
+    snprintf(width, sizeof width, "%.4g", 0.4);
+    const char *const props[] = {"line_color", color, "line_width", width,
+                                 "line_width_unit", "Point", "line_style", "solid"};
+    bm_xml_start(x, "ComposerMapGrid");
+    bm_xml_attr(x, "name", "graticule");
+    bm_xml_attr(x, "uuid", "{00000000-0000-4000-9000-000000000001}");
+    bm_xml_attr(x, "show", "1");
+    bm_xml_attr(x, "position", "3");
+    bm_xml_attr(x, "gridStyle", "0");
+    bm_xml_attr(x, "unit", "0");
+    bm_xml_attrf(x, "intervalX", "%.10g", lo->page->graticule_step);
+    bm_xml_attrf(x, "intervalY", "%.10g", lo->page->graticule_step);
+    bm_xml_attr(x, "offsetX", "0");
+    bm_xml_attr(x, "offsetY", "0");
+    bm_xml_attr(x, "gridFrameStyle", "0");
+    bm_xml_attr(x, "blendMode", "0");
+    bm_xml_attr(x, "showAnnotation", "1");
+    bm_xml_attrf(x, "annotationFormat", "%d", GRID_DECIMAL_WITH_SUFFIX);
+    bm_xml_attr(x, "annotationPrecision", "0");
+    bm_xml_attrf(x, "frameAnnotationDistance", "%.4f", 2.5 * lo->mm_per_pt);
+    static const char *const sides[] = {"left", "right", "top", "bottom"};
+    static const int shows[] = {GRID_SHOW_LATITUDE, GRID_SHOW_LATITUDE, GRID_HIDE,
+                                GRID_SHOW_LONGITUDE};
+    for (size_t i = 0; i < 4; i++) {
+        char name[40];
+        snprintf(name, sizeof name, "%sAnnotationDisplay", sides[i]);
+        bm_xml_attrf(x, name, "%d", shows[i]);
+        snprintf(name, sizeof name, "%sAnnotationPosition", sides[i]);
+        bm_xml_attrf(x, name, "%d", GRID_OUTSIDE);
+        snprintf(name, sizeof name, "%sAnnotationDirection", sides[i]);
+        bm_xml_attr(x, name, "0");
+    }
+    bm_xml_start(x, "lineStyle");
+    item_symbol(x, "line", "SimpleLine", props, sizeof props / sizeof *props);
+    bm_xml_end(x);
+    spatialrefsys(x, wgs84_wkt);
+    text_style(x, lo->page->font, 6.5, 0, grey);
+    bm_xml_end(x);
+}
+
+static void map_item(layout *lo, const frame *f, const char *const *layers, size_t n,
+                     const char *wgs84_wkt)
+{
+    bm_xml *x = lo->x;
+    start_item(lo, ITEM_MAP, "map", lo->map.x, lo->map.y, lo->map.w, lo->map.h, 0);
+    map_attrs(lo, lo->page->frame, 0.8);
     bm_xml_start(x, "Extent");
     extent_attrs(x, f->extent);
     bm_xml_end(x);
     bm_xml_start(x, "crs");
     spatialrefsys(x, f->wkt);
     bm_xml_end(x);
+    layer_set(x, layers, n);
+    if (lo->page->graticule)
+        graticule(lo, wgs84_wkt);
     bm_xml_end(x);
 }
 
-/* Sizes near bordermap's legend rather than QGIS's 12 to 16 points. */
+/* ---- the inset ---- */
+
+/* bordermap's locator: a Lambert azimuthal equal-area map 9000 km wide
+ * centred on the map's centre (furniture.c). */
+#define INSET_SPAN_M 9.0e6
+
+static void inset_crs(const layout *lo, char **wkt)
+{
+    double km, px, x, y, lon, lat;
+    bm_map_scale_bar(lo->m, &km, &px, &x, &y);
+    bm_map_unproject(lo->m, x + px / 2, y, &lon, &lat);
+    char def[256];
+    snprintf(def, sizeof def,
+             "+proj=laea +lat_0=%.2f +lon_0=%.2f +datum=WGS84 +units=m +no_defs +type=crs", lat,
+             lon);
+    const char *const options[] = {"FORMAT=WKT2_2018", NULL};
+    OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
+    if (OSRSetFromUserInput(s, def) != OGRERR_NONE || OSRExportToWktEx(s, wkt, options) != OGRERR_NONE)
+        *wkt = NULL;
+    OSRRelease(s);
+}
+
+/* The main map's frame in the inset's colour, as bordermap's footprint. */
+static void overview(layout *lo)
+{
+    bm_xml *x = lo->x;
+    char color[32], width[32];
+    rgba(color, sizeof color, lo->page->inset_color);
+    snprintf(width, sizeof width, "%.4g", 1.2);
+    const char *const props[] = {"style", "no", "outline_style", "solid", "outline_color", color,
+                                 "outline_width", width, "outline_width_unit", "Point",
+                                 "joinstyle", "round"};
+    bm_xml_start(x, "ComposerMapOverview");
+    bm_xml_attr(x, "name", "main map");
+    bm_xml_attr(x, "uuid", "{00000000-0000-4000-9000-000000000002}");
+    bm_xml_attr(x, "show", "1");
+    bm_xml_attr(x, "frameMap", map_uuid);
+    bm_xml_attr(x, "position", "3");
+    bm_xml_attr(x, "inverted", "0");
+    bm_xml_attr(x, "centered", "0");
+    bm_xml_attr(x, "blendMode", "0");
+    item_symbol(x, "fill", "SimpleFill", props, sizeof props / sizeof *props);
+    bm_xml_end(x);
+}
+
+static void inset_item(layout *lo)
+{
+    char *wkt = NULL;
+    inset_crs(lo, &wkt);
+    if (!wkt) {
+        lo->x->failed = 1;
+        return;
+    }
+    bm_xml *x = lo->x;
+    box b = page_box(lo, bm_map_furniture_box(lo->m, BM_FURNITURE_INSET));
+    double half_w = INSET_SPAN_M / 2, half_h = half_w * b.h / b.w;
+    const char *const locator[] = {LOCATOR_ID};
+    start_item(lo, ITEM_MAP, "inset", b.x, b.y, b.w, b.h, 0);
+    map_attrs(lo, grey, 0.6);
+    bm_xml_start(x, "Extent");
+    extent_attrs(x, (const double[]){-half_w, -half_h, half_w, half_h});
+    bm_xml_end(x);
+    bm_xml_start(x, "crs");
+    spatialrefsys(x, wkt);
+    bm_xml_end(x);
+    layer_set(x, locator, 1);
+    overview(lo);
+    bm_xml_end(x);
+    CPLFree(wkt);
+}
+
+/* ---- legend, scale and north arrow ---- */
+
+/* bordermap's legend sizes: a bold 8 pt title 18 pt above the first row,
+ * 7 pt rows. */
 static void legend_styles(layout *lo)
 {
     static const struct {
         const char *name;
-        double pt;
+        double pt, below;
         int bold;
-    } styles[] = {{"title", 9, 1}, {"group", 7.5, 1}, {"subgroup", 7, 0}, {"symbolLabel", 7, 0}};
+    } styles[] = {{"title", 8, 8, 1}, {"symbolLabel", 7, 0, 0}};
     bm_xml_start(lo->x, "styles");
     for (size_t i = 0; i < sizeof styles / sizeof *styles; i++) {
         bm_xml_start(lo->x, "style");
         bm_xml_attr(lo->x, "name", styles[i].name);
+        bm_xml_attrf(lo->x, "marginBottom", "%.3f", styles[i].below * lo->mm_per_pt);
         font(lo->x, "styleFont", lo->page->font, styles[i].pt, styles[i].bold);
         bm_xml_end(lo->x);
     }
     bm_xml_end(lo->x);
 }
 
-/* Follows the project's layer tree. */
+/* <Option type="Map"> holding one string, as QGIS writes custom properties. */
+static void option_map_string(bm_xml *x, const char *name, const char *value)
+{
+    bm_xml_start(x, "Option");
+    bm_xml_attr(x, "type", "Map");
+    bm_xml_start(x, "Option");
+    bm_xml_attr(x, "type", "QString");
+    bm_xml_attr(x, "name", name);
+    bm_xml_attr(x, "value", value);
+    bm_xml_end(x);
+    bm_xml_end(x);
+}
+
+/* The legend's own layer tree: the legend layer alone, its name hidden, so
+ * the rows are bordermap's (legend_layer). */
+static void legend_tree(bm_xml *x)
+{
+    bm_xml_start(x, "layer-tree-group");
+    bm_xml_start(x, "layer-tree-layer");
+    bm_xml_attr(x, "id", LEGEND_ID);
+    bm_xml_attr(x, "name", "legend");
+    bm_xml_attr(x, "source", LEGEND_SOURCE);
+    bm_xml_attr(x, "providerKey", "memory");
+    bm_xml_attr(x, "checked", "Qt::Checked");
+    bm_xml_attr(x, "expanded", "1");
+    bm_xml_start(x, "customproperties");
+    option_map_string(x, "legend/title-style", "hidden");
+    bm_xml_end(x);
+    bm_xml_end(x);
+    bm_xml_end(x);
+}
+
+/* Where bordermap's legend is, growing from the same corner. */
 static void legend_item(layout *lo)
 {
-    static const bm_color white = {1, 1, 1, 0.9};
-    double x, y;
-    corner_point(lo, lo->page->legend_corner, &x, &y);
     bm_xml *xw = lo->x;
-    start_item(lo, ITEM_LEGEND, "legend", x, y, 40, 30, corner_reference[lo->page->legend_corner]);
+    box b = page_box(lo, bm_map_furniture_box(lo->m, BM_FURNITURE_LEGEND));
+    bm_corner c = lo->page->legend_corner;
+    int right = c == BM_CORNER_TOP_RIGHT || c == BM_CORNER_BOTTOM_RIGHT;
+    int bottom = c == BM_CORNER_BOTTOM_LEFT || c == BM_CORNER_BOTTOM_RIGHT;
+    start_item(lo, ITEM_LEGEND, "legend", right ? b.x + b.w : b.x, bottom ? b.y + b.h : b.y, b.w,
+               b.h, corner_reference[c]);
     bm_xml_attr(xw, "map_uuid", map_uuid);
-    bm_xml_attr(xw, "title", "");
+    bm_xml_attr(xw, "title", "Legend");
+    bm_xml_attr(xw, "titleAlignment", "1");
     bm_xml_attr(xw, "resizeToContents", "1");
     bm_xml_attr(xw, "columnCount", "1");
-    bm_xml_attr(xw, "symbolWidth", "6");
-    bm_xml_attr(xw, "symbolHeight", "3.5");
-    bm_xml_attr(xw, "frame", "true");
-    bm_xml_attr(xw, "background", "true");
-    color_element(xw, "BackgroundColor", white);
+    bm_xml_attrf(xw, "symbolWidth", "%.3f", 16 * lo->mm_per_pt);
+    bm_xml_attrf(xw, "symbolHeight", "%.3f", 8 * lo->mm_per_pt);
+    bm_xml_attrf(xw, "boxSpace", "%.3f", 7 * lo->mm_per_pt);
+    panel_attrs(lo);
     legend_styles(lo);
+    legend_tree(xw);
     bm_xml_end(xw);
 }
 
-/* Its segments fit 25 to 50 mm, in kilometres measured on the ellipsoid. */
-static void scale_bar_item(layout *lo)
+/* The panel bordermap draws around its scale bar, north arrow and the
+ * note on where the scale holds; the note's label is the panel. */
+static void scale_panel(layout *lo, box b)
 {
-    static const bm_color white = {1, 1, 1, 1};
-    double x, y;
-    corner_point(lo, lo->page->scale_corner, &x, &y);
+    double km, px, bar_x, bar_y, lon, lat;
+    bm_map_scale_bar(lo->m, &km, &px, &bar_x, &bar_y);
+    bm_map_unproject(lo->m, bar_x + px / 2, bar_y, &lon, &lat);
+    char note[128];
+    snprintf(note, sizeof note, "Scale true at the map centre (%.0f°%s); it varies across the map",
+             fabs(lat), lat >= 0 ? "N" : "S");
+    bm_xml *x = lo->x;
+    start_item(lo, ITEM_LABEL, "scale panel", b.x, b.y, b.w, b.h, 0);
+    bm_xml_attr(x, "labelText", note);
+    bm_xml_attr(x, "htmlState", "0");
+    bm_xml_attrf(x, "halign", "%d", ALIGN_LEFT);
+    bm_xml_attrf(x, "valign", "%d", ALIGN_BOTTOM);
+    /* QGIS's margin is the same at both ends: bordermap's note ends about
+     * 8 pt above the panel's bottom. */
+    bm_xml_attrf(x, "marginX", "%.4f", 10 * lo->mm_per_pt);
+    bm_xml_attrf(x, "marginY", "%.4f", 8 * lo->mm_per_pt);
+    panel_attrs(lo);
+    font(x, "LabelFont", lo->page->font, 5.5, 0);
+    color_element(x, "FontColor", grey);
+    bm_xml_end(x);
+}
+
+/* A bar of bordermap's length, true at the map's centre, split as
+ * bordermap splits it (2, 4 or 5 parts for a 1, 2 or 5 lead digit). */
+static void scale_bar_item(layout *lo, box b)
+{
+    double km, px, x, y;
+    bm_map_scale_bar(lo->m, &km, &px, &x, &y);
+    double lead = km / pow(10, floor(log10(km)));
+    int parts = lead < 1.5 ? 2 : lead < 3 ? 4 : 5;
     bm_xml *xw = lo->x;
-    start_item(lo, ITEM_SCALE_BAR, "scale bar", x, y, 50, 10,
-               corner_reference[lo->page->scale_corner]);
+    double pt = lo->mm_per_pt;
+    start_item(lo, ITEM_SCALE_BAR, "scale bar", b.x + 10 * pt, b.y + 16 * pt, px * lo->mm_per_px,
+               12 * pt, 6);
     bm_xml_attr(xw, "mapUuid", map_uuid);
     bm_xml_attr(xw, "style", "Single Box");
     bm_xml_attr(xw, "unitType", "km");
     bm_xml_attr(xw, "unitLabel", "km");
-    bm_xml_attr(xw, "numSegments", "2");
+    bm_xml_attrf(xw, "numSegments", "%d", parts);
     bm_xml_attr(xw, "numSegmentsLeft", "0");
     bm_xml_attr(xw, "numSubdivisions", "1");
-    bm_xml_attr(xw, "segmentSizeMode", "1");
-    bm_xml_attr(xw, "minBarWidth", "25");
-    bm_xml_attr(xw, "maxBarWidth", "50");
-    bm_xml_attr(xw, "numUnitsPerSegment", "100");
+    bm_xml_attr(xw, "segmentSizeMode", "0");
+    bm_xml_attrf(xw, "numUnitsPerSegment", "%.10g", km / parts);
     bm_xml_attr(xw, "numMapUnitsPerScaleBarUnit", "1");
-    bm_xml_attr(xw, "height", "2");
-    bm_xml_attr(xw, "labelBarSpace", "1.5");
+    bm_xml_attrf(xw, "height", "%.4f", 3 * pt);
+    bm_xml_attrf(xw, "labelBarSpace", "%.4f", 1 * pt);
+    bm_xml_attr(xw, "boxContentSpace", "0");
+    bm_xml_attrf(xw, "outlineWidth", "%.4f", 0.5 * pt);
     bm_xml_attr(xw, "alignment", "0");
     bm_xml_attr(xw, "frame", "false");
     bm_xml_attr(xw, "background", "false");
-    color_element(xw, "BackgroundColor", white);
+    text_style(xw, lo->page->font, 6.5, 0, ink);
+    color_element(xw, "fillColor", ink);
+    color_element(xw, "fillColor2", (bm_color){1, 1, 1, 1});
     bm_xml_end(xw);
 }
 
-/* The first map corner no other item takes. */
-static bm_corner free_corner(const bm_page *page)
+/* QGIS's north arrow turned to true north where it stands, as bordermap
+ * turns its arrow along the meridian through it; "N" above. In the scale
+ * panel, else near the frame's bottom-left corner. */
+static void north_arrow(layout *lo, const bm_box *scale)
 {
-    static const bm_corner order[] = {BM_CORNER_TOP_RIGHT, BM_CORNER_TOP_LEFT,
-                                      BM_CORNER_BOTTOM_RIGHT, BM_CORNER_BOTTOM_LEFT};
-    for (size_t i = 0; i < 4; i++)
-        if ((!page->legend || order[i] != page->legend_corner) &&
-            (!page->scale_bar || order[i] != page->scale_corner) &&
-            (!page->inset || order[i] != page->inset_corner))
-            return order[i];
-    return BM_CORNER_TOP_LEFT;
+    bm_box f = bm_map_frame(lo->m);
+    double ppt = bm_map_px_per_pt(lo->m), pt = lo->mm_per_pt;
+    double x = scale ? scale->x1 - 10 * ppt : f.x0 + 20 * ppt;
+    double y = scale ? scale->y0 + 14 * ppt : f.y1 - 30 * ppt;
+    x *= lo->mm_per_px, y *= lo->mm_per_px;
+    bm_xml *xw = lo->x;
+    start_item(lo, ITEM_PICTURE, "north arrow", x, y - 2 * pt, 7 * pt, 11 * pt, REF_MIDDLE);
+    bm_xml_attr(xw, "file", ":/images/north_arrows/layout_default_north_arrow.svg");
+    bm_xml_attr(xw, "mode", "0");
+    bm_xml_attr(xw, "resizeMode", "0");
+    bm_xml_attr(xw, "anchorPoint", "4");
+    bm_xml_attr(xw, "mapUuid", map_uuid);
+    bm_xml_attr(xw, "northMode", "1");
+    bm_xml_attr(xw, "northOffset", "0");
+    char c[32];
+    rgba(c, sizeof c, ink);
+    bm_xml_attr(xw, "svgFillColor", c);
+    bm_xml_attr(xw, "svgBorderColor", c);
+    bm_xml_attr(xw, "svgBorderWidth", "0");
+    bm_xml_attr(xw, "frame", "false");
+    bm_xml_attr(xw, "background", "false");
+    bm_xml_end(xw);
+    label_item(lo, "north", "N", (box){x, y - 7.5 * pt, 10 * pt, 9 * pt}, REF_LOWER_MIDDLE,
+               ALIGN_HCENTER | ALIGN_BOTTOM, 6.5, 1, ink);
 }
 
-static void north_arrow(layout *lo, bm_color ink)
+/* Title and subtitle in the top margin, credits with the projection and
+ * the note in the bottom one, where bordermap puts them. */
+static void titles(layout *lo, const bm_qgis_project *p, double page_h)
 {
-    bm_corner c = free_corner(lo->page);
-    double x, y;
-    corner_point(lo, c, &x, &y);
-    label(lo, "north arrow", "\xe2\x96\xb2\nN", (box){x, y, 8, 12}, corner_reference[c],
-          ALIGN_HCENTER | ALIGN_TOP, 12, 1, ink);
-}
-
-/* Title and subtitle in the top margin, credits in the bottom one, where
- * bordermap puts them. */
-static void titles(layout *lo, const bm_qgis_project *p, double page_h, bm_color ink)
-{
-    static const bm_color grey = {0.35, 0.35, 0.35, 1};
     const bm_page *page = lo->page;
     box b = {lo->map.x, 7 * MM_PER_PT, lo->map.w, 15 * 1.4 * MM_PER_PT};
     if (page->title[0])
-        label(lo, "title", page->title, b, 0, ALIGN_LEFT | ALIGN_TOP, 15, 1, ink);
+        label_item(lo, "title", page->title, b, 0, ALIGN_LEFT | ALIGN_TOP, 15, 1, ink);
     b.y += b.h, b.h = 8.5 * 1.4 * MM_PER_PT;
     if (page->title[0] && page->subtitle[0])
-        label(lo, "subtitle", page->subtitle, b, 0, ALIGN_LEFT | ALIGN_TOP, 8.5, 0, grey);
+        label_item(lo, "subtitle", page->subtitle, b, 0, ALIGN_LEFT | ALIGN_TOP, 8.5, 0, grey);
     if (!page->credits)
         return;
     char text[2400];
-    snprintf(text, sizeof text, "%s%s%s", p->credits, page->note[0] ? "\n" : "", page->note);
+    snprintf(text, sizeof text, "%s · Projection: %s%s%s", p->credits,
+             bm_map_projection_name(lo->m), page->note[0] ? "\n" : "", page->note);
     b = (box){lo->map.x, page_h - 4 * MM_PER_PT, lo->map.w, 20};
-    label(lo, "credits", text, b, 6, ALIGN_LEFT | ALIGN_BOTTOM, 5.8, 0, grey);
+    label_item(lo, "credits", text, b, 6, ALIGN_LEFT | ALIGN_BOTTOM, 5.8, 0, grey);
 }
 
-static void print_layout(bm_xml *x, const bm_qgis_project *p, const frame *f)
+static void print_layout(bm_xml *x, const bm_qgis_project *p, const frame *f,
+                         const char *const *layers, size_t n, const char *wgs84_wkt)
 {
-    static const bm_color ink = {0.1, 0.1, 0.1, 1};
     const bm_page *page = &p->style->page;
     /* Rounded up: QGIS truncates the page's pixel size. */
     double w = ceil(page->width / page->dpi * 25.4e3) / 1e3;
     double h = ceil(page->height / page->dpi * 25.4e3) / 1e3;
-    layout lo = {x, page, map_frame(page), 0};
+    layout lo = {x, page, p->map, 25.4 / page->dpi, MM_PER_PT, map_frame(page), 0};
     const char *slash = strrchr(p->style->path, '/'), *file = slash ? slash + 1 : p->style->path;
     const char *dot = strrchr(file, '.');
     bm_xml_start(x, "Layouts");
@@ -536,24 +919,36 @@ static void print_layout(bm_xml *x, const bm_qgis_project *p, const frame *f)
     bm_xml_attr(x, "units", "mm");
     bm_xml_attrf(x, "printResolution", "%.0f", page->dpi);
     page_item(&lo, w, h); /* uuid and z 0: under everything */
-    map_item(&lo, f);
-    titles(&lo, p, h, ink);
-    if (page->legend)
-        legend_item(&lo);
-    if (page->scale_bar)
-        scale_bar_item(&lo);
+    map_item(&lo, f, layers, n, wgs84_wkt);
+    titles(&lo, p, h);
+    if (page->inset)
+        inset_item(&lo);
+    bm_box scale = bm_map_furniture_box(p->map, BM_FURNITURE_SCALE);
+    if (page->scale_bar) {
+        scale_panel(&lo, page_box(&lo, scale));
+        scale_bar_item(&lo, page_box(&lo, scale));
+    }
     if (page->north_arrow)
-        north_arrow(&lo, ink);
+        north_arrow(&lo, page->scale_bar ? &scale : NULL);
+    if (page->legend && bm_map_legend_count(p->map))
+        legend_item(&lo);
     bm_xml_end(x);
     bm_xml_end(x);
 }
 
 /* ---- the document --------------------------------------------------------- */
 
-static void project(bm_xml *x, const bm_qgis_project *p, const frame *f, const char *wgs84_wkt)
+static void project(bm_xml *x, const bm_qgis_project *p, const frame *f, const legend_rows *rows,
+                    const char *wgs84_wkt)
 {
     size_t order[MAX_LAYERS];
     size_t n = stack_order(p, order);
+    char ids[MAX_LAYERS][600];
+    const char *top_first[MAX_LAYERS];
+    for (size_t k = 0; k < n; k++) {
+        layer_id(ids[k], sizeof ids[k], &p->layers[order[n - 1 - k]]);
+        top_first[k] = ids[k];
+    }
     bm_xml_start(x, "qgis");
     bm_xml_attr(x, "version", "3.22.16-Białowieża");
     bm_xml_attr(x, "projectname", p->style->page.title);
@@ -562,22 +957,28 @@ static void project(bm_xml *x, const bm_qgis_project *p, const frame *f, const c
     spatialrefsys(x, f->wkt);
     bm_xml_end(x);
     layer_tree(x, p, order, n);
-    project_layers(x, p, order, n, wgs84_wkt);
+    project_layers(x, p, order, n, rows, wgs84_wkt);
     properties(x, &p->style->page);
     view(x, f);
-    print_layout(x, p, f);
+    print_layout(x, p, f, top_first, n, wgs84_wkt);
     bm_xml_end(x);
 }
 
 static char *project_xml(const bm_qgis_project *p, const frame *f, const char *wgs84_wkt)
 {
     bm_xml x;
-    if (bm_xml_open(&x))
+    legend_rows rows;
+    if (legend_rows_init(&rows, p->map))
         return NULL;
+    if (bm_xml_open(&x)) {
+        legend_rows_free(&rows);
+        return NULL;
+    }
     bm_xml_check(&x, xmlTextWriterStartDocument(x.w, NULL, "UTF-8", NULL));
     bm_xml_check(&x, xmlTextWriterWriteDTD(x.w, BAD_CAST "qgis", BAD_CAST "http://mrcc.com/qgis.dtd",
                                            BAD_CAST "SYSTEM", NULL));
-    project(&x, p, f, wgs84_wkt);
+    project(&x, p, f, &rows, wgs84_wkt);
+    legend_rows_free(&rows);
     return bm_xml_close(&x);
 }
 

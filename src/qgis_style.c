@@ -948,6 +948,70 @@ char *bm_qgis_style_qml(const bm_qgis_layer *l)
     return bm_xml_close(&x);
 }
 
+/* ---- legend swatches ------------------------------------------------------ */
+
+static void put_swatch_layer(bm_xml *x, const bm_qgis_swatch *w)
+{
+    qml_ctx q = {x, 0};
+    defined none = {.n = 0};
+    static const char *const classes[] = {"SimpleMarker", "SimpleLine", "SimpleFill"};
+    start_symbol_layer(&q, classes[w->geom]);
+    if (w->geom == BM_QGIS_POINT) {
+        const shape *sh = shape_named(w->shape);
+        prop(x, "name", sh->qgis);
+        prop_color(x, "color", w->fill, w->opacity);
+        prop_color(x, "outline_color", w->stroke, w->opacity);
+        prop_number(x, "outline_width", w->stroke_width);
+        prop(x, "outline_width_unit", "Point");
+        prop(x, "outline_style", w->stroke_width > 0 ? "solid" : "no");
+        prop_number(x, "size", sh->size_per_radius * w->radius);
+        prop(x, "size_unit", "Point");
+    } else if (w->geom == BM_QGIS_LINE) {
+        char dash[160] = "";
+        for (size_t i = 0; i < w->n_dash; i++)
+            snprintf(dash + strlen(dash), sizeof dash - strlen(dash), "%s%.4g", i ? ";" : "",
+                     w->dash[i]);
+        prop_color(x, "line_color", w->stroke, 1);
+        prop_number(x, "line_width", w->width);
+        prop(x, "line_width_unit", "Point");
+        prop(x, "capstyle", w->n_dash ? "flat" : "round");
+        prop(x, "use_custom_dash", w->n_dash ? "1" : "0");
+        prop(x, "customdash", dash);
+        prop(x, "customdash_unit", "Point");
+    } else {
+        prop_color(x, "color", w->fill, 1);
+        prop(x, "style", "solid");
+        prop_color(x, "outline_color", w->stroke, 1);
+        prop_number(x, "outline_width", w->width);
+        prop(x, "outline_width_unit", "Point");
+    }
+    put_defined(x, &none);
+    bm_xml_end(x);
+}
+
+void bm_qgis_style_write_swatches(bm_xml *x, const bm_qgis_swatch *s, size_t n)
+{
+    start_renderer(x, "RuleRenderer");
+    bm_xml_start(x, "rules");
+    bm_xml_attr(x, "key", "{swatches}");
+    for (size_t i = 0; i < n; i++) {
+        bm_xml_start(x, "rule");
+        bm_xml_attrf(x, "key", "{swatch-%zu}", i);
+        bm_xml_attrf(x, "symbol", "%zu", i);
+        bm_xml_attr(x, "label", s[i].label);
+        bm_xml_end(x);
+    }
+    bm_xml_end(x);
+    bm_xml_start(x, "symbols");
+    for (size_t i = 0; i < n; i++) {
+        start_symbol(x, s[i].geom, i);
+        put_swatch_layer(x, &s[i]);
+        bm_xml_end(x);
+    }
+    bm_xml_end(x);
+    bm_xml_end(x);
+}
+
 /* ---- SLD ------------------------------------------------------------------ */
 
 /* SLD sizes are pixels at the OGC's 0.28 mm, about 90.7 per inch. */

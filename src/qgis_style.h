@@ -47,6 +47,25 @@ typedef struct bm_qgis_layer {
     size_t n_numeric;
 } bm_qgis_layer;
 
+/* A row of bordermap's own legend, for a QGIS legend showing the same
+ * rows; lengths in points. */
+typedef struct bm_qgis_swatch {
+    bm_qgis_geom geom;           /* a marker, a line or an area */
+    const char *label;
+    const char *shape;           /* markers: a bordermap shape name */
+    double radius, stroke_width, opacity; /* markers */
+    bm_color fill, stroke;       /* markers and areas; lines: stroke */
+    double width;                /* lines, and the outlines of areas */
+    const double *dash;          /* lines: on and off lengths */
+    size_t n_dash;
+} bm_qgis_swatch;
+
+/* Writes a rule-based <renderer-v2> with one unfiltered rule per swatch,
+ * in order, labelled with its label, each symbol drawn as bordermap draws
+ * the swatch: the renderer of a layer that only a legend shows, or with
+ * one swatch the single look of a layer (the locator map's countries). */
+void bm_qgis_style_write_swatches(bm_xml *x, const bm_qgis_swatch *s, size_t n);
+
 /* A QML document for the layer; NULL when out of memory. Free with free(). */
 char *bm_qgis_style_qml(const bm_qgis_layer *l);
 

@@ -177,6 +177,26 @@ const char *bm_map_legend_label(const bm_map *m, size_t i)
     return m->legend[i].label;
 }
 
+const bm_legend_entry *bm_map_legend_entry(const bm_map *m, size_t i)
+{
+    return &m->legend[i];
+}
+
+bm_box bm_map_furniture_box(const bm_map *m, bm_furniture which)
+{
+    return m->boxes[which];
+}
+
+bm_box bm_map_frame(const bm_map *m)
+{
+    return m->frame;
+}
+
+double bm_map_px_per_pt(const bm_map *m)
+{
+    return m->pt;
+}
+
 void bm_map_scale_bar(const bm_map *m, double *km, double *px, double *x, double *y)
 {
     bm_furniture_scale_bar(m, km, px);
@@ -702,12 +722,15 @@ bm_status bm_map_draw(bm_map *m, cairo_t *cr, bm_error *err)
     draw_frame_contents(&fs);
     if (m->n_legend > 1)
         qsort(m->legend, m->n_legend, sizeof *m->legend, compare_legend);
+    memset(m->boxes, 0, sizeof m->boxes);
     if (m->page.legend)
-        block(m, bm_furniture_legend_box(m, cr));
+        m->boxes[BM_FURNITURE_LEGEND] = bm_furniture_legend_box(m, cr);
     if (m->page.inset)
-        block(m, bm_furniture_inset_box(m));
+        m->boxes[BM_FURNITURE_INSET] = bm_furniture_inset_box(m);
     if (m->page.scale_bar)
-        block(m, bm_furniture_scale_box(m, cr));
+        m->boxes[BM_FURNITURE_SCALE] = bm_furniture_scale_box(m, cr);
+    for (int i = 0; i < BM_FURNITURES; i++)
+        block(m, m->boxes[i]);
     bm_placement_run(m, fs.reqs, fs.n_reqs);
     bm_labels_draw(m->labels, cr, m->text_out);
     if (m->page.inset)

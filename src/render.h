@@ -16,6 +16,7 @@
 #include "error.h"
 #include "labels.h"
 #include "style.h"
+#include "symbols.h"
 
 typedef struct bm_render_options {
     int width, height;        /* 0: the style's page size, in pixels */
@@ -27,6 +28,27 @@ typedef struct bm_render_options {
 } bm_render_options;
 
 typedef struct bm_map bm_map;
+
+/* A legend row: a class of symbols drawn (count of them), a proportional
+ * size key, a line or an area; lengths in page px. */
+typedef enum bm_legend_kind { BM_LEGEND_SYMBOL, BM_LEGEND_LINE, BM_LEGEND_AREA } bm_legend_kind;
+
+typedef struct bm_legend_entry {
+    bm_legend_kind kind;
+    size_t layer, order;
+    char label[BM_STYLE_TEXT];
+    size_t count;
+    bm_symbol symbol;
+    bm_color color, outline;
+    double width;
+    double dash[8];
+    int n_dash;
+    int size_key;               /* a proportional-symbol size, not a class */
+} bm_legend_entry;
+
+/* The furniture whose place on the page a draw records. */
+typedef enum bm_furniture { BM_FURNITURE_LEGEND, BM_FURNITURE_INSET, BM_FURNITURE_SCALE,
+                            BM_FURNITURES } bm_furniture;
 
 /* Projects everything the style draws, taking each source's features from
  * ctx (the catalog sources draw the context's current catalog; see
@@ -59,6 +81,15 @@ int bm_map_unproject(const bm_map *m, double x, double y, double *lon, double *l
 const bm_labels *bm_map_labels(const bm_map *m);
 size_t bm_map_legend_count(const bm_map *m);
 const char *bm_map_legend_label(const bm_map *m, size_t i);
+const bm_legend_entry *bm_map_legend_entry(const bm_map *m, size_t i);
+/* The row's text as the legend prints it: "Battles (2)", "10 fatalities". */
+void bm_map_legend_text(const bm_map *m, size_t i, char *buf, size_t size);
+
+/* After a draw: a piece of furniture's box on the page, px; all zero when
+ * the page has none. The frame, px, and px per point. */
+bm_box bm_map_furniture_box(const bm_map *m, bm_furniture which);
+bm_box bm_map_frame(const bm_map *m);
+double bm_map_px_per_pt(const bm_map *m);
 
 /* The scale bar: its length in km, its length in px, and its left end on
  * the page (it is measured at the map centre). */

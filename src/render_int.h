@@ -38,21 +38,6 @@ typedef struct bm_feature_ref {
     size_t i;
 } bm_feature_ref;
 
-typedef enum bm_legend_kind { BM_LEGEND_SYMBOL, BM_LEGEND_LINE, BM_LEGEND_AREA } bm_legend_kind;
-
-typedef struct bm_legend_entry {
-    bm_legend_kind kind;
-    size_t layer, order;
-    char label[BM_STYLE_TEXT];
-    size_t count;
-    bm_symbol symbol;
-    bm_color color, outline;
-    double width;
-    double dash[8];
-    int n_dash;
-    int size_key;               /* a proportional-symbol size, not a class */
-} bm_legend_entry;
-
 struct bm_map {
     const bm_style *style;
     bm_page page;
@@ -70,6 +55,7 @@ struct bm_map {
     bm_legend_entry *legend;
     size_t n_legend, cap_legend;
     char credits[1024];
+    bm_box boxes[BM_FURNITURES]; /* where the last draw put the furniture */
     const bm_text_out *text_out; /* set by an output that keeps text as text */
     char draw_failure[160];     /* the first thing that failed while drawing; "" none */
 };

@@ -9,11 +9,11 @@ CATALOG="$BM_SOURCE_DIR/geodata/catalog.csv"
 want_dep=$(grep -c -e 'Headquarters or base established' -e 'Change to group/activity' "$CATALOG")
 want_all=$(($(python3 -c "import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1]))))" "$CATALOG")))
 
-# The style's sources, in its order, are the layers; the default style is
-# the same map.
+# The style's sources, in its order, are the layers, then the inset's
+# countries for the project's locator map; the default style is the same map.
 expect_status 0 "$BORDERMAP" export --style "$STYLE" -o all.gpkg
 layers=$(ogrinfo -q all.gpkg | awk '{print $2}' | tr '\n' ' ')
-[ "$layers" = "countries features disputed frontiers incidents layer_styles " ] ||
+[ "$layers" = "countries features disputed frontiers incidents locator layer_styles " ] ||
     fail "GeoPackage layers: $layers"
 # (The project stored inside names its GeoPackage: compare under one name.)
 mkdir default && expect_status 0 "$BORDERMAP" export -o default/all.gpkg

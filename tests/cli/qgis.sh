@@ -30,6 +30,8 @@ for name in central-asia fergana-batken print-bw; do
     frontiers=$("$PY" -c "import json, sys; s = json.load(open(sys.argv[1]))['sources']
 print(next(k for k, v in s.items() if v['type'] == 'frontiers'))" "$style")
     expect_status 0 "$BORDERMAP" export --style "$style" --layers "$frontiers" -o "$name-frontiers.geojson"
+    # bordermap's own page, whose legend the layout's must repeat.
+    expect_status 0 "$BORDERMAP" render "$style" -o "$name.svg"
     mkdir -p "first/$name" "again/$name" "moved/$name"
     expect_status 0 "$BORDERMAP" export --style "$style" -o "first/$name/map.qgz"
     expect_status 0 "$BORDERMAP" export --style "$style" -o "again/$name/map.qgz"
@@ -42,14 +44,14 @@ print(next(k for k, v in s.items() if v['type'] == 'frontiers'))" "$style")
         fail "$name: layer sources are not relative"
     mv "first/$name/map.qgz" "first/$name/map.gpkg" "moved/$name/"
     "$PY" "$BM_SOURCE_DIR/tests/qgis/project.py" "moved/$name/map.qgz" "$PWD/moved/$name/map.gpkg" \
-        "$style" "$name-frontiers.geojson" "$name-layout.png" >out 2>err ||
+        "$style" "$name-frontiers.geojson" "$name-layout.png" "$name.svg" >out 2>err ||
         fail "QGIS project of $name: $(cat out) $(grep -v '^QStandardPaths' err | tail -5)"
     # The same project inside the GeoPackage of -o X.gpkg.
     [ "$(sqlite3 "$name.gpkg" "SELECT substr(content, 1, 8), metadata FROM qgis_projects WHERE name = '$name'")" = \
       '504b0304|{"last_modified_time":"2000-01-01T00:00:00","last_modified_user":"bordermap"}' ] ||
         fail "$name.gpkg: qgis_projects row"
     "$PY" "$BM_SOURCE_DIR/tests/qgis/project.py" "geopackage:$PWD/$name.gpkg?projectName=$name" \
-        "$PWD/$name.gpkg" "$style" "$name-frontiers.geojson" "$name-stored.png" >out 2>err ||
+        "$PWD/$name.gpkg" "$style" "$name-frontiers.geojson" "$name-stored.png" "$name.svg" >out 2>err ||
         fail "QGIS project stored in $name.gpkg: $(cat out) $(grep -v '^QStandardPaths' err | tail -5)"
     pass
 done

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Opens the QGIS project bordermap exports and checks it in QGIS itself.
 
-Usage: project.py PROJECT GPKG STYLE.json FRONTIERS.geojson OUT.png
+Usage: project.py PROJECT GPKG STYLE.json FRONTIERS.geojson OUT.png MAP.svg
   PROJECT    MAP.qgz, or geopackage:/path/MAP.gpkg?projectName=MAP for the
              project stored in the GeoPackage
   GPKG       the GeoPackage every layer must read (absolute path)
   STYLE.json the style of the export
   FRONTIERS.geojson  the style's frontier set, `bordermap export --layers ID`
   OUT.png    where the print layout is exported
+  MAP.svg    `bordermap render` of the style: its legend's text is the
+             legend the layout must show
 
 Run with Debian's python3-qgis (/usr/bin/python3), QT_QPA_PLATFORM=offscreen.
 Checks: the project reads; every layer is valid and reads GPKG; each
@@ -18,13 +20,18 @@ above countries); the frontier layer holds exactly the frontier set;
 frontiers and incidents are labelled; the project CRS is the map's (the
 style's, else bordermap's fitted conic), its view shows the style's extent
 and its water is the background; the layout named after
-the style has a map showing the extent, a legend, a km scale bar and the
-title, and exports to a PNG of the page's pixel size.
+the style has a map showing the extent, a legend of exactly the rows
+bordermap's own legend prints, in its order, a km scale bar, the title
+and the projection in the credits; its map has a graticule labelled in
+degrees of EPSG:4326 at the style's step; where the page has an inset, a
+second map draws only the locator layer, with an overview of the main
+map; the layout exports to a PNG of the page's pixel size.
 """
 import json
 import os
 import re
 import sys
+import xml.etree.ElementTree as ET
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -32,10 +39,10 @@ from osgeo import ogr  # noqa: E402
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform,
                        QgsExpressionContext, QgsExpressionContextUtils,  # noqa: E402
                        QgsLayoutExporter, QgsLayoutItemLabel,
-                       QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemScaleBar,
-                       QgsMapSettings, QgsProject, QgsRenderContext, QgsUnitTypes,
-                       QgsVectorLayer, QgsWkbTypes)
-from qgis.PyQt.QtCore import QSize  # noqa: E402
+                       QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemMapGrid,
+                       QgsLayoutItemScaleBar, QgsMapSettings, QgsProject, QgsRenderContext,
+                       QgsUnitTypes, QgsVectorLayer, QgsWkbTypes)
+from qgis.PyQt.QtCore import QModelIndex, QSize, Qt  # noqa: E402
 from qgis.PyQt.QtGui import QImage  # noqa: E402
 
 failures = []
@@ -66,8 +73,12 @@ def source_ids(style, kind, data=None):
             if s["type"] == kind and (data is None or s.get("data") == data)]
 
 
+# The layer of the layout legend's rows: no data, no place in the layer tree.
+LEGEND_LAYER = "legend"
+
+
 def check_layers(project, gpkg, style, frontiers_geojson):
-    layers = project.mapLayers().values()
+    layers = [l for l in project.mapLayers().values() if l.name() != LEGEND_LAYER]
     check(len(layers) > 0, "no layers")
     by_name = {}
     for l in layers:
@@ -115,6 +126,8 @@ def check_features(project, gpkg):
     features the table's stored default style draws."""
     by_table = {}
     for l in project.mapLayers().values():
+        if l.name() == LEGEND_LAYER:
+            continue
         by_table.setdefault(l.source().split("layername=")[1].split("|")[0], []).append(l)
     for table, layers in by_table.items():
         stored = QgsVectorLayer(f"{gpkg}|layername={table}", table, "ogr")
@@ -162,29 +175,101 @@ def check_view(project, style):
     return page
 
 
-def check_layout(project, style, style_path, png):
+def svg_legend(svg):
+    """The rows of bordermap's legend: the texts after "Legend" at the x of
+    the first row."""
+    texts = [(t.get("x"), "".join(t.itertext()))
+             for t in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}text")]
+    names = [text for _, text in texts]
+    if "Legend" not in names:
+        return []
+    rows = texts[names.index("Legend") + 1:]
+    return [text for x, text in rows[:next((i for i, (x, _) in enumerate(rows)
+                                             if x != rows[0][0]), len(rows))]]
+
+
+def legend_rows(legend):
+    model = legend.model()
+    rows = []
+
+    def walk(parent):
+        for r in range(model.rowCount(parent)):
+            index = model.index(r, 0, parent)
+            if model.rowCount(index):
+                walk(index)
+            else:
+                rows.append(model.data(index, Qt.DisplayRole))
+    walk(QModelIndex())
+    return rows
+
+
+def check_legend(legend, svg):
+    want = svg_legend(svg)
+    got = legend_rows(legend)
+    check(len(want) > 0 and got == want, f"legend rows {got}, bordermap's {want}")
+    check(legend.title() == "Legend", f"legend title {legend.title()!r}")
+
+
+def check_graticule(m, page):
+    grids = [m.grids().grid(i) for i in range(m.grids().size())]
+    if not check(len(grids) == 1, f"the map has {len(grids)} grids, not a graticule"):
+        return
+    g = grids[0]
+    step = page.get("graticule", {}).get("step", 5)
+    check(g.crs().authid() == "EPSG:4326", f"graticule CRS {g.crs().authid()}")
+    check(g.intervalX() == step and g.intervalY() == step,
+          f"graticule every {g.intervalX()}, {g.intervalY()}, not {step} degrees")
+    check(g.annotationEnabled() and
+          g.annotationFormat() == QgsLayoutItemMapGrid.DecimalWithSuffix and
+          g.annotationPrecision() == 0, "graticule labels are not whole degrees with N/E")
+    for side, show in ((QgsLayoutItemMapGrid.Left, QgsLayoutItemMapGrid.LatitudeOnly),
+                       (QgsLayoutItemMapGrid.Bottom, QgsLayoutItemMapGrid.LongitudeOnly)):
+        check(g.annotationPosition(side) == QgsLayoutItemMapGrid.OutsideMapFrame and
+              g.annotationDisplay(side) == show, f"graticule labels on side {side}")
+
+
+def check_inset(main, inset):
+    layers = [l.name() for l in inset.layers()]
+    check(layers == ["locator"], f"the inset draws {layers}, not the locator alone")
+    check("locator" not in [l.name() for l in main.layers()], "the main map draws the locator")
+    overviews = [inset.overviews().overview(i) for i in range(inset.overviews().size())]
+    check(len(overviews) == 1 and overviews[0].linkedMap() == main,
+          "the inset has no overview of the main map")
+
+
+def check_layout(project, style, style_path, png, svg):
     page = style["page"]
     name = os.path.splitext(os.path.basename(style_path))[0]
     layout = project.layoutManager().layoutByName(name)
     if not check(layout is not None, f"no layout {name}"):
         return
     items = layout.items()
-    maps = [i for i in items if isinstance(i, QgsLayoutItemMap)]
+    maps = {i.id(): i for i in items if isinstance(i, QgsLayoutItemMap)}
     legends = [i for i in items if isinstance(i, QgsLayoutItemLegend)]
     bars = [i for i in items if isinstance(i, QgsLayoutItemScaleBar)]
     texts = [i.text() for i in items if isinstance(i, QgsLayoutItemLabel)]
-    check(len(maps) == 1, "the layout has no map")
-    check(len(legends) == 1 and legends[0].model().rowCount() >= 3,
-          "the layout has no legend of the layers")
+    has_inset = page.get("inset", True) is not False
+    check(sorted(maps) == (["inset", "map"] if has_inset else ["map"]),
+          f"the layout's maps are {sorted(maps)}")
+    if check(len(legends) == 1, "the layout has no legend"):
+        check_legend(legends[0], svg)
     check(len(bars) == 1 and bars[0].units() == QgsUnitTypes.DistanceKilometers,
           "the layout has no scale bar in km")
     check(page["title"] in texts, f"no label holds the title: {texts}")
-    if maps:
-        e = maps[0].extent()
+    check(any("Projection: " in t for t in texts), f"no label names the projection: {texts}")
+    main = maps.get("map")
+    if main:
+        e = main.extent()
         x0, y0, x1, y1 = page["extent"]
         check(e.xMinimum() <= x0 + 1e-6 and e.xMaximum() >= x1 - 1e-6 and
               e.yMinimum() <= y0 + 1e-6 and e.yMaximum() >= y1 - 1e-6,
               f"the map shows {e.toString()}, not {page['extent']}")
+        check(LEGEND_LAYER not in [l.name() for l in main.layers()],
+              "the main map draws the legend's layer")
+        if page.get("graticule", True) is not False:
+            check_graticule(main, page)
+    if main and has_inset and "inset" in maps:
+        check_inset(main, maps["inset"])
     settings = QgsLayoutExporter.ImageExportSettings()
     settings.dpi = page["dpi"]
     rc = QgsLayoutExporter(layout).exportToImage(png, settings)
@@ -196,7 +281,7 @@ def check_layout(project, style, style_path, png):
 
 
 def main():
-    uri, gpkg, style_path, frontiers_geojson, png = sys.argv[1:6]
+    uri, gpkg, style_path, frontiers_geojson, png, svg = sys.argv[1:7]
     with open(style_path) as f:
         style = json.load(f)
     app = QgsApplication([], False)
@@ -206,7 +291,7 @@ def main():
         check_layers(project, gpkg, style, frontiers_geojson)
         check_features(project, gpkg)
         check_view(project, style)
-        check_layout(project, style, style_path, png)
+        check_layout(project, style, style_path, png, svg)
     print("\n".join(failures) if failures else "ok", flush=True)
     # QGIS 3.22 can crash in exitQgis(): leave without it.
     os._exit(1 if failures else 0)
