@@ -745,6 +745,99 @@ static void put_rule_renderer(bm_xml *x, const bm_qgis_layer *l)
     bm_xml_end(x);
 }
 
+static void put_feature_renderer(bm_xml *x, const bm_qgis_layer *l)
+{
+    if (needs_rules(l))
+        put_rule_renderer(x, l);
+    else
+        put_single_renderer(x, l);
+}
+
+/* ---- QML point displacement ---------------------------------------------- */
+
+/* render.c's spreading of the symbols that share a place: a dot of 1.2 pt
+ * radius on the place, symbols on a ring of 2.6 radii around it, leader
+ * lines in dark grey. */
+#define SPREAD_DOT_PT 2.4
+#define SPREAD_RING_RADII 2.6
+#define SPREAD_LINE_PT 0.6
+#define SPREAD_COLOR "51,51,51,230"
+#define MM_PER_PT (25.4 / 72.0)
+
+static int spreads_points(const bm_qgis_layer *l)
+{
+    return l->geom == BM_QGIS_POINT && l->n_draw > 0;
+}
+
+/* The largest radius a draw layer's symbols start from (a feature without
+ * fatalities): the radius the ring is sized for. */
+static double base_radius(const bm_qgis_layer *l)
+{
+    style_case fallback = {0};
+    bm_value t;
+    double r = 0;
+    for (size_t i = 0; i < l->n_draw; i++)
+        if (l->draw[i]->type == BM_LAYER_CIRCLE)
+            r = fmax(r, eval(&l->draw[i]->circle_radius, &fallback, &t)->number);
+    return r;
+}
+
+/* QGIS's concentric rings put the first ring at half the centre symbol's
+ * diagonal plus half the biggest symbol's (a circle's: sqrt(2) r) plus
+ * this addition, in mm: the addition that makes it render.c's ring. */
+static double ring_addition_mm(const bm_qgis_layer *l)
+{
+    double r = base_radius(l);
+    double pt = SPREAD_RING_RADII * r - sqrt(2) * r - SPREAD_DOT_PT * sqrt(2) / 2;
+    return fmax(pt, 0) * MM_PER_PT;
+}
+
+/* The dot on the shared place. */
+static void put_center_symbol(bm_xml *x)
+{
+    qml_ctx q = {x, 0};
+    defined dd = {.n = 0};
+    bm_xml_start(x, "symbol");
+    bm_xml_attr(x, "name", "centerSymbol");
+    bm_xml_attr(x, "type", "marker");
+    bm_xml_attr(x, "alpha", "1");
+    bm_xml_attr(x, "clip_to_extent", "1");
+    bm_xml_attr(x, "force_rhr", "0");
+    start_symbol_layer(&q, "SimpleMarker");
+    prop(x, "name", "circle");
+    prop(x, "color", SPREAD_COLOR);
+    prop(x, "outline_style", "no");
+    prop_number(x, "size", SPREAD_DOT_PT);
+    prop(x, "size_unit", "Point");
+    put_defined(x, &dd);
+    bm_xml_end(x);
+    bm_xml_end(x);
+}
+
+/* Symbols at the same coordinates (tolerance 0) spread on a ring around
+ * their place, as render.c spreads them; QGIS draws no leader lines, so
+ * the ring itself is drawn in their colour and width. The wrapped
+ * renderer keeps the rules, symbol levels and order. */
+static void put_displacement_renderer(bm_xml *x, const bm_qgis_layer *l)
+{
+    bm_xml_start(x, "renderer-v2");
+    bm_xml_attr(x, "type", "pointDisplacement");
+    bm_xml_attr(x, "forceraster", "0");
+    bm_xml_attr(x, "symbollevels", "0");
+    bm_xml_attr(x, "enableorderby", uses_order_by(l) ? "1" : "0");
+    bm_xml_attr(x, "labelAttributeName", ""); /* labels come from the labeling */
+    bm_xml_attr(x, "placement", "1");         /* concentric rings */
+    bm_xml_attr(x, "tolerance", "0");
+    bm_xml_attr(x, "toleranceUnit", "MM");
+    bm_xml_attr(x, "circleColor", SPREAD_COLOR);
+    bm_xml_attrf(x, "circleWidth", "%.4g", SPREAD_LINE_PT * MM_PER_PT);
+    bm_xml_attrf(x, "circleRadiusAddition", "%.4g", ring_addition_mm(l));
+    put_feature_renderer(x, l);
+    put_center_symbol(x);
+    put_order_by(x, l);
+    bm_xml_end(x);
+}
+
 /* ---- QML labels ----------------------------------------------------------- */
 
 static int is_numeric(const bm_qgis_layer *l, const char *field)
@@ -905,10 +998,10 @@ static void put_labeling(bm_xml *x, const bm_qgis_layer *l)
 
 static void put_renderer_and_labels(bm_xml *x, const bm_qgis_layer *l)
 {
-    if (needs_rules(l))
-        put_rule_renderer(x, l);
+    if (spreads_points(l))
+        put_displacement_renderer(x, l);
     else
-        put_single_renderer(x, l);
+        put_feature_renderer(x, l);
     if (l->n_labels)
         put_labeling(x, l);
 }

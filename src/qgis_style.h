@@ -12,7 +12,11 @@
  * fatalities) become data-defined QGIS expressions, linear between the
  * stops and clamped at the ends. Shapes are sized to bordermap's (equal
  * area to the circle of the radius); lengths stay in points, so sizes
- * match the printed map. Labels come from every layer with a text-field,
+ * match the printed map. On a point layer that renderer is wrapped in a
+ * point displacement renderer: features at the same coordinates are
+ * spread on a ring around their place, sized like render.c's, with its
+ * dot on the place (QGIS draws a thin ring where render.c draws leader
+ * lines). Labels come from every layer with a text-field,
  * filtered like it, with its template ("{name}\n{length_km} km") as a
  * QGIS expression, its font, halo and a priority from symbol-sort-key.
  * Features no style layer draws are not drawn; a data layer the style
@@ -41,6 +45,7 @@ typedef struct bm_qgis_layer {
     const bm_layer *const *labels; /* layers whose text-field labels it, in style order */
     size_t n_labels;
     const char *extra_label;     /* a QGIS expression appended to every label, or NULL */
+    const double *extent;        /* the map's: min lon, min lat, max lon, max lat */
     const char *const *numeric;  /* fields labels round to whole numbers */
     size_t n_numeric;
 } bm_qgis_layer;

@@ -17,7 +17,9 @@ QGIS's own renderer gives each feature: which style layers draw it, in
 which order (symbol levels), shape, size, fill, outline, opacity, line
 width and dashes. Labels: every labelling style layer has a QGIS label
 rule with the same filter whose expression gives the template's text, font,
-size, halo and priority. The SLD copies are loaded into QGIS too and checked
+size, halo and priority. Point layers spread co-located symbols with a
+point displacement renderer wrapping the style's renderer, whose symbols
+are the ones checked. The SLD copies are loaded into QGIS too and checked
 for what QGIS reads of SLD (colours, shapes, sizes by class, filters), and
 read as XML for what it does not (the whole label template, halos); no SLD
 has an ElseFilter.
@@ -34,9 +36,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from osgeo import ogr  # noqa: E402
 from qgis.core import (QgsApplication, QgsExpression, QgsExpressionContext,  # noqa: E402
-                       QgsExpressionContextUtils, QgsMapSettings, QgsRenderContext,
-                       QgsSimpleMarkerSymbolLayerBase as Marker, QgsSymbolLayer,
-                       QgsVectorLayer, QgsWkbTypes)
+                       QgsExpressionContextUtils, QgsMapSettings, QgsPointDisplacementRenderer,
+                       QgsRenderContext, QgsSimpleMarkerSymbolLayerBase as Marker,
+                       QgsSymbolLayer, QgsVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 
 # bordermap shape -> (QGIS shape, QGIS size per point of radius): the outer
@@ -177,6 +179,13 @@ def drawn_sources(style):
 
 # ---- what QGIS's renderer does to each feature -----------------------------
 
+def feature_renderer(layer):
+    """The renderer that gives features their symbols: a point displacement
+    renderer's embedded one."""
+    r = layer.renderer()
+    return r.embeddedRenderer() if r.type() == "pointDisplacement" else r
+
+
 class Renderer:
     """A layer's renderer started as for a map, asked feature by feature."""
 
@@ -188,7 +197,7 @@ class Renderer:
         self.ctx = QgsRenderContext.fromMapSettings(ms)
         self.ctx.setExpressionContext(
             QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer)))
-        self.r = layer.renderer().clone()
+        self.r = feature_renderer(layer).clone()
         self.r.startRender(self.ctx, layer.fields())
 
     def symbol_layers(self, f):
@@ -311,6 +320,27 @@ def check_features(qlayer, style, source, sld):
         checked += 1
     r.stop()
     return checked
+
+
+def check_displacement(qlayer, source):
+    """Point layers spread the symbols that share a place around it, as
+    render.c does: a point displacement renderer (concentric rings, only
+    features at the very same coordinates) wrapping the style's renderer."""
+    r, where = qlayer.renderer(), f"QML {source}"
+    if GEOMETRY.get(source) != QgsWkbTypes.PointGeometry:
+        check(r.type() != "pointDisplacement", f"{where}: point displacement on a non-point layer")
+        return
+    if not check(r.type() == "pointDisplacement",
+                 f"{where}: renderer {r.type()}, not a point displacement"):
+        return
+    inner = r.embeddedRenderer()
+    check(inner is not None and inner.type() in ("RuleRenderer", "singleSymbol"),
+          f"{where}: displacement wraps {inner and inner.type()}, not the style's renderer")
+    check(r.tolerance() == 0, f"{where}: displacement tolerance {r.tolerance()}, not 0")
+    check(r.placement() == QgsPointDisplacementRenderer.ConcentricRings,
+          f"{where}: displacement placement {r.placement()}, not concentric rings")
+    check(r.centerSymbol() is not None and r.circleRadiusAddition() > 0,
+          f"{where}: no centre dot or ring distance")
 
 
 # ---- the incidents, as issue 11 asks ----------------------------------------
@@ -477,7 +507,8 @@ def check_gpkg(path, style):
               f"gpkg {name}: QGIS counts {layer.featureCount()}, OGR {want}")
         check(layer.crs().authid() == "EPSG:4326", f"gpkg {name}: CRS {layer.crs().authid()}")
         GEOMETRY[name] = layer.geometryType()
-        check(layer.renderer().usingSymbolLevels(), f"gpkg {name}: no symbol levels")
+        check(feature_renderer(layer).usingSymbolLevels(), f"gpkg {name}: no symbol levels")
+        check_displacement(layer, name)
         check_features(layer, style, name, sld=False)
         check_labels(layer, style, name)
         if style["sources"][name]["type"] == "catalog":
