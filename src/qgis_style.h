@@ -18,7 +18,15 @@
  * dot on the place (QGIS draws a thin ring where render.c draws leader
  * lines). Labels come from every layer with a text-field,
  * filtered like it, with its template ("{name}\n{length_km} km") as a
- * QGIS expression, its font, halo and a priority from symbol-sort-key.
+ * QGIS expression, its font, halo and a priority from symbol-sort-key,
+ * and placed as placement.c places them: point labels around the symbol
+ * in labels.c's order, from its edge, with symbols as obstacles and a
+ * spread group labelled once (its first feature), beyond the ring;
+ * frontier labels as a block beside the middle of the longest part in
+ * view ("{name}\n{length} {reported}", the template split at " · "),
+ * through a geometry generator; area labels horizontal inside the part
+ * in view, nearest its pole of inaccessibility, or not at all; other
+ * line labels along the line. Lines and areas are no obstacles.
  * Features no style layer draws are not drawn; a data layer the style
  * does not draw at all gets a thin grey outline.
  *

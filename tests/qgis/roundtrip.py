@@ -17,9 +17,13 @@ QGIS's own renderer gives each feature: which style layers draw it, in
 which order (symbol levels), shape, size, fill, outline, opacity, line
 width and dashes. Labels: every labelling style layer has a QGIS label
 rule with the same filter whose expression gives the template's text, font,
-size, halo and priority. Point layers spread co-located symbols with a
-point displacement renderer wrapping the style's renderer, whose symbols
-are the ones checked. The SLD copies are loaded into QGIS too and checked
+size, halo, priority and placement (points beside their symbol, from
+its edge, a spread group labelled once; frontiers as a block beside the
+middle of the line; areas inside), and when the map of the project stored
+in the GeoPackage is rendered, every frontier the style labels has its
+label placed. Point layers spread co-located symbols with a point
+displacement renderer wrapping the style's renderer, whose symbols are
+the ones checked. The SLD copies are loaded into QGIS too and checked
 for what QGIS reads of SLD (colours, shapes, sizes by class, filters), and
 read as XML for what it does not (the whole label template, halos); no SLD
 has an ElseFilter.
@@ -36,10 +40,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from osgeo import ogr  # noqa: E402
 from qgis.core import (QgsApplication, QgsExpression, QgsExpressionContext,  # noqa: E402
-                       QgsExpressionContextUtils, QgsMapSettings, QgsPointDisplacementRenderer,
-                       QgsRenderContext, QgsSimpleMarkerSymbolLayerBase as Marker,
+                       QgsExpressionContextUtils, QgsLayoutItemMap, QgsMapRendererSequentialJob,
+                       QgsMapSettings, QgsPalLayerSettings, QgsPointDisplacementRenderer,
+                       QgsProject, QgsRenderContext, QgsSimpleMarkerSymbolLayerBase as Marker,
                        QgsSymbolLayer, QgsVectorLayer, QgsWkbTypes)
-from qgis.PyQt.QtCore import QSize  # noqa: E402
+from qgis.PyQt.QtCore import QSize, QSizeF  # noqa: E402
 
 # bordermap shape -> (QGIS shape, QGIS size per point of radius): the outer
 # extent of bordermap's equal-area shapes (src/symbols.c).
@@ -391,6 +396,52 @@ def template_text(template, f):
     return out + rest
 
 
+def beside_template(template):
+    """placement.c's block beside a line: "{name} · {length}\n{reported}"
+    -> "{name}\n{length} {reported}"."""
+    head, dot, rest = template.partition(" · ")
+    if not dot or "\n" in head:
+        return template
+    figures, nl, below = rest.partition("\n")
+    return f"{head}\n{figures}{' ' if nl else ''}{below}"
+
+
+def label_text(layer, f):
+    """The text bordermap gives f: a frontier's as a block beside its line."""
+    template = layer["layout"]["text-field"]
+    if layer["type"] == "frontier" and GEOMETRY.get(layer["source"]) == QgsWkbTypes.LineGeometry:
+        return template_text(beside_template(template), f).strip()
+    return template_text(template, f)
+
+
+def check_placement(where, s, layer, source):
+    """Labels placed as placement.c places them: points beside the symbol,
+    from its edge, symbols as obstacles, a spread group labelled once
+    beyond its ring; frontiers beside the middle of the line; areas inside."""
+    dd = s.dataDefinedProperties()
+    geometry = GEOMETRY.get(source)
+    if geometry == QgsWkbTypes.PointGeometry:
+        check(s.placement == QgsPalLayerSettings.OrderedPositionsAroundPoint and
+              s.offsetType == QgsPalLayerSettings.FromSymbolBounds,
+              f"{where}: placement {s.placement}, offset type {s.offsetType}: "
+              "not around the symbol, from its edge")
+        check(s.obstacleSettings().isObstacle(), f"{where}: symbols are not obstacles")
+        check(dd.isActive(QgsPalLayerSettings.Show) and
+              dd.isActive(QgsPalLayerSettings.LabelDistance),
+              f"{where}: a spread group is not labelled once, beyond its ring")
+    elif layer["type"] == "frontier" and geometry == QgsWkbTypes.LineGeometry:
+        check(s.geometryGeneratorEnabled and
+              s.geometryGeneratorType == QgsWkbTypes.PointGeometry and
+              s.placement == QgsPalLayerSettings.OrderedPositionsAroundPoint,
+              f"{where}: not a block beside the middle of the line")
+    elif geometry == QgsWkbTypes.PolygonGeometry:
+        check(s.placement == QgsPalLayerSettings.Horizontal and s.fitInPolygonOnly,
+              f"{where}: placement {s.placement}: not horizontal inside the polygon")
+    if geometry != QgsWkbTypes.PointGeometry:
+        check(not s.obstacleSettings().isObstacle(),
+              f"{where}: lines and areas are obstacles, which bordermap's are not")
+
+
 def label_rules(qlayer):
     labeling = qlayer.labeling()
     if labeling.type() == "simple":
@@ -427,6 +478,7 @@ def check_labels(qlayer, style, source):
         check(buffer.enabled() == (halo > 0) and near(buffer.size(), halo) and
               qcolor(buffer.color()) == rgba(paint.get("text-halo-color", "#ffffff")),
               f"{where}: halo {buffer.enabled()} {buffer.size()} {qcolor(buffer.color())}")
+        check_placement(where, s, layer, source)
         sort_key = layout.get("symbol-sort-key", 0)
         check(s.priority == max(0, min(10, 10 - math.ceil(sort_key / 3))),
               f"{where}: priority {s.priority} for symbol-sort-key {sort_key}")
@@ -440,10 +492,67 @@ def check_labels(qlayer, style, source):
             if passes:
                 text = expr.evaluate(ec)
                 labelled += 1
-                check(text == template_text(layout["text-field"], f),
+                check(text == label_text(layer, f),
                       f"{where}: fid {f.id()} labelled {text!r}, template gives "
-                      f"{template_text(layout['text-field'], f)!r}")
+                      f"{label_text(layer, f)!r}")
         check(labelled > 0, f"{where}: labels no feature")
+
+
+# ---- the labels QGIS places ------------------------------------------------------
+
+def placed_labels(path, style):
+    """Renders the map of the project stored in the GeoPackage as its layout
+    does, at the page's dpi: the project and {layer name: [(fid, text)]}
+    of the labels QGIS places."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    project = QgsProject.instance()
+    if not check(project.read(f"geopackage:{os.path.abspath(path)}?projectName={stem}"),
+                 f"{path}: no stored project {stem}"):
+        return None, {}
+    maps = [i for layout in project.layoutManager().layouts() for i in layout.items()
+            if isinstance(i, QgsLayoutItemMap)]
+    if not check(maps, f"{path}: the project's layout has no map"):
+        return None, {}
+    m, dpi = maps[0], style["page"]["dpi"]
+    size = QSizeF(m.rect().width() / 25.4 * dpi, m.rect().height() / 25.4 * dpi)
+    job = QgsMapRendererSequentialJob(m.mapSettings(m.extent(), size, dpi, True))
+    job.start()
+    job.waitForFinished()
+    placed = {}
+    for label in job.takeLabelingResults().allLabels():
+        if not label.isUnplaced:
+            name = project.mapLayer(label.layerID).name()
+            placed.setdefault(name, []).append((label.featureId, label.labelText))
+    return project, placed
+
+
+def check_placed_labels(path, style):
+    """Every frontier the style labels has its label placed (bordermap
+    places them first), and features sharing a place get one label, as
+    render.c labels a spread group once."""
+    project, placed = placed_labels(path, style)
+    if project is None:
+        return
+    for source in drawn_sources(style):
+        layers = project.mapLayersByName(source)
+        if not layers:
+            continue
+        kind = style["sources"][source]["type"]
+        if kind == "frontiers":
+            texts = [t for _, t in placed.get(source, [])]
+            for layer in label_layers(style, source):
+                for f in layers[0].getFeatures():
+                    if filter_passes(layer.get("filter"), f):
+                        text = label_text(layer, f)
+                        check(text in texts, f"labels: frontier {text!r} not placed (placed: {texts})")
+        elif GEOMETRY.get(source) == QgsWkbTypes.PointGeometry:
+            places = {}
+            for f in layers[0].getFeatures():
+                places.setdefault(f.geometry().asWkt(), set()).add(f.id())
+            for fids in places.values():
+                labelled = [t for fid, t in placed.get(source, []) if fid in fids]
+                check(len(labelled) <= 1,
+                      f"labels: {len(fids)} {source} at one place labelled {labelled}, not once")
 
 
 # ---- SLD ----------------------------------------------------------------------
@@ -540,6 +649,7 @@ def main():
     app = QgsApplication([], False)
     app.initQgis()
     check_gpkg(gpkg, style)
+    check_placed_labels(gpkg, style)
     check_geojson(geojson, gpkg, style)
     print(f"QGIS round trip: {'FAILED' if failures else 'ok'} ({len(failures)} failures)",
           flush=True)
