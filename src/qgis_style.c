@@ -1450,13 +1450,19 @@ static void sld_undrawn(bm_xml *x, bm_qgis_geom geom)
     bm_xml_end(x);
 }
 
-/* SE 1.1 labels mix literal text and property names: the whole template. */
-static void sld_label_text(bm_xml *x, const bm_layer *s)
+/* SE 1.1 labels mix literal text and property names: the whole template
+ * (a frontier's as its block beside the line). */
+static void sld_label_text(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
 {
+    char tpl[BM_STYLE_TEXT];
+    if (label_kind_of(l, s) == LABEL_BESIDE)
+        beside_template(s->text_field, tpl, sizeof tpl);
+    else
+        snprintf(tpl, sizeof tpl, "%s", s->text_field);
     /* Indenting would add white space to the label's text. */
     bm_xml_check(x, xmlTextWriterSetIndent(x->w, 0));
     bm_xml_start(x, "se:Label");
-    for (const char *p = s->text_field; *p;) {
+    for (const char *p = tpl; *p;) {
         const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
         char chunk[BM_STYLE_TEXT];
         snprintf(chunk, sizeof chunk, "%.*s", close ? (int)(open - p) : (int)strlen(p), p);
@@ -1472,6 +1478,43 @@ static void sld_label_text(bm_xml *x, const bm_layer *s)
     bm_xml_check(x, xmlTextWriterSetIndent(x->w, 1));
 }
 
+/* The label's lower left corner at the upper right of the point, the
+ * first of labels.c's positions: beyond a symbol of the base radius, or
+ * as far from the line's middle as the QML's beside block. */
+static void sld_point_placement(bm_xml *x, double offset_pt)
+{
+    bm_xml_start(x, "se:PointPlacement");
+    bm_xml_start(x, "se:AnchorPoint");
+    bm_xml_element(x, "se:AnchorPointX", "0");
+    bm_xml_element(x, "se:AnchorPointY", "0");
+    bm_xml_end(x);
+    bm_xml_start(x, "se:Displacement");
+    bm_xml_elementf(x, "se:DisplacementX", "%.3g", offset_pt * SLD_PX_PER_PT);
+    bm_xml_elementf(x, "se:DisplacementY", "%.3g", offset_pt * SLD_PX_PER_PT);
+    bm_xml_end(x);
+    bm_xml_end(x);
+}
+
+static void sld_label_placement(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
+{
+    label_kind k = label_kind_of(l, s);
+    bm_xml_start(x, "se:LabelPlacement");
+    if (k == LABEL_LINE) {
+        bm_xml_start(x, "se:LinePlacement");
+        bm_xml_elementf(x, "se:PerpendicularOffset", "%.3g",
+                        strchr(s->text_field, '\n') ? 0 : s->text_size * SLD_PX_PER_PT / 2);
+        bm_xml_end(x);
+    } else if (k == LABEL_BESIDE) {
+        sld_point_placement(x, BESIDE_GAP_SIZES * s->text_size / sqrt(2));
+    } else if (k == LABEL_POINT) {
+        sld_point_placement(x, base_radius(l) + point_gap(s));
+    } else {
+        bm_xml_start(x, "se:PointPlacement");
+        bm_xml_end(x);
+    }
+    bm_xml_end(x);
+}
+
 static void sld_label(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
 {
     style_case none = {0};
@@ -1484,23 +1527,14 @@ static void sld_label(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
         bm_xml_end(x);
     }
     bm_xml_start(x, "se:TextSymbolizer");
-    sld_label_text(x, s);
+    sld_label_text(x, l, s);
     bm_xml_start(x, "se:Font");
     sld_param(x, "font-family", "%s", s->text_font);
     sld_param(x, "font-size", "%.3g", s->text_size * SLD_PX_PER_PT);
     sld_param(x, "font-style", "%s", s->text_italic ? "italic" : "normal");
     sld_param(x, "font-weight", "%s", s->text_bold ? "bold" : "normal");
     bm_xml_end(x);
-    bm_xml_start(x, "se:LabelPlacement");
-    if (l->geom == BM_QGIS_LINE) {
-        bm_xml_start(x, "se:LinePlacement");
-        bm_xml_elementf(x, "se:PerpendicularOffset", "%.3g",
-                 strchr(s->text_field, '\n') ? 0 : s->text_size * SLD_PX_PER_PT / 2);
-    } else {
-        bm_xml_start(x, "se:PointPlacement");
-    }
-    bm_xml_end(x);
-    bm_xml_end(x);
+    sld_label_placement(x, l, s);
     double halo = eval(&s->text_halo_width, &none, &t)->number;
     if (halo > 0) {
         bm_xml_start(x, "se:Halo");

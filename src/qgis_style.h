@@ -31,8 +31,11 @@
  * does not draw at all gets a thin grey outline.
  *
  * SLD: the same rules as <ogc:Filter>s (never an ElseFilter), halos,
- * opacities, dashes and labels with the whole template; interpolated sizes
- * become one rule per interval between stops, sized at its upper stop.
+ * opacities, dashes and labels with the whole template (a frontier's as
+ * its block), point and frontier labels anchored at the upper right of
+ * the point or the line's middle; interpolated sizes become one rule per
+ * interval between stops, sized at its upper stop. SLD has no
+ * displacement of co-located points.
  */
 #ifndef BM_QGIS_STYLE_H
 #define BM_QGIS_STYLE_H

@@ -25,7 +25,8 @@ label placed. Point layers spread co-located symbols with a point
 displacement renderer wrapping the style's renderer, whose symbols are
 the ones checked. The SLD copies are loaded into QGIS too and checked
 for what QGIS reads of SLD (colours, shapes, sizes by class, filters), and
-read as XML for what it does not (the whole label template, halos); no SLD
+read as XML for what it does not (the whole label template, a
+frontier's as its block, halos); no SLD
 has an ElseFilter.
 """
 import json
@@ -406,12 +407,20 @@ def beside_template(template):
     return f"{head}\n{figures}{' ' if nl else ''}{below}"
 
 
-def label_text(layer, f):
-    """The text bordermap gives f: a frontier's as a block beside its line."""
+def beside_line(layer):
+    return layer["type"] == "frontier" and GEOMETRY.get(layer["source"]) == QgsWkbTypes.LineGeometry
+
+
+def label_template(layer):
+    """A layer's label template: a frontier's as its block beside the line."""
     template = layer["layout"]["text-field"]
-    if layer["type"] == "frontier" and GEOMETRY.get(layer["source"]) == QgsWkbTypes.LineGeometry:
-        return template_text(beside_template(template), f).strip()
-    return template_text(template, f)
+    return beside_template(template) if beside_line(layer) else template
+
+
+def label_text(layer, f):
+    """The text bordermap gives f (a beside block has no trailing space)."""
+    text = template_text(label_template(layer), f)
+    return text.strip() if beside_line(layer) else text
 
 
 def check_placement(where, s, layer, source):
@@ -429,7 +438,7 @@ def check_placement(where, s, layer, source):
         check(dd.isActive(QgsPalLayerSettings.Show) and
               dd.isActive(QgsPalLayerSettings.LabelDistance),
               f"{where}: a spread group is not labelled once, beyond its ring")
-    elif layer["type"] == "frontier" and geometry == QgsWkbTypes.LineGeometry:
+    elif beside_line(layer):
         check(s.geometryGeneratorEnabled and
               s.geometryGeneratorType == QgsWkbTypes.PointGeometry and
               s.placement == QgsPalLayerSettings.OrderedPositionsAroundPoint,
@@ -576,7 +585,7 @@ def check_sld_document(source, sld, style):
     check("ElseFilter" not in sld, f"SLD {source}: has an ElseFilter")
     root = ET.fromstring(sld)
     templates = sld_label_templates(sld)
-    want = [l["layout"]["text-field"] for l in label_layers(style, source)]
+    want = [label_template(l) for l in label_layers(style, source)]
     check(templates == want, f"SLD {source}: labels {templates}, style says {want}")
     halos = len(list(root.iter(SE + "Halo")))
     want_halos = sum(1 for l in label_layers(style, source)
