@@ -889,16 +889,22 @@ static void beside_template(const char *tpl, char *out, size_t size)
              nl ? " " : "", nl ? nl + 1 : "");
 }
 
+/* The template a label layer's text follows, a beside block's split. */
+static void label_template(const bm_qgis_layer *l, const bm_layer *s, char *out, size_t size)
+{
+    if (label_kind_of(l, s) == LABEL_BESIDE)
+        beside_template(s->text_field, out, size);
+    else
+        snprintf(out, size, "%s", s->text_field);
+}
+
 /* "{name}\n{length_km} km" -> concat("name", '\n', round("length_km"), ' km');
  * a beside block is trimmed, as an empty last field leaves a space. */
 static void put_label_expression(buf *b, const bm_qgis_layer *l, const bm_layer *s)
 {
     char tpl[BM_STYLE_TEXT];
     int beside = label_kind_of(l, s) == LABEL_BESIDE;
-    if (beside)
-        beside_template(s->text_field, tpl, sizeof tpl);
-    else
-        snprintf(tpl, sizeof tpl, "%s", s->text_field);
+    label_template(l, s, tpl, sizeof tpl);
     put(b, "%sconcat(''", beside ? "trim(" : "");
     for (const char *p = tpl; *p;) {
         const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
@@ -1062,13 +1068,14 @@ static void put_label_settings(bm_xml *x, const bm_qgis_layer *l, const bm_layer
     bm_xml_attr(x, "fitInPolygonOnly", "1");
     /* Points: from the symbol's edge (offsetType 1), as labels.c. */
     bm_xml_attr(x, "offsetType", k == LABEL_POINT ? "1" : "0");
-    bm_xml_attrf(x, "dist", "%.4g", k == LABEL_BESIDE ? BESIDE_GAP_SIZES * s->text_size : point_gap(s));
+    bm_xml_attrf(x, "dist", "%.4g",
+                 k == LABEL_BESIDE ? BESIDE_GAP_SIZES * s->text_size : point_gap(s));
     bm_xml_attr(x, "distUnits", "Point");
     /* labels.c's order: upper right, lower right, upper left, lower left,
      * right, left, above, below. placement.c tries a beside block at four
      * distances; QGIS has one, and the slightly offset corners instead. */
-    bm_xml_attr(x, "predefinedPositionOrder", k == LABEL_BESIDE ? "TR,BR,TL,BL,R,L,T,B,TSR,BSR,TSL,BSL"
-                                                                : "TR,BR,TL,BL,R,L,T,B");
+    bm_xml_attr(x, "predefinedPositionOrder",
+                k == LABEL_BESIDE ? "TR,BR,TL,BL,R,L,T,B,TSR,BSR,TSL,BSL" : "TR,BR,TL,BL,R,L,T,B");
     bm_xml_attrf(x, "priority", "%d", label_priority(s));
     bm_xml_end(x);
     bm_xml_start(x, "rendering");
@@ -1455,10 +1462,7 @@ static void sld_undrawn(bm_xml *x, bm_qgis_geom geom)
 static void sld_label_text(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
 {
     char tpl[BM_STYLE_TEXT];
-    if (label_kind_of(l, s) == LABEL_BESIDE)
-        beside_template(s->text_field, tpl, sizeof tpl);
-    else
-        snprintf(tpl, sizeof tpl, "%s", s->text_field);
+    label_template(l, s, tpl, sizeof tpl);
     /* Indenting would add white space to the label's text. */
     bm_xml_check(x, xmlTextWriterSetIndent(x->w, 0));
     bm_xml_start(x, "se:Label");
