@@ -277,6 +277,7 @@ static bm_qgis_layer style_layer(const bm_style *s, const export_layer *l, unsig
     static const char *const numeric[] = {"length_km", "reported_km", "tolerance_m"};
     bm_qgis_layer q = {.name = l->name, .geom = first_kind(kinds),
                        .draw = sl->draw, .labels = sl->labels, .numeric = numeric,
+                       .extent = s->page.extent,
                        .n_numeric = sizeof numeric / sizeof *numeric};
     int reported = 0;
     for (size_t i = 0; i < s->n_layers; i++) {

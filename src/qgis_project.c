@@ -131,15 +131,21 @@ static void extent_attrs(bm_xml *x, const double *e)
 
 /* ---- layers --------------------------------------------------------------- */
 
-/* The last style layer that draws l (labels, which QGIS puts above every
- * layer, only where nothing draws it): its place in the stack. */
+/* l's place in the stack: its last fill, as a fill hides what is under
+ * it (Batken's fill must go above the countries' land, though their
+ * borders come later in the style), else the last style layer that draws
+ * it (labels, which QGIS puts above every layer, only where nothing draws
+ * it). */
 static size_t top_index(const bm_qgis_layer *l)
 {
     const bm_layer *const *d = l->n_draw ? l->draw : l->labels;
-    size_t n = l->n_draw ? l->n_draw : l->n_labels, top = 0;
-    for (size_t i = 0; i < n; i++)
+    size_t n = l->n_draw ? l->n_draw : l->n_labels, top = 0, top_fill = 0;
+    for (size_t i = 0; i < n; i++) {
         top = d[i]->index + 1 > top ? d[i]->index + 1 : top;
-    return top;
+        if (l->n_draw && d[i]->type == BM_LAYER_FILL)
+            top_fill = d[i]->index + 1 > top_fill ? d[i]->index + 1 : top_fill;
+    }
+    return top_fill ? top_fill : top;
 }
 
 /* QGIS keeps a layer id only if it is longer than 10 characters. */

@@ -437,9 +437,10 @@ static void option(bm_xml *x, const char *type, const char *name, const char *va
         bm_xml_attr(x, "value", value);
 }
 
-static void put_defined(bm_xml *x, defined *dd)
+/* A symbol layer's <data_defined_properties>, or a label's <dd_properties>. */
+static void put_properties(bm_xml *x, const char *element, defined *dd)
 {
-    bm_xml_start(x, "data_defined_properties");
+    bm_xml_start(x, element);
     option(x, "Map", NULL, NULL);
     option(x, "QString", "name", "");
     bm_xml_end(x);
@@ -461,6 +462,11 @@ static void put_defined(bm_xml *x, defined *dd)
     bm_xml_end(x);
     bm_xml_end(x);
     bm_xml_end(x);
+}
+
+static void put_defined(bm_xml *x, defined *dd)
+{
+    put_properties(x, "data_defined_properties", dd);
 }
 
 static void start_symbol_layer(qml_ctx *q, const char *cls)
@@ -757,6 +763,99 @@ static void put_rule_renderer(bm_xml *x, const bm_qgis_layer *l)
     bm_xml_end(x);
 }
 
+static void put_feature_renderer(bm_xml *x, const bm_qgis_layer *l)
+{
+    if (needs_rules(l))
+        put_rule_renderer(x, l);
+    else
+        put_single_renderer(x, l);
+}
+
+/* ---- QML point displacement ---------------------------------------------- */
+
+/* render.c's spreading of the symbols that share a place: a dot of 1.2 pt
+ * radius on the place, symbols on a ring of 2.6 radii around it, leader
+ * lines in dark grey. */
+#define SPREAD_DOT_PT 2.4
+#define SPREAD_RING_RADII 2.6
+#define SPREAD_LINE_PT 0.6
+#define SPREAD_COLOR "51,51,51,230"
+#define MM_PER_PT (25.4 / 72.0)
+
+static int spreads_points(const bm_qgis_layer *l)
+{
+    return l->geom == BM_QGIS_POINT && l->n_draw > 0;
+}
+
+/* The largest radius a draw layer's symbols start from (a feature without
+ * fatalities): the radius the ring is sized for. */
+static double base_radius(const bm_qgis_layer *l)
+{
+    style_case fallback = {0};
+    bm_value t;
+    double r = 0;
+    for (size_t i = 0; i < l->n_draw; i++)
+        if (l->draw[i]->type == BM_LAYER_CIRCLE)
+            r = fmax(r, eval(&l->draw[i]->circle_radius, &fallback, &t)->number);
+    return r;
+}
+
+/* QGIS's concentric rings put the first ring at half the centre symbol's
+ * diagonal plus half the biggest symbol's (a circle's: sqrt(2) r) plus
+ * this addition, in mm: the addition that makes it render.c's ring. */
+static double ring_addition_mm(const bm_qgis_layer *l)
+{
+    double r = base_radius(l);
+    double pt = SPREAD_RING_RADII * r - sqrt(2) * r - SPREAD_DOT_PT * sqrt(2) / 2;
+    return fmax(pt, 0) * MM_PER_PT;
+}
+
+/* The dot on the shared place. */
+static void put_center_symbol(bm_xml *x)
+{
+    qml_ctx q = {x, 0};
+    defined dd = {.n = 0};
+    bm_xml_start(x, "symbol");
+    bm_xml_attr(x, "name", "centerSymbol");
+    bm_xml_attr(x, "type", "marker");
+    bm_xml_attr(x, "alpha", "1");
+    bm_xml_attr(x, "clip_to_extent", "1");
+    bm_xml_attr(x, "force_rhr", "0");
+    start_symbol_layer(&q, "SimpleMarker");
+    prop(x, "name", "circle");
+    prop(x, "color", SPREAD_COLOR);
+    prop(x, "outline_style", "no");
+    prop_number(x, "size", SPREAD_DOT_PT);
+    prop(x, "size_unit", "Point");
+    put_defined(x, &dd);
+    bm_xml_end(x);
+    bm_xml_end(x);
+}
+
+/* Symbols at the same coordinates (tolerance 0) spread on a ring around
+ * their place, as render.c spreads them; QGIS draws no leader lines, so
+ * the ring itself is drawn in their colour and width. The wrapped
+ * renderer keeps the rules, symbol levels and order. */
+static void put_displacement_renderer(bm_xml *x, const bm_qgis_layer *l)
+{
+    bm_xml_start(x, "renderer-v2");
+    bm_xml_attr(x, "type", "pointDisplacement");
+    bm_xml_attr(x, "forceraster", "0");
+    bm_xml_attr(x, "symbollevels", "0");
+    bm_xml_attr(x, "enableorderby", uses_order_by(l) ? "1" : "0");
+    bm_xml_attr(x, "labelAttributeName", ""); /* labels come from the labeling */
+    bm_xml_attr(x, "placement", "1");         /* concentric rings */
+    bm_xml_attr(x, "tolerance", "0");
+    bm_xml_attr(x, "toleranceUnit", "MM");
+    bm_xml_attr(x, "circleColor", SPREAD_COLOR);
+    bm_xml_attrf(x, "circleWidth", "%.4g", SPREAD_LINE_PT * MM_PER_PT);
+    bm_xml_attrf(x, "circleRadiusAddition", "%.4g", ring_addition_mm(l));
+    put_feature_renderer(x, l);
+    put_center_symbol(x);
+    put_order_by(x, l);
+    bm_xml_end(x);
+}
+
 /* ---- QML labels ----------------------------------------------------------- */
 
 static int is_numeric(const bm_qgis_layer *l, const char *field)
@@ -767,11 +866,59 @@ static int is_numeric(const bm_qgis_layer *l, const char *field)
     return 0;
 }
 
-/* "{name}\n{length_km} km" -> concat("name", '\n', round("length_km"), ' km') */
+/* How placement.c places a label layer's text, and so QGIS. */
+typedef enum label_kind {
+    LABEL_POINT,  /* beside the symbol, or beside its group once spread */
+    LABEL_LINE,   /* along the line */
+    LABEL_BESIDE, /* frontiers: a block of text beside the line's middle */
+    LABEL_AREA    /* inside, near the pole of inaccessibility of the part in view */
+} label_kind;
+
+static label_kind label_kind_of(const bm_qgis_layer *l, const bm_layer *s)
+{
+    if (l->geom == BM_QGIS_POINT)
+        return LABEL_POINT;
+    if (l->geom == BM_QGIS_POLYGON)
+        return LABEL_AREA;
+    return s->type == BM_LAYER_FRONTIER ? LABEL_BESIDE : LABEL_LINE;
+}
+
+#define MIDDOT " \xc2\xb7 "
+
+/* placement.c's block beside a line: the first row split at " · " into
+ * the name and the figures, which go before the second row:
+ * "{name} · {length}\n{reported}" -> "{name}\n{length} {reported}". */
+static void beside_template(const char *tpl, char *out, size_t size)
+{
+    const char *dot = strstr(tpl, MIDDOT), *nl = strchr(tpl, '\n');
+    if (!dot || (nl && nl < dot)) {
+        snprintf(out, size, "%s", tpl);
+        return;
+    }
+    const char *figures = dot + strlen(MIDDOT);
+    int n_figures = nl ? (int)(nl - figures) : (int)strlen(figures);
+    snprintf(out, size, "%.*s\n%.*s%s%s", (int)(dot - tpl), tpl, n_figures, figures,
+             nl ? " " : "", nl ? nl + 1 : "");
+}
+
+/* The template a label layer's text follows, a beside block's split. */
+static void label_template(const bm_qgis_layer *l, const bm_layer *s, char *out, size_t size)
+{
+    if (label_kind_of(l, s) == LABEL_BESIDE)
+        beside_template(s->text_field, out, size);
+    else
+        snprintf(out, size, "%s", s->text_field);
+}
+
+/* "{name}\n{length_km} km" -> concat("name", '\n', round("length_km"), ' km');
+ * a beside block is trimmed, as an empty last field leaves a space. */
 static void put_label_expression(buf *b, const bm_qgis_layer *l, const bm_layer *s)
 {
-    put(b, "concat(''");
-    for (const char *p = s->text_field; *p;) {
+    char tpl[BM_STYLE_TEXT];
+    int beside = label_kind_of(l, s) == LABEL_BESIDE;
+    label_template(l, s, tpl, sizeof tpl);
+    put(b, "%sconcat(''", beside ? "trim(" : "");
+    for (const char *p = tpl; *p;) {
         const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
         size_t len = close ? (size_t)(open - p) : strlen(p);
         if (len) {
@@ -789,17 +936,39 @@ static void put_label_expression(buf *b, const bm_qgis_layer *l, const bm_layer 
     }
     if (l->extra_label)
         put(b, ", %s", l->extra_label);
-    put(b, ")");
+    put(b, ")%s", beside ? ")" : "");
 }
 
-/* QgsPalLayerSettings::Placement: 1 over the point (polygons: inside),
- * 2 parallel to the line (curved, 3, cannot break lines before QGIS
- * 3.28), 6 ordered positions around the point. */
-static int placement(bm_qgis_geom geom)
+/* The map's extent as a lon/lat rectangle: placement.c labels what is in
+ * view. */
+static void put_extent(buf *b, const double *e)
 {
-    if (geom == BM_QGIS_LINE)
-        return 2;
-    return geom == BM_QGIS_POLYGON ? 1 : 6;
+    put(b, "geom_from_wkt('POLYGON((%.10g %.10g, %.10g %.10g, %.10g %.10g, %.10g %.10g, "
+           "%.10g %.10g))')",
+        e[0], e[1], e[2], e[1], e[2], e[3], e[0], e[3], e[0], e[1]);
+}
+
+/* The middle of the longest part in view, where placement.c puts the
+ * block beside a line. */
+static void put_line_middle(buf *b, const double *e)
+{
+    put(b, "with_variable('g', intersection($geometry, ");
+    put_extent(b, e);
+    put(b, "), with_variable('len', array_foreach(generate_series(1, num_geometries(@g)), "
+           "length(geometry_n(@g, @element))), with_variable('part', "
+           "coalesce(geometry_n(@g, array_find(@len, array_max(@len)) + 1), @g), "
+           "line_interpolate_point(@part, length(@part) / 2))))");
+}
+
+/* QgsPalLayerSettings::Placement: 2 parallel to the line (curved, 3,
+ * cannot break lines before QGIS 3.28), 4 horizontal, 6 ordered
+ * positions around the point. A beside block labels a point made by a
+ * geometry generator. */
+static int placement(label_kind k)
+{
+    static const int placements[] = {[LABEL_POINT] = 6, [LABEL_LINE] = 2, [LABEL_BESIDE] = 6,
+                                     [LABEL_AREA] = 4};
+    return placements[k];
 }
 
 /* Line labels sit on the line (flag 1, above) or, with two rows, straddle
@@ -853,32 +1022,84 @@ static void put_text_style(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
     bm_xml_attr(x, "bufferJoinStyle", "128"); /* round */
     bm_xml_end(x);
     bm_xml_end(x);
+    bm_xml_start(x, "text-format");
+    bm_xml_attr(x, "multilineAlign", "1"); /* centred rows, as pango lays them out */
+    bm_xml_end(x);
+}
+
+/* placement.c's second distance of a beside block from the line's middle,
+ * in text sizes (0.6 + 1.4, plus labels.c's gap): its first puts the
+ * block's corners on whatever symbol marks the middle. */
+#define BESIDE_GAP_SIZES 2.15
+
+/* labels.c's gap between a symbol and its label, in points. */
+static double point_gap(const bm_layer *s)
+{
+    return 0.15 * s->text_size;
+}
+
+/* The first feature at a place (lowest id) labels its spread group, as
+ * render.c labels a group once, beyond the ring: overlay_equals() finds
+ * the other features at the same coordinates. */
+static void put_group_label_properties(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
+{
+    defined dd = {.n = 0};
+    put(define(&dd, "Show"), "array_min(array_append(overlay_equals(@layer, $id, cache:=true), "
+                             "$id)) = $id");
+    put(define(&dd, "LabelDistance"),
+        "%.4g + if(array_length(overlay_equals(@layer, $id, cache:=true)) > 0, %.4g, 0)",
+        point_gap(s), SPREAD_RING_RADII * base_radius(l));
+    put_properties(x, "dd_properties", &dd);
+}
+
+static void put_geometry_generator(bm_xml *x, const bm_qgis_layer *l)
+{
+    buf g = {0};
+    put_line_middle(&g, l->extent);
+    x->failed |= g.failed;
+    bm_xml_attr(x, "geometryGeneratorEnabled", "1");
+    bm_xml_attr(x, "geometryGeneratorType", "PointGeometry");
+    bm_xml_attr(x, "geometryGenerator", g.failed ? "" : g.s);
+    free(g.s);
 }
 
 static void put_label_settings(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
 {
+    label_kind k = label_kind_of(l, s);
     bm_xml_start(x, "settings");
     bm_xml_attr(x, "calloutType", "simple");
     put_text_style(x, l, s);
     bm_xml_start(x, "placement");
-    bm_xml_attrf(x, "placement", "%d", placement(l->geom));
+    bm_xml_attrf(x, "placement", "%d", placement(k));
     bm_xml_attrf(x, "placementFlags", "%d", line_flags(s));
-    bm_xml_attr(x, "dist", "1");
+    if (k == LABEL_BESIDE)
+        put_geometry_generator(x, l);
+    /* Areas: QGIS's horizontal candidates inside the polygon, nearest its
+     * pole of inaccessibility first; placement.c drops a name that does
+     * not fit inside. */
+    bm_xml_attr(x, "fitInPolygonOnly", "1");
+    /* Points: from the symbol's edge (offsetType 1), as labels.c. */
+    bm_xml_attr(x, "offsetType", k == LABEL_POINT ? "1" : "0");
+    bm_xml_attrf(x, "dist", "%.4g",
+                 k == LABEL_BESIDE ? BESIDE_GAP_SIZES * s->text_size : point_gap(s));
     bm_xml_attr(x, "distUnits", "Point");
     /* labels.c's order: upper right, lower right, upper left, lower left,
-     * right, left, above, below. */
-    bm_xml_attr(x, "predefinedPositionOrder", "TR,BR,TL,BL,R,L,T,B");
-    bm_xml_attr(x, "centroidInside", "1");
-    bm_xml_attr(x, "fitInPolygonOnly", "1");
+     * right, left, above, below. placement.c tries a beside block at four
+     * distances; QGIS has one, and the slightly offset corners instead. */
+    bm_xml_attr(x, "predefinedPositionOrder",
+                k == LABEL_BESIDE ? "TR,BR,TL,BL,R,L,T,B,TSR,BSR,TSL,BSL" : "TR,BR,TL,BL,R,L,T,B");
     bm_xml_attrf(x, "priority", "%d", label_priority(s));
     bm_xml_end(x);
     bm_xml_start(x, "rendering");
     bm_xml_attr(x, "drawLabels", "1");
-    bm_xml_attr(x, "obstacle", "1");
+    /* Only symbols keep labels off, as in labels.c; lines and areas do not. */
+    bm_xml_attr(x, "obstacle", l->geom == BM_QGIS_POINT ? "1" : "0");
     bm_xml_attr(x, "upsidedownLabels", "0");
     bm_xml_attr(x, "mergeLines", "0");
     bm_xml_attr(x, "labelPerPart", "0");
     bm_xml_end(x);
+    if (k == LABEL_POINT && spreads_points(l))
+        put_group_label_properties(x, l, s);
     bm_xml_end(x);
 }
 
@@ -917,10 +1138,10 @@ static void put_labeling(bm_xml *x, const bm_qgis_layer *l)
 
 static void put_renderer_and_labels(bm_xml *x, const bm_qgis_layer *l)
 {
-    if (needs_rules(l))
-        put_rule_renderer(x, l);
+    if (spreads_points(l))
+        put_displacement_renderer(x, l);
     else
-        put_single_renderer(x, l);
+        put_feature_renderer(x, l);
     if (l->n_labels)
         put_labeling(x, l);
 }
@@ -1312,13 +1533,16 @@ static void sld_undrawn(bm_xml *x, bm_qgis_geom geom)
     bm_xml_end(x);
 }
 
-/* SE 1.1 labels mix literal text and property names: the whole template. */
-static void sld_label_text(bm_xml *x, const bm_layer *s)
+/* SE 1.1 labels mix literal text and property names: the whole template
+ * (a frontier's as its block beside the line). */
+static void sld_label_text(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
 {
+    char tpl[BM_STYLE_TEXT];
+    label_template(l, s, tpl, sizeof tpl);
     /* Indenting would add white space to the label's text. */
     bm_xml_check(x, xmlTextWriterSetIndent(x->w, 0));
     bm_xml_start(x, "se:Label");
-    for (const char *p = s->text_field; *p;) {
+    for (const char *p = tpl; *p;) {
         const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
         char chunk[BM_STYLE_TEXT];
         snprintf(chunk, sizeof chunk, "%.*s", close ? (int)(open - p) : (int)strlen(p), p);
@@ -1334,6 +1558,43 @@ static void sld_label_text(bm_xml *x, const bm_layer *s)
     bm_xml_check(x, xmlTextWriterSetIndent(x->w, 1));
 }
 
+/* The label's lower left corner at the upper right of the point, the
+ * first of labels.c's positions: beyond a symbol of the base radius, or
+ * as far from the line's middle as the QML's beside block. */
+static void sld_point_placement(bm_xml *x, double offset_pt)
+{
+    bm_xml_start(x, "se:PointPlacement");
+    bm_xml_start(x, "se:AnchorPoint");
+    bm_xml_element(x, "se:AnchorPointX", "0");
+    bm_xml_element(x, "se:AnchorPointY", "0");
+    bm_xml_end(x);
+    bm_xml_start(x, "se:Displacement");
+    bm_xml_elementf(x, "se:DisplacementX", "%.3g", offset_pt * SLD_PX_PER_PT);
+    bm_xml_elementf(x, "se:DisplacementY", "%.3g", offset_pt * SLD_PX_PER_PT);
+    bm_xml_end(x);
+    bm_xml_end(x);
+}
+
+static void sld_label_placement(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
+{
+    label_kind k = label_kind_of(l, s);
+    bm_xml_start(x, "se:LabelPlacement");
+    if (k == LABEL_LINE) {
+        bm_xml_start(x, "se:LinePlacement");
+        bm_xml_elementf(x, "se:PerpendicularOffset", "%.3g",
+                        strchr(s->text_field, '\n') ? 0 : s->text_size * SLD_PX_PER_PT / 2);
+        bm_xml_end(x);
+    } else if (k == LABEL_BESIDE) {
+        sld_point_placement(x, BESIDE_GAP_SIZES * s->text_size / sqrt(2));
+    } else if (k == LABEL_POINT) {
+        sld_point_placement(x, base_radius(l) + point_gap(s));
+    } else {
+        bm_xml_start(x, "se:PointPlacement");
+        bm_xml_end(x);
+    }
+    bm_xml_end(x);
+}
+
 static void sld_label(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
 {
     style_case none = {0};
@@ -1346,23 +1607,14 @@ static void sld_label(bm_xml *x, const bm_qgis_layer *l, const bm_layer *s)
         bm_xml_end(x);
     }
     bm_xml_start(x, "se:TextSymbolizer");
-    sld_label_text(x, s);
+    sld_label_text(x, l, s);
     bm_xml_start(x, "se:Font");
     sld_param(x, "font-family", "%s", s->text_font);
     sld_param(x, "font-size", "%.3g", s->text_size * SLD_PX_PER_PT);
     sld_param(x, "font-style", "%s", s->text_italic ? "italic" : "normal");
     sld_param(x, "font-weight", "%s", s->text_bold ? "bold" : "normal");
     bm_xml_end(x);
-    bm_xml_start(x, "se:LabelPlacement");
-    if (l->geom == BM_QGIS_LINE) {
-        bm_xml_start(x, "se:LinePlacement");
-        bm_xml_elementf(x, "se:PerpendicularOffset", "%.3g",
-                 strchr(s->text_field, '\n') ? 0 : s->text_size * SLD_PX_PER_PT / 2);
-    } else {
-        bm_xml_start(x, "se:PointPlacement");
-    }
-    bm_xml_end(x);
-    bm_xml_end(x);
+    sld_label_placement(x, l, s);
     double halo = eval(&s->text_halo_width, &none, &t)->number;
     if (halo > 0) {
         bm_xml_start(x, "se:Halo");

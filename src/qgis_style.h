@@ -12,15 +12,30 @@
  * fatalities) become data-defined QGIS expressions, linear between the
  * stops and clamped at the ends. Shapes are sized to bordermap's (equal
  * area to the circle of the radius); lengths stay in points, so sizes
- * match the printed map. Labels come from every layer with a text-field,
+ * match the printed map. On a point layer that renderer is wrapped in a
+ * point displacement renderer: features at the same coordinates are
+ * spread on a ring around their place, sized like render.c's, with its
+ * dot on the place (QGIS draws a thin ring where render.c draws leader
+ * lines). Labels come from every layer with a text-field,
  * filtered like it, with its template ("{name}\n{length_km} km") as a
- * QGIS expression, its font, halo and a priority from symbol-sort-key.
+ * QGIS expression, its font, halo and a priority from symbol-sort-key,
+ * and placed as placement.c places them: point labels around the symbol
+ * in labels.c's order, from its edge, with symbols as obstacles and a
+ * spread group labelled once (its first feature), beyond the ring;
+ * frontier labels as a block beside the middle of the longest part in
+ * view ("{name}\n{length} {reported}", the template split at " · "),
+ * through a geometry generator; area labels horizontal inside the part
+ * in view, nearest its pole of inaccessibility, or not at all; other
+ * line labels along the line. Lines and areas are no obstacles.
  * Features no style layer draws are not drawn; a data layer the style
  * does not draw at all gets a thin grey outline.
  *
  * SLD: the same rules as <ogc:Filter>s (never an ElseFilter), halos,
- * opacities, dashes and labels with the whole template; interpolated sizes
- * become one rule per interval between stops, sized at its upper stop.
+ * opacities, dashes and labels with the whole template (a frontier's as
+ * its block), point and frontier labels anchored at the upper right of
+ * the point or the line's middle; interpolated sizes become one rule per
+ * interval between stops, sized at its upper stop. SLD has no
+ * displacement of co-located points.
  */
 #ifndef BM_QGIS_STYLE_H
 #define BM_QGIS_STYLE_H
@@ -43,6 +58,7 @@ typedef struct bm_qgis_layer {
     const bm_layer *const *labels; /* layers whose text-field labels it, in style order */
     size_t n_labels;
     const char *extra_label;     /* a QGIS expression appended to every label, or NULL */
+    const double *extent;        /* the map's: min lon, min lat, max lon, max lat */
     const char *const *numeric;  /* fields labels round to whole numbers */
     size_t n_numeric;
 } bm_qgis_layer;

@@ -17,9 +17,16 @@ QGIS's own renderer gives each feature: which style layers draw it, in
 which order (symbol levels), shape, size, fill, outline, opacity, line
 width and dashes. Labels: every labelling style layer has a QGIS label
 rule with the same filter whose expression gives the template's text, font,
-size, halo and priority. The SLD copies are loaded into QGIS too and checked
+size, halo, priority and placement (points beside their symbol, from
+its edge, a spread group labelled once; frontiers as a block beside the
+middle of the line; areas inside), and when the map of the project stored
+in the GeoPackage is rendered, every frontier the style labels has its
+label placed. Point layers spread co-located symbols with a point
+displacement renderer wrapping the style's renderer, whose symbols are
+the ones checked. The SLD copies are loaded into QGIS too and checked
 for what QGIS reads of SLD (colours, shapes, sizes by class, filters), and
-read as XML for what it does not (the whole label template, halos); no SLD
+read as XML for what it does not (the whole label template, a
+frontier's as its block, halos); no SLD
 has an ElseFilter.
 """
 import json
@@ -34,10 +41,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from osgeo import ogr  # noqa: E402
 from qgis.core import (QgsApplication, QgsExpression, QgsExpressionContext,  # noqa: E402
-                       QgsExpressionContextUtils, QgsMapSettings, QgsRenderContext,
-                       QgsSimpleMarkerSymbolLayerBase as Marker, QgsSymbolLayer,
-                       QgsVectorLayer, QgsWkbTypes)
-from qgis.PyQt.QtCore import QSize  # noqa: E402
+                       QgsExpressionContextUtils, QgsLayoutItemMap, QgsMapRendererSequentialJob,
+                       QgsMapSettings, QgsPalLayerSettings, QgsPointDisplacementRenderer,
+                       QgsProject, QgsRenderContext, QgsSimpleMarkerSymbolLayerBase as Marker,
+                       QgsSymbolLayer, QgsVectorLayer, QgsWkbTypes)
+from qgis.PyQt.QtCore import QSize, QSizeF  # noqa: E402
 
 # bordermap shape -> (QGIS shape, QGIS size per point of radius): the outer
 # extent of bordermap's equal-area shapes (src/symbols.c).
@@ -155,13 +163,14 @@ def near(a, b, tol=0.02):
 # lines, the embedded features, has markers for the one, lines for the other).
 FITS = {QgsWkbTypes.PointGeometry: {"circle"}, QgsWkbTypes.LineGeometry: {"line", "frontier"},
         QgsWkbTypes.PolygonGeometry: {"fill", "line", "frontier"}}
-GEOMETRY = {}  # source -> the QGIS geometry types of its features
+GEOMETRY = {}  # source -> the geometry type QGIS gives its layer
+KINDS = {}     # source -> the geometry types of its features (a mixed table has two)
 
 
 def draw_layers(style, source, geometries=None):
     """The style layers that draw the source's features of the geometries
     (by default, of every geometry it holds), in style order."""
-    fits = set().union(*(FITS[g] for g in (geometries or GEOMETRY.get(source, FITS))))
+    fits = set().union(*(FITS[g] for g in (geometries or KINDS.get(source, FITS))))
     return [layer for layer in style["layers"]
             if layer["source"] == source and layer["type"] in fits]
 
@@ -179,6 +188,13 @@ def drawn_sources(style):
 
 # ---- what QGIS's renderer does to each feature -----------------------------
 
+def feature_renderer(layer):
+    """The renderer that gives features their symbols: a point displacement
+    renderer's embedded one."""
+    r = layer.renderer()
+    return r.embeddedRenderer() if r.type() == "pointDisplacement" else r
+
+
 class Renderer:
     """A layer's renderer started as for a map, asked feature by feature."""
 
@@ -190,7 +206,7 @@ class Renderer:
         self.ctx = QgsRenderContext.fromMapSettings(ms)
         self.ctx.setExpressionContext(
             QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer)))
-        self.r = layer.renderer().clone()
+        self.r = feature_renderer(layer).clone()
         self.r.startRender(self.ctx, layer.fields())
 
     def symbol_layers(self, f):
@@ -316,6 +332,27 @@ def check_features(qlayer, style, source, sld):
     return checked
 
 
+def check_displacement(qlayer, source):
+    """Point layers spread the symbols that share a place around it, as
+    render.c does: a point displacement renderer (concentric rings, only
+    features at the very same coordinates) wrapping the style's renderer."""
+    r, where = qlayer.renderer(), f"QML {source}"
+    if GEOMETRY.get(source) != QgsWkbTypes.PointGeometry:
+        check(r.type() != "pointDisplacement", f"{where}: point displacement on a non-point layer")
+        return
+    if not check(r.type() == "pointDisplacement",
+                 f"{where}: renderer {r.type()}, not a point displacement"):
+        return
+    inner = r.embeddedRenderer()
+    check(inner is not None and inner.type() in ("RuleRenderer", "singleSymbol"),
+          f"{where}: displacement wraps {inner and inner.type()}, not the style's renderer")
+    check(r.tolerance() == 0, f"{where}: displacement tolerance {r.tolerance()}, not 0")
+    check(r.placement() == QgsPointDisplacementRenderer.ConcentricRings,
+          f"{where}: displacement placement {r.placement()}, not concentric rings")
+    check(r.centerSymbol() is not None and r.circleRadiusAddition() > 0,
+          f"{where}: no centre dot or ring distance")
+
+
 # ---- the incidents, as issue 11 asks ----------------------------------------
 
 def check_incidents(qlayer, style, source):
@@ -364,6 +401,60 @@ def template_text(template, f):
     return out + rest
 
 
+def beside_template(template):
+    """placement.c's block beside a line: "{name} · {length}\n{reported}"
+    -> "{name}\n{length} {reported}"."""
+    head, dot, rest = template.partition(" · ")
+    if not dot or "\n" in head:
+        return template
+    figures, nl, below = rest.partition("\n")
+    return f"{head}\n{figures}{' ' if nl else ''}{below}"
+
+
+def beside_line(layer):
+    return layer["type"] == "frontier" and GEOMETRY.get(layer["source"]) == QgsWkbTypes.LineGeometry
+
+
+def label_template(layer):
+    """A layer's label template: a frontier's as its block beside the line."""
+    template = layer["layout"]["text-field"]
+    return beside_template(template) if beside_line(layer) else template
+
+
+def label_text(layer, f):
+    """The text bordermap gives f (a beside block has no trailing space)."""
+    text = template_text(label_template(layer), f)
+    return text.strip() if beside_line(layer) else text
+
+
+def check_placement(where, s, layer, source):
+    """Labels placed as placement.c places them: points beside the symbol,
+    from its edge, symbols as obstacles, a spread group labelled once
+    beyond its ring; frontiers beside the middle of the line; areas inside."""
+    dd = s.dataDefinedProperties()
+    geometry = GEOMETRY.get(source)
+    if geometry == QgsWkbTypes.PointGeometry:
+        check(s.placement == QgsPalLayerSettings.OrderedPositionsAroundPoint and
+              s.offsetType == QgsPalLayerSettings.FromSymbolBounds,
+              f"{where}: placement {s.placement}, offset type {s.offsetType}: "
+              "not around the symbol, from its edge")
+        check(s.obstacleSettings().isObstacle(), f"{where}: symbols are not obstacles")
+        check(dd.isActive(QgsPalLayerSettings.Show) and
+              dd.isActive(QgsPalLayerSettings.LabelDistance),
+              f"{where}: a spread group is not labelled once, beyond its ring")
+    elif beside_line(layer):
+        check(s.geometryGeneratorEnabled and
+              s.geometryGeneratorType == QgsWkbTypes.PointGeometry and
+              s.placement == QgsPalLayerSettings.OrderedPositionsAroundPoint,
+              f"{where}: not a block beside the middle of the line")
+    elif geometry == QgsWkbTypes.PolygonGeometry:
+        check(s.placement == QgsPalLayerSettings.Horizontal and s.fitInPolygonOnly,
+              f"{where}: placement {s.placement}: not horizontal inside the polygon")
+    if geometry != QgsWkbTypes.PointGeometry:
+        check(not s.obstacleSettings().isObstacle(),
+              f"{where}: lines and areas are obstacles, which bordermap's are not")
+
+
 def label_rules(qlayer):
     labeling = qlayer.labeling()
     if labeling.type() == "simple":
@@ -400,6 +491,7 @@ def check_labels(qlayer, style, source):
         check(buffer.enabled() == (halo > 0) and near(buffer.size(), halo) and
               qcolor(buffer.color()) == rgba(paint.get("text-halo-color", "#ffffff")),
               f"{where}: halo {buffer.enabled()} {buffer.size()} {qcolor(buffer.color())}")
+        check_placement(where, s, layer, source)
         sort_key = layout.get("symbol-sort-key", 0)
         check(s.priority == max(0, min(10, 10 - math.ceil(sort_key / 3))),
               f"{where}: priority {s.priority} for symbol-sort-key {sort_key}")
@@ -413,10 +505,69 @@ def check_labels(qlayer, style, source):
             if passes:
                 text = expr.evaluate(ec)
                 labelled += 1
-                check(text == template_text(layout["text-field"], f),
+                check(text == label_text(layer, f),
                       f"{where}: fid {f.id()} labelled {text!r}, template gives "
-                      f"{template_text(layout['text-field'], f)!r}")
+                      f"{label_text(layer, f)!r}")
         check(labelled > 0, f"{where}: labels no feature")
+
+
+# ---- the labels QGIS places ------------------------------------------------------
+
+def placed_labels(path, style):
+    """Renders the map of the project stored in the GeoPackage as its layout
+    does, at the page's dpi: the project and {layer name: [(fid, text)]}
+    of the labels QGIS places."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    project = QgsProject.instance()
+    if not check(project.read(f"geopackage:{os.path.abspath(path)}?projectName={stem}"),
+                 f"{path}: no stored project {stem}"):
+        return None, {}
+    maps = [i for layout in project.layoutManager().layouts() for i in layout.items()
+            if isinstance(i, QgsLayoutItemMap)]
+    if not check(maps, f"{path}: the project's layout has no map"):
+        return None, {}
+    # The main map; an inset locator is smaller.
+    m = max(maps, key=lambda i: i.rect().width() * i.rect().height())
+    dpi = style["page"]["dpi"]
+    size = QSizeF(m.rect().width() / 25.4 * dpi, m.rect().height() / 25.4 * dpi)
+    job = QgsMapRendererSequentialJob(m.mapSettings(m.extent(), size, dpi, True))
+    job.start()
+    job.waitForFinished()
+    placed = {}
+    for label in job.takeLabelingResults().allLabels():
+        if not label.isUnplaced:
+            name = project.mapLayer(label.layerID).name()
+            placed.setdefault(name, []).append((label.featureId, label.labelText))
+    return project, placed
+
+
+def check_placed_labels(path, style):
+    """Every frontier the style labels has its label placed (bordermap
+    places them first), and features sharing a place get one label, as
+    render.c labels a spread group once."""
+    project, placed = placed_labels(path, style)
+    if project is None:
+        return
+    for source in drawn_sources(style):
+        layers = project.mapLayersByName(source)
+        if not layers:
+            continue
+        kind = style["sources"][source]["type"]
+        if kind == "frontiers":
+            texts = [t for _, t in placed.get(source, [])]
+            for layer in label_layers(style, source):
+                for f in layers[0].getFeatures():
+                    if filter_passes(layer.get("filter"), f):
+                        text = label_text(layer, f)
+                        check(text in texts, f"labels: frontier {text!r} not placed (placed: {texts})")
+        elif GEOMETRY.get(source) == QgsWkbTypes.PointGeometry:
+            places = {}
+            for f in layers[0].getFeatures():
+                places.setdefault(f.geometry().asWkt(), set()).add(f.id())
+            for fids in places.values():
+                labelled = [t for fid, t in placed.get(source, []) if fid in fids]
+                check(len(labelled) <= 1,
+                      f"labels: {len(fids)} {source} at one place labelled {labelled}, not once")
 
 
 # ---- SLD ----------------------------------------------------------------------
@@ -440,7 +591,7 @@ def check_sld_document(source, sld, style):
     check("ElseFilter" not in sld, f"SLD {source}: has an ElseFilter")
     root = ET.fromstring(sld)
     templates = sld_label_templates(sld)
-    want = [l["layout"]["text-field"] for l in label_layers(style, source)]
+    want = [label_template(l) for l in label_layers(style, source)]
     check(templates == want, f"SLD {source}: labels {templates}, style says {want}")
     halos = len(list(root.iter(SE + "Halo")))
     want_halos = sum(1 for l in label_layers(style, source)
@@ -454,7 +605,7 @@ def check_sld(path, style, source, sld):
         t.write(sld)
     # QGIS reads an SLD's symbolizers for its layer's geometry only: a table
     # of mixed geometries is loaded once per kind, as a user would.
-    kinds = GEOMETRY.get(source, set())
+    kinds = KINDS.get(source, set())
     for kind in kinds:
         uri = f"{path}|layername={source}"
         if len(kinds) > 1:
@@ -488,8 +639,10 @@ def check_gpkg(path, style):
         check(layer.featureCount() == want,
               f"gpkg {name}: QGIS counts {layer.featureCount()}, OGR {want}")
         check(layer.crs().authid() == "EPSG:4326", f"gpkg {name}: CRS {layer.crs().authid()}")
-        GEOMETRY[name] = {f.geometry().type() for f in layer.getFeatures()}
-        check(layer.renderer().usingSymbolLevels(), f"gpkg {name}: no symbol levels")
+        GEOMETRY[name] = layer.geometryType()
+        KINDS[name] = {f.geometry().type() for f in layer.getFeatures()}
+        check(feature_renderer(layer).usingSymbolLevels(), f"gpkg {name}: no symbol levels")
+        check_displacement(layer, name)
         check_features(layer, style, name, sld=False)
         check_labels(layer, style, name)
         if style["sources"][name]["type"] == "catalog":
@@ -521,6 +674,7 @@ def main():
     app = QgsApplication([], False)
     app.initQgis()
     check_gpkg(gpkg, style)
+    check_placed_labels(gpkg, style)
     check_geojson(geojson, gpkg, style)
     print(f"QGIS round trip: {'FAILED' if failures else 'ok'} ({len(failures)} failures)",
           flush=True)
