@@ -440,6 +440,13 @@ typedef struct layout {
 
 static const char *const map_uuid = "{00000000-0000-4000-8000-000000000001}";
 
+/* The furniture the map's labels keep clear of, as bordermap's labels
+ * keep clear of its legend, inset and scale panel. The map item names
+ * them before they are written, so their uuids are fixed. */
+static const char *const legend_uuid = "{00000000-0000-4000-a000-000000000001}";
+static const char *const inset_uuid = "{00000000-0000-4000-a000-000000000002}";
+static const char *const scale_panel_uuid = "{00000000-0000-4000-a000-000000000003}";
+
 /* A box of the page in px, in mm. */
 static box page_box(const layout *lo, bm_box b)
 {
@@ -447,15 +454,19 @@ static box page_box(const layout *lo, bm_box b)
                  (b.y1 - b.y0) * lo->mm_per_px};
 }
 
-/* Starts a <LayoutItem> at (x, y) mm, that point being its corner ref. */
-static void start_item(layout *lo, int type, const char *id, double x, double y, double w,
-                       double h, int ref)
+/* Starts a <LayoutItem> at (x, y) mm, that point being its corner ref,
+ * above the items before it; uuid NULL numbers it. */
+static void start_item_uuid(layout *lo, const char *uuid, int type, const char *id, double x,
+                            double y, double w, double h, int ref)
 {
     bm_xml *xw = lo->x;
     bm_xml_start(xw, "LayoutItem");
     bm_xml_attrf(xw, "type", "%d", type);
     bm_xml_attr(xw, "id", id);
-    bm_xml_attrf(xw, "uuid", "{00000000-0000-4000-8000-%012d}", lo->next_uuid);
+    if (uuid)
+        bm_xml_attr(xw, "uuid", uuid);
+    else
+        bm_xml_attrf(xw, "uuid", "{00000000-0000-4000-8000-%012d}", lo->next_uuid);
     bm_xml_attrf(xw, "zValue", "%d", lo->next_uuid++);
     bm_xml_attrf(xw, "referencePoint", "%d", ref);
     bm_xml_attrf(xw, "position", "%.3f,%.3f,mm", x, y);
@@ -467,6 +478,12 @@ static void start_item(layout *lo, int type, const char *id, double x, double y,
     bm_xml_attr(xw, "blendMode", "0");
     bm_xml_attr(xw, "itemRotation", "0");
     bm_xml_attr(xw, "excludeFromExports", "0");
+}
+
+static void start_item(layout *lo, int type, const char *id, double x, double y, double w,
+                       double h, int ref)
+{
+    start_item_uuid(lo, NULL, type, id, x, y, w, h, ref);
 }
 
 /* The frame and background of a panel as bordermap draws it: white at
@@ -630,6 +647,26 @@ static void graticule(layout *lo, const char *wgs84_wkt)
     bm_xml_end(x);
 }
 
+static void blocking_item(bm_xml *x, const char *uuid)
+{
+    bm_xml_start(x, "item");
+    bm_xml_attr(x, "uuid", uuid);
+    bm_xml_end(x);
+}
+
+static void label_blocking_items(const layout *lo)
+{
+    const bm_page *page = lo->page;
+    bm_xml_start(lo->x, "labelBlockingItems");
+    if (page->legend && bm_map_legend_count(lo->m))
+        blocking_item(lo->x, legend_uuid);
+    if (page->inset)
+        blocking_item(lo->x, inset_uuid);
+    if (page->scale_bar)
+        blocking_item(lo->x, scale_panel_uuid);
+    bm_xml_end(lo->x);
+}
+
 static void map_item(layout *lo, const frame *f, const char *const *layers, size_t n,
                      const char *wgs84_wkt)
 {
@@ -645,6 +682,7 @@ static void map_item(layout *lo, const frame *f, const char *const *layers, size
     layer_set(x, layers, n);
     if (lo->page->graticule)
         graticule(lo, wgs84_wkt);
+    label_blocking_items(lo);
     bm_xml_end(x);
 }
 
@@ -705,7 +743,7 @@ static void inset_item(layout *lo)
     box b = page_box(lo, bm_map_furniture_box(lo->m, BM_FURNITURE_INSET));
     double half_w = INSET_SPAN_M / 2, half_h = half_w * b.h / b.w;
     const char *const locator[] = {LOCATOR_ID};
-    start_item(lo, ITEM_MAP, "inset", b.x, b.y, b.w, b.h, 0);
+    start_item_uuid(lo, inset_uuid, ITEM_MAP, "inset", b.x, b.y, b.w, b.h, 0);
     map_attrs(lo, grey, 0.6);
     bm_xml_start(x, "Extent");
     extent_attrs(x, (const double[]){-half_w, -half_h, half_w, half_h});
@@ -723,17 +761,25 @@ static void inset_item(layout *lo)
 
 /* bordermap's legend sizes: a bold 8 pt title 18 pt above the first row,
  * 7 pt rows. */
+/* bordermap's rows are 12.5 pt, or the symbol's height and 3 pt (a size
+ * key): QGIS's row is its symbol height, or the symbol's, below a margin. */
+#define LEGEND_ROW_GAP_PT 3.0
+#define LEGEND_SYMBOL_PT 9.5
+
 static void legend_styles(layout *lo)
 {
     static const struct {
         const char *name;
-        double pt, below;
+        double pt, above, below;
         int bold;
-    } styles[] = {{"title", 8, 8, 1}, {"symbolLabel", 7, 0, 0}};
+    } styles[] = {{"title", 8, 0, 9, 1},
+                  {"symbol", 7, LEGEND_ROW_GAP_PT, 0, 0},
+                  {"symbolLabel", 7, LEGEND_ROW_GAP_PT, 0, 0}};
     bm_xml_start(lo->x, "styles");
     for (size_t i = 0; i < sizeof styles / sizeof *styles; i++) {
         bm_xml_start(lo->x, "style");
         bm_xml_attr(lo->x, "name", styles[i].name);
+        bm_xml_attrf(lo->x, "marginTop", "%.3f", styles[i].above * lo->mm_per_pt);
         bm_xml_attrf(lo->x, "marginBottom", "%.3f", styles[i].below * lo->mm_per_pt);
         font(lo->x, "styleFont", lo->page->font, styles[i].pt, styles[i].bold);
         bm_xml_end(lo->x);
@@ -781,15 +827,15 @@ static void legend_item(layout *lo)
     bm_corner c = lo->page->legend_corner;
     int right = c == BM_CORNER_TOP_RIGHT || c == BM_CORNER_BOTTOM_RIGHT;
     int bottom = c == BM_CORNER_BOTTOM_LEFT || c == BM_CORNER_BOTTOM_RIGHT;
-    start_item(lo, ITEM_LEGEND, "legend", right ? b.x + b.w : b.x, bottom ? b.y + b.h : b.y, b.w,
-               b.h, corner_reference[c]);
+    start_item_uuid(lo, legend_uuid, ITEM_LEGEND, "legend", right ? b.x + b.w : b.x,
+                    bottom ? b.y + b.h : b.y, b.w, b.h, corner_reference[c]);
     bm_xml_attr(xw, "map_uuid", map_uuid);
     bm_xml_attr(xw, "title", "Legend");
     bm_xml_attr(xw, "titleAlignment", "1");
     bm_xml_attr(xw, "resizeToContents", "1");
     bm_xml_attr(xw, "columnCount", "1");
     bm_xml_attrf(xw, "symbolWidth", "%.3f", 16 * lo->mm_per_pt);
-    bm_xml_attrf(xw, "symbolHeight", "%.3f", 8 * lo->mm_per_pt);
+    bm_xml_attrf(xw, "symbolHeight", "%.3f", LEGEND_SYMBOL_PT * lo->mm_per_pt);
     bm_xml_attrf(xw, "boxSpace", "%.3f", 7 * lo->mm_per_pt);
     panel_attrs(lo);
     legend_styles(lo);
@@ -808,7 +854,7 @@ static void scale_panel(layout *lo, box b)
     snprintf(note, sizeof note, "Scale true at the map centre (%.0f°%s); it varies across the map",
              fabs(lat), lat >= 0 ? "N" : "S");
     bm_xml *x = lo->x;
-    start_item(lo, ITEM_LABEL, "scale panel", b.x, b.y, b.w, b.h, 0);
+    start_item_uuid(lo, scale_panel_uuid, ITEM_LABEL, "scale panel", b.x, b.y, b.w, b.h, 0);
     bm_xml_attr(x, "labelText", note);
     bm_xml_attr(x, "htmlState", "0");
     bm_xml_attrf(x, "halign", "%d", ALIGN_LEFT);
