@@ -119,7 +119,7 @@ def will_render(layer, features):
     return drawn
 
 
-def check_features(project, gpkg):
+def check_features(project, gpkg, style):
     """Each table's features are in project layers of their own geometry
     (QGIS reads a mixed table, the curated features' bases and rivers, as
     points unless the source names the kind), and the project draws the
@@ -147,6 +147,10 @@ def check_features(project, gpkg):
               f"the table {sorted(f.id() for f in features)}")
         check(drawn == want, f"{table}: the project draws features {sorted(drawn)}, "
               f"the stored style {sorted(want)}")
+    # Every source the style draws is in the project: the disputed
+    # boundaries, the curated bases and rivers, the frontiers, ...
+    sources = {layer["source"] for layer in style["layers"]}
+    check(sources <= set(by_table), f"sources {sorted(sources - set(by_table))} are not in the project")
 
 
 def check_view(project, style):
@@ -289,7 +293,7 @@ def main():
     project = QgsProject.instance()
     if check(project.read(uri), f"QgsProject.read({uri}) failed"):
         check_layers(project, gpkg, style, frontiers_geojson)
-        check_features(project, gpkg)
+        check_features(project, gpkg, style)
         check_view(project, style)
         check_layout(project, style, style_path, png, svg)
     print("\n".join(failures) if failures else "ok", flush=True)
