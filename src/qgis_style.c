@@ -278,6 +278,14 @@ static void put_filter(buf *b, const bm_style_filter *f)
         put(b, ")");
         return;
     }
+    const char *comparison = bm_style_filter_comparison(f->op);
+    if (comparison) {
+        /* QGIS compares as numbers when both sides read as numbers; NULL
+         * compares false, as in bordermap. */
+        put_field(b, f->field);
+        put(b, " %s %s", comparison, f->values[0]);
+        return;
+    }
     put_membership(b, f->field, (const char (*)[BM_STYLE_NAME])f->values, f->n,
                    f->op == BM_STYLE_FILTER_NE);
 }
@@ -1335,6 +1343,16 @@ static void ogc_filter(bm_xml *x, const bm_style_filter *f)
             ogc_filter(x, &f->children[i]);
         if (wrap)
             bm_xml_end(x);
+        return;
+    }
+    static const char *const comparisons[] = {
+        [BM_STYLE_FILTER_LT] = "ogc:PropertyIsLessThan",
+        [BM_STYLE_FILTER_LE] = "ogc:PropertyIsLessThanOrEqualTo",
+        [BM_STYLE_FILTER_GT] = "ogc:PropertyIsGreaterThan",
+        [BM_STYLE_FILTER_GE] = "ogc:PropertyIsGreaterThanOrEqualTo",
+    };
+    if (bm_style_filter_comparison(f->op)) {
+        ogc_compare(x, comparisons[f->op], f->field, f->values[0]);
         return;
     }
     const char *values[64];

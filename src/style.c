@@ -277,15 +277,24 @@ const bm_value *bm_prop_eval(const bm_prop *p, bm_style_getter get, void *featur
 
 /* ---- filters ------------------------------------------------------------ */
 
+static const char *const filter_ops[] = {"==", "!=", "in", "all", "any", "<", "<=", ">", ">="};
+#define N_FILTER_OPS (sizeof filter_ops / sizeof *filter_ops)
+
+const char *bm_style_filter_comparison(bm_style_filter_op op)
+{
+    return op >= BM_STYLE_FILTER_LT && (size_t)op < N_FILTER_OPS ? filter_ops[op] : NULL;
+}
+
 static int parse_filter(parser *ps, json_t *j, const char *path, bm_style_filter *f)
 {
     const char *op = json_is_array(j) ? json_string_value(json_array_get(j, 0)) : NULL;
-    static const char *ops[] = {"==", "!=", "in", "all", "any"};
     size_t n = json_array_size(j), i;
-    for (i = 0; op && i < 5 && strcmp(op, ops[i]) != 0; i++)
+    for (i = 0; op && i < N_FILTER_OPS && strcmp(op, filter_ops[i]) != 0; i++)
         ;
-    if (!op || i == 5)
-        return fail(ps, path, "expected a filter [\"==\"|\"!=\"|\"in\"|\"all\"|\"any\", ...]%s",
+    if (!op || i == N_FILTER_OPS)
+        return fail(ps, path,
+                    "expected a filter [\"==\"|\"!=\"|\"in\"|\"<\"|\"<=\"|\">\"|\">=\"|"
+                    "\"all\"|\"any\", ...]%s",
                     NULL);
     f->op = (bm_style_filter_op)i;
     copy(f->path, sizeof f->path, path);
@@ -316,6 +325,8 @@ static int parse_filter(parser *ps, json_t *j, const char *path, bm_style_filter
     for (size_t k = 0; k < f->n; k++) {
         json_t *v = json_array_get(j, k + 2);
         index_path(sub, sizeof sub, path, k + 2);
+        if (bm_style_filter_comparison(f->op) && !json_is_number(v))
+            return fail(ps, sub, "expected a number to compare with%s", NULL);
         if (json_is_string(v))
             copy(f->values[k], sizeof *f->values, json_string_value(v));
         else if (json_is_number(v))
@@ -340,10 +351,24 @@ static int values_equal(const char *a, const char *b)
     return strcmp(a, b) == 0 || (!isnan(x) && !isnan(y) && x == y);
 }
 
+/* A comparison holds only for a value that reads as a number. */
+static int compare(bm_style_filter_op op, const char *value, const char *limit)
+{
+    double x = field_number(value), y = field_number(limit);
+    switch (op) {
+    case BM_STYLE_FILTER_LT: return x < y;
+    case BM_STYLE_FILTER_LE: return x <= y;
+    case BM_STYLE_FILTER_GT: return x > y;
+    default: return x >= y;
+    }
+}
+
 int bm_style_filter_eval(const bm_style_filter *f, bm_style_getter get, void *feature)
 {
     if (!f)
         return 1;
+    if (bm_style_filter_comparison(f->op))
+        return compare(f->op, get(f->field, feature), f->values[0]);
     if (f->op == BM_STYLE_FILTER_ALL || f->op == BM_STYLE_FILTER_ANY) {
         int any = f->op == BM_STYLE_FILTER_ANY;
         for (size_t i = 0; i < f->n; i++)

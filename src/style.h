@@ -49,10 +49,16 @@ typedef struct bm_prop {
 } bm_prop;
 
 /* A layer's filter (Mapbox-like JSON); not filter.h's record filter. */
+/* MapLibre's filter operators; the comparisons (<, <=, >, >=) take one
+ * number and hold for features whose field reads as a number. */
 typedef enum bm_style_filter_op {
     BM_STYLE_FILTER_EQ, BM_STYLE_FILTER_NE, BM_STYLE_FILTER_IN,
-    BM_STYLE_FILTER_ALL, BM_STYLE_FILTER_ANY
+    BM_STYLE_FILTER_ALL, BM_STYLE_FILTER_ANY,
+    BM_STYLE_FILTER_LT, BM_STYLE_FILTER_LE, BM_STYLE_FILTER_GT, BM_STYLE_FILTER_GE
 } bm_style_filter_op;
+
+/* "<" for BM_STYLE_FILTER_LT, ...; NULL for the other operators. */
+const char *bm_style_filter_comparison(bm_style_filter_op op);
 
 typedef struct bm_style_filter {
     bm_style_filter_op op;

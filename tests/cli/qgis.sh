@@ -56,6 +56,19 @@ print(next(k for k, v in s.items() if v['type'] == 'frontiers'))" "$style")
     pass
 done
 
+# Numeric comparisons ("<", "<=", ">", ">=") in filters become QGIS
+# expressions and SLD comparisons that QGIS draws as bordermap does.
+style="$BM_SOURCE_DIR/tests/data/qgis/comparisons.json"
+expect_status 0 "$BORDERMAP" export --style "$style" -o comparisons.gpkg
+expect_status 0 "$BORDERMAP" export --style "$style" -o comparisons.geojson
+qml=$(sqlite3 comparisons.gpkg "SELECT styleQML FROM layer_styles WHERE f_table_name = 'incidents'")
+case "$qml" in *'&quot;fatalities&quot; &lt;= 10'*) ;; *) fail "comparisons: no fatalities <= 10 rule in the QML" ;; esac
+sqlite3 comparisons.gpkg "SELECT styleSLD FROM layer_styles WHERE f_table_name = 'incidents'" |
+    grep -q 'ogc:PropertyIsGreaterThan>' || fail "comparisons: no PropertyIsGreaterThan in the SLD"
+"$PY" "$BM_SOURCE_DIR/tests/qgis/roundtrip.py" comparisons.gpkg comparisons.geojson "$style" >out 2>err ||
+    fail "QGIS round trip of the comparisons: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
+pass
+
 # Nothing is left when the project cannot be written: here the .qgz's
 # name is taken by a directory.
 mkdir -p taken/map.qgz

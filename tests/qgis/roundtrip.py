@@ -108,6 +108,10 @@ def values_equal(a, b):
     return a == b or (not math.isnan(x) and not math.isnan(y) and x == y)
 
 
+COMPARISONS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+               ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
 def filter_passes(flt, f):
     if flt is None:
         return True
@@ -117,6 +121,8 @@ def filter_passes(flt, f):
         return all(results) if op == "all" else any(results)
     field = flt[1][1] if isinstance(flt[1], list) else flt[1]
     v = value_text(f, field)
+    if op in COMPARISONS:
+        return COMPARISONS[op](as_number(v), float(flt[2]))  # NaN compares false
     hit = any(values_equal(v, str(x) if not isinstance(x, float) else f"{x:g}")
               for x in flt[2:])
     return not hit if op == "!=" else hit
@@ -492,7 +498,8 @@ def check_labels(qlayer, style, source):
               qcolor(buffer.color()) == rgba(paint.get("text-halo-color", "#ffffff")),
               f"{where}: halo {buffer.enabled()} {buffer.size()} {qcolor(buffer.color())}")
         check_placement(where, s, layer, source)
-        sort_key = layout.get("symbol-sort-key", 0)
+        # The default is style.c's: frontiers first, every other layer last.
+        sort_key = layout.get("symbol-sort-key", 0 if layer["type"] == "frontier" else 10)
         check(s.priority == max(0, min(10, 10 - math.ceil(sort_key / 3))),
               f"{where}: priority {s.priority} for symbol-sort-key {sort_key}")
         expr, fexpr = QgsExpression(s.fieldName), QgsExpression(filt or "TRUE")

@@ -89,6 +89,9 @@ static void test_bad_values_in_strings(void **state)
         {"{\"sources\":{\"c\":{\"type\":\"geodata\",\"data\":\"countries\"}},\"layers\":[{\"type\":"
          "\"fill\",\"source\":\"c\",\"filter\":[\"~=\",\"a\",\"b\"]}]}",
          "layers[0].filter", "expected a filter"},
+        {"{\"sources\":{\"c\":{\"type\":\"catalog\"}},\"layers\":[{\"type\":"
+         "\"circle\",\"source\":\"c\",\"filter\":[\"<=\",\"fatalities\",\"10\"]}]}",
+         "layers[0].filter[2]", "expected a number to compare with"},
         {"{\"sources\":{\"c\":{\"type\":\"geodata\",\"data\":\"countries\"}},\"layers\":[{\"type\":"
          "\"fill\",\"source\":\"c\"}],\"page\":{\"extent\":[80,30,60,50]}}",
          "page.extent", "min < max"},
@@ -170,6 +173,38 @@ static void test_filters_and_properties(void **state)
     bm_style_free(s);
 }
 
+/* MapLibre's comparisons: numeric, false where the field is not a number. */
+static void test_numeric_comparisons(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *op;
+        int below, at, above;
+    } ops[] = {{"<", 1, 0, 0}, {"<=", 1, 1, 0}, {">", 0, 0, 1}, {">=", 0, 1, 1}};
+    const char *below[] = {"frontier_km", "9.5", NULL}, *at[] = {"frontier_km", "10", NULL};
+    const char *above[] = {"frontier_km", "1e2", NULL}, *empty[] = {"frontier_km", "", NULL};
+    fake b = {below}, a = {at}, o = {above}, e = {empty};
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
+        char json[256];
+        snprintf(json, sizeof json,
+                 "{\"sources\":{\"c\":{\"type\":\"catalog\"}},\"layers\":[{\"type\":"
+                 "\"circle\",\"source\":\"c\",\"filter\":[\"%s\",[\"get\",\"frontier_km\"],10]}]}",
+                 ops[i].op);
+        bm_error err;
+        bm_error_clear(&err);
+        bm_style *s = bm_style_parse(json, "inline.json", &err);
+        assert_non_null(s);
+        const bm_style_filter *f = s->layers[0].filter;
+        assert_string_equal(bm_style_filter_comparison(f->op), ops[i].op);
+        assert_int_equal(bm_style_filter_eval(f, fake_get, &b), ops[i].below);
+        assert_int_equal(bm_style_filter_eval(f, fake_get, &a), ops[i].at);
+        assert_int_equal(bm_style_filter_eval(f, fake_get, &o), ops[i].above);
+        assert_false(bm_style_filter_eval(f, fake_get, &e));
+        bm_style_free(s);
+    }
+    assert_null(bm_style_filter_comparison(BM_STYLE_FILTER_EQ));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_unknown_filter_field),
         cmocka_unit_test(test_colours),
         cmocka_unit_test(test_filters_and_properties),
+        cmocka_unit_test(test_numeric_comparisons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
