@@ -153,6 +153,14 @@ void bm_labels_add_obstacle(bm_labels *l, bm_box box)
     add_box(l, box, OBSTACLE);
 }
 
+size_t bm_labels_obstacles_in(const bm_labels *l, bm_box box)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_boxes; i++)
+        n += l->owner[i] == OBSTACLE && bm_box_intersects(l->boxes[i], box);
+    return n;
+}
+
 static int box_free(const bm_labels *l, bm_box b)
 {
     if (b.x0 < l->area.x0 || b.y0 < l->area.y0 || b.x1 > l->area.x1 || b.y1 > l->area.y1)

@@ -38,6 +38,8 @@ void bm_labels_free(bm_labels *l);
 
 /* Boxes labels must avoid. */
 void bm_labels_add_obstacle(bm_labels *l, bm_box box);
+/* How many obstacles overlap box. */
+size_t bm_labels_obstacles_in(const bm_labels *l, bm_box box);
 
 /* Logical size of a text in px. */
 void bm_labels_measure(bm_labels *l, const bm_text_style *st, const char *text, double *w,

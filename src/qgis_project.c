@@ -824,7 +824,7 @@ static void legend_item(layout *lo)
 {
     bm_xml *xw = lo->x;
     box b = page_box(lo, bm_map_furniture_box(lo->m, BM_FURNITURE_LEGEND));
-    bm_corner c = lo->page->legend_corner;
+    bm_corner c = bm_map_furniture_corner(lo->m, BM_FURNITURE_LEGEND);
     int right = c == BM_CORNER_TOP_RIGHT || c == BM_CORNER_BOTTOM_RIGHT;
     int bottom = c == BM_CORNER_BOTTOM_LEFT || c == BM_CORNER_BOTTOM_RIGHT;
     start_item_uuid(lo, legend_uuid, ITEM_LEGEND, "legend", right ? b.x + b.w : b.x,

@@ -187,6 +187,13 @@ bm_box bm_map_furniture_box(const bm_map *m, bm_furniture which)
     return m->boxes[which];
 }
 
+bm_corner bm_map_furniture_corner(const bm_map *m, bm_furniture which)
+{
+    return which == BM_FURNITURE_LEGEND  ? m->page.legend_corner
+           : which == BM_FURNITURE_INSET ? m->page.inset_corner
+                                         : m->page.scale_corner;
+}
+
 bm_box bm_map_frame(const bm_map *m)
 {
     return m->frame;
@@ -687,6 +694,77 @@ static void draw_frame_contents(frame_state *fs)
     cairo_restore(cr);
 }
 
+/* ---- furniture placed by what it would hide --------------------------- */
+
+/* What a box on the map would hide: every symbol under it outweighs any
+ * length of labelled line (frontiers, rivers), whose labels it would
+ * crowd out, in px. */
+static double hidden_cost(frame_state *fs, bm_box b)
+{
+    GEOSContextHandle_t geos = fs->m->geos;
+    double cost = 1e9 * (double)bm_labels_obstacles_in(fs->m->labels, b);
+    GEOSGeometry *rect = GEOSGeom_createRectangle_r(geos, b.x0, b.y0, b.x1, b.y1);
+    for (size_t i = 0; rect && i < fs->n_reqs; i++) {
+        if (fs->reqs[i].kind != BM_REQ_LINE || !fs->reqs[i].geom)
+            continue;
+        GEOSGeometry *inside = GEOSIntersection_r(geos, rect, fs->reqs[i].geom);
+        double len = 0;
+        if (inside && GEOSLength_r(geos, inside, &len))
+            cost += len;
+        if (inside)
+            GEOSGeom_destroy_r(geos, inside);
+    }
+    if (rect)
+        GEOSGeom_destroy_r(geos, rect);
+    return cost;
+}
+
+/* The corner, of those not taken (a bit per bm_corner), where the item
+ * hides least; the style's order breaks ties. */
+static bm_corner least_hiding_corner(frame_state *fs, bm_corner *corner,
+                                     bm_box (*box)(bm_map *, cairo_t *), unsigned taken)
+{
+    static const bm_corner order[] = {BM_CORNER_TOP_RIGHT, BM_CORNER_TOP_LEFT,
+                                      BM_CORNER_BOTTOM_RIGHT, BM_CORNER_BOTTOM_LEFT};
+    bm_corner best = *corner;
+    double best_cost = INFINITY;
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+        if (taken & (1u << order[i]))
+            continue;
+        *corner = order[i];
+        double cost = hidden_cost(fs, box(fs->m, fs->cr));
+        if (cost < best_cost)
+            best = order[i], best_cost = cost;
+    }
+    *corner = best;
+    return best;
+}
+
+static bm_box legend_box(bm_map *m, cairo_t *cr)
+{
+    return bm_furniture_legend_box(m, cr);
+}
+
+static bm_box inset_box(bm_map *m, cairo_t *cr)
+{
+    (void)cr;
+    return bm_furniture_inset_box(m);
+}
+
+/* "position": "auto": the legend first (the bigger), then the inset, each
+ * in a corner the scale bar and the other do not use. */
+static void place_auto_furniture(frame_state *fs)
+{
+    bm_page *p = &fs->m->page;
+    unsigned taken = p->scale_bar ? 1u << p->scale_corner : 0;
+    if (p->legend && p->legend_auto)
+        taken |= 1u << least_hiding_corner(fs, &p->legend_corner, legend_box, taken);
+    else if (p->legend)
+        taken |= 1u << p->legend_corner;
+    if (p->inset && p->inset_auto)
+        least_hiding_corner(fs, &p->inset_corner, inset_box, taken);
+}
+
 static void block(bm_map *m, bm_box b)
 {
     if (b.x1 > b.x0)
@@ -723,6 +801,7 @@ bm_status bm_map_draw(bm_map *m, cairo_t *cr, bm_error *err)
     if (m->n_legend > 1)
         qsort(m->legend, m->n_legend, sizeof *m->legend, compare_legend);
     memset(m->boxes, 0, sizeof m->boxes);
+    place_auto_furniture(&fs);
     if (m->page.legend)
         m->boxes[BM_FURNITURE_LEGEND] = bm_furniture_legend_box(m, cr);
     if (m->page.inset)

@@ -88,6 +88,9 @@ void bm_map_legend_text(const bm_map *m, size_t i, char *buf, size_t size);
 /* After a draw: a piece of furniture's box on the page, px; all zero when
  * the page has none. The frame, px, and px per point. */
 bm_box bm_map_furniture_box(const bm_map *m, bm_furniture which);
+/* After a draw: the frame corner the legend, inset or scale bar went to
+ * (the one chosen for "position": "auto"). */
+bm_corner bm_map_furniture_corner(const bm_map *m, bm_furniture which);
 bm_box bm_map_frame(const bm_map *m);
 double bm_map_px_per_pt(const bm_map *m);
 

@@ -748,8 +748,10 @@ static int parse_corner(parser *ps, json_t *v, bm_corner *out, const char *path)
     return fail(ps, path, "expected top-left, top-right, bottom-left or bottom-right%s", NULL);
 }
 
-/* A furniture item: true/false, or an object with "position" (and extras). */
-static int parse_item(parser *ps, json_t *page, const char *key, int *on, bm_corner *corner)
+/* A furniture item: true/false, or an object with "position" (and extras);
+ * with is_auto, the position may be "auto". */
+static int parse_item(parser *ps, json_t *page, const char *key, int *on, bm_corner *corner,
+                      int *is_auto)
 {
     json_t *v = json_object_get(page, key);
     char path[BM_STYLE_PATH];
@@ -765,6 +767,10 @@ static int parse_item(parser *ps, json_t *page, const char *key, int *on, bm_cor
     *on = 1;
     json_t *pos = json_object_get(v, "position");
     snprintf(path, sizeof path, "page.%s.position", key);
+    if (pos && is_auto && json_is_string(pos) && strcmp(json_string_value(pos), "auto") == 0) {
+        *is_auto = 1;
+        return 0;
+    }
     return pos && corner ? parse_corner(ps, pos, corner, path) : 0;
 }
 
@@ -863,12 +869,12 @@ static int parse_page(parser *ps, json_t *page, bm_page *p)
     if (!json_is_object(page))
         return fail(ps, "page", "expected an object%s", NULL);
     if (parse_page_geometry(ps, page, p) || parse_page_text(ps, page, p) ||
-        parse_item(ps, page, "legend", &p->legend, &p->legend_corner) ||
-        parse_item(ps, page, "scale-bar", &p->scale_bar, &p->scale_corner) ||
-        parse_item(ps, page, "north-arrow", &p->north_arrow, NULL) ||
-        parse_item(ps, page, "graticule", &p->graticule, NULL) ||
-        parse_item(ps, page, "inset", &p->inset, &p->inset_corner) ||
-        parse_item(ps, page, "credits", &p->credits, NULL))
+        parse_item(ps, page, "legend", &p->legend, &p->legend_corner, &p->legend_auto) ||
+        parse_item(ps, page, "scale-bar", &p->scale_bar, &p->scale_corner, NULL) ||
+        parse_item(ps, page, "north-arrow", &p->north_arrow, NULL, NULL) ||
+        parse_item(ps, page, "graticule", &p->graticule, NULL, NULL) ||
+        parse_item(ps, page, "inset", &p->inset, &p->inset_corner, &p->inset_auto) ||
+        parse_item(ps, page, "credits", &p->credits, NULL, NULL))
         return -1;
     return 0;
 }

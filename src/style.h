@@ -131,6 +131,7 @@ typedef struct bm_page {
     bm_color background, water, frame, inset_color; /* inset_color: the locator box */
     int legend, scale_bar, north_arrow, graticule, inset, credits;
     bm_corner legend_corner, scale_corner, inset_corner;
+    int legend_auto, inset_auto; /* "position": "auto": the corner is chosen at draw */
     double graticule_step;      /* degrees */
     char inset_source[BM_STYLE_NAME];
     char note[BM_STYLE_TEXT];   /* appended to the credits */

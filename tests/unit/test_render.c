@@ -340,6 +340,61 @@ static void test_golden_print_bw(void **state)
     compare_golden("print-bw", 400, 300, 48);
 }
 
+/* ---- furniture placed where it hides nothing ---------------------------- */
+
+/* How many of the catalog's points in the frame the box covers (with the
+ * biggest symbol's reach around each). */
+static size_t points_under(bm_map *m, const bm_catalog *c, bm_box b)
+{
+    const double reach = 12;
+    size_t n = 0;
+    for (size_t i = 0; i < bm_catalog_count(c); i++) {
+        double lon, lat, x, y;
+        if (bm_catalog_point(c, i, &lon, &lat) && bm_map_project(m, lon, lat, &x, &y) == 0)
+            n += x + reach > b.x0 && x - reach < b.x1 && y + reach > b.y0 && y - reach < b.y1;
+    }
+    return n;
+}
+
+/* An extent whose top right holds Kant, Tashkent and Batken: the legend's
+ * usual corner would hide them; "auto" moves it to a corner that hides no
+ * incident, and not the scale bar's. (Without the inset: with four items in
+ * four corners, every corner of this extent hides something.) */
+static void test_auto_legend_hides_no_incident(void **state)
+{
+    (void)state;
+    for (int automatic = 0; automatic < 2; automatic++) {
+        char path[1024];
+        bm_error err;
+        bm_error_clear(&err);
+        snprintf(path, sizeof path, "%s/styles/central-asia.json", BM_SOURCE_DIR);
+        bm_style *style = bm_style_load(path, &err);
+        bm_context *ctx = bm_context_create(&err);
+        const bm_catalog *c = ctx ? bm_context_read_catalog(ctx, FIXTURE, NULL, NULL, &err) : NULL;
+        if (!style || !c)
+            fail_msg("%s", err.message);
+        style->page.legend_auto = automatic;
+        style->page.inset = 0;
+        bm_render_options o = {.width = 1200, .height = 900, .dpi = 150, .has_extent = 1,
+                               .extent = {62, 34.5, 75.5, 43}};
+        bm_map *m = bm_map_create(ctx, style, &o, &err);
+        if (!m)
+            fail_msg("%s", err.message);
+        cairo_surface_destroy(draw(m, 1200, 900));
+        size_t hidden = points_under(m, c, bm_map_furniture_box(m, BM_FURNITURE_LEGEND));
+        if (automatic) {
+            assert_int_equal(hidden, 0);
+            assert_int_not_equal(bm_map_furniture_corner(m, BM_FURNITURE_LEGEND),
+                                 bm_map_furniture_corner(m, BM_FURNITURE_SCALE));
+        } else {
+            assert_true(hidden > 0); /* the fixed corners do hide incidents here */
+        }
+        bm_map_free(m);
+        bm_context_free(ctx);
+        bm_style_free(style);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_drawn_labels_never_overlap),
         cmocka_unit_test(test_legend_lists_exactly_what_is_drawn),
         cmocka_unit_test(test_svg_records_labels_as_text),
+        cmocka_unit_test(test_auto_legend_hides_no_incident),
         cmocka_unit_test(test_golden_central_asia),
         cmocka_unit_test(test_golden_fergana_batken),
         cmocka_unit_test(test_golden_print_bw),

@@ -95,6 +95,9 @@ static void test_bad_values_in_strings(void **state)
         {"{\"sources\":{\"c\":{\"type\":\"geodata\",\"data\":\"countries\"}},\"layers\":[{\"type\":"
          "\"fill\",\"source\":\"c\"}],\"page\":{\"extent\":[80,30,60,50]}}",
          "page.extent", "min < max"},
+        {"{\"sources\":{\"c\":{\"type\":\"geodata\",\"data\":\"countries\"}},\"layers\":[{\"type\":"
+         "\"fill\",\"source\":\"c\"}],\"page\":{\"scale-bar\":{\"position\":\"auto\"}}}",
+         "page.scale-bar.position", "expected top-left"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         bm_error err;
@@ -125,6 +128,24 @@ static void test_unknown_filter_field(void **state)
     assert_string_equal(err.file, BAD "filter-field.json");
     assert_string_equal(err.field, "layers[0].filter[2]");
     assert_non_null(strstr(err.message, "unknown field 'continent'"));
+    bm_style_free(s);
+}
+
+/* The legend and the inset may be placed "auto"matically. */
+static void test_auto_positions(void **state)
+{
+    (void)state;
+    bm_error err;
+    bm_error_clear(&err);
+    bm_style *s = bm_style_parse(
+        "{\"sources\":{\"c\":{\"type\":\"geodata\",\"data\":\"countries\"}},\"layers\":[{\"type\":"
+        "\"fill\",\"source\":\"c\"}],\"page\":{\"legend\":{\"position\":\"auto\"},"
+        "\"inset\":{\"position\":\"top-left\"}}}",
+        "inline.json", &err);
+    assert_non_null(s);
+    assert_true(s->page.legend && s->page.legend_auto);
+    assert_true(s->page.inset && !s->page.inset_auto);
+    assert_int_equal(s->page.inset_corner, BM_CORNER_TOP_LEFT);
     bm_style_free(s);
 }
 
@@ -212,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_bad_styles_name_the_json_path),
         cmocka_unit_test(test_bad_values_in_strings),
         cmocka_unit_test(test_unknown_filter_field),
+        cmocka_unit_test(test_auto_positions),
         cmocka_unit_test(test_colours),
         cmocka_unit_test(test_filters_and_properties),
         cmocka_unit_test(test_numeric_comparisons),
