@@ -258,6 +258,8 @@ static bm_qgis_geom first_kind(unsigned kinds)
  * points, fills polygons, lines lines and polygon outlines. */
 static int fits_geometry(unsigned kinds, const bm_layer *d)
 {
+    if (d->type == BM_LAYER_HEATMAP)
+        return 0; /* a renderer of its own (bm_qgis_layer.heatmap) */
     if (d->type == BM_LAYER_CIRCLE)
         return (kinds & KIND(BM_QGIS_POINT)) != 0;
     if (d->type == BM_LAYER_FILL)
@@ -282,7 +284,9 @@ static bm_qgis_layer style_layer(const bm_style *s, const export_layer *l, unsig
     int reported = 0;
     for (size_t i = 0; i < s->n_layers; i++) {
         const bm_layer *d = &s->layers[i];
-        if (q.n_draw < MAX_STYLE_LAYERS && fits_geometry(kinds, d) && draws_layer(s, d, l))
+        if (d->type == BM_LAYER_HEATMAP && (kinds & KIND(BM_QGIS_POINT)) && draws_layer(s, d, l))
+            q.heatmap = d;
+        else if (q.n_draw < MAX_STYLE_LAYERS && fits_geometry(kinds, d) && draws_layer(s, d, l))
             sl->draw[q.n_draw++] = d;
         if (q.n_labels < MAX_STYLE_LAYERS && labels_layer(s, d, l)) {
             sl->labels[q.n_labels++] = d;

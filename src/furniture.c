@@ -328,6 +328,22 @@ bm_box bm_furniture_legend_box(bm_map *m, cairo_t *cr)
     return corner_box(m, m->page.legend_corner, wmax + 14 * m->pt, rows);
 }
 
+/* A heatmap's ramp, low densities left; over white, as the legend panel is. */
+static void draw_ramp(cairo_t *cr, const bm_ramp *r, double x, double y, double w, double h)
+{
+    cairo_pattern_t *p = cairo_pattern_create_linear(x, 0, x + w, 0);
+    for (size_t i = 0; i < r->n; i++)
+        cairo_pattern_add_color_stop_rgba(p, r->density[i], r->color[i].r, r->color[i].g,
+                                          r->color[i].b, r->color[i].a);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_set_source(cr, p);
+    cairo_fill_preserve(cr);
+    cairo_pattern_destroy(p);
+    color(cr, grey);
+    cairo_set_line_width(cr, 1);
+    cairo_stroke(cr);
+}
+
 static void draw_swatch(bm_map *m, cairo_t *cr, const bm_legend_entry *e, double x, double y,
                         double w)
 {
@@ -335,6 +351,9 @@ static void draw_swatch(bm_map *m, cairo_t *cr, const bm_legend_entry *e, double
         bm_symbol_draw(cr, &e->symbol, x + w / 2, y);
     else if (e->kind == BM_LEGEND_LINE)
         bm_symbol_draw_line(cr, x, y, w, e->color, e->width, e->dash, e->n_dash);
+    else if (e->kind == BM_LEGEND_RAMP)
+        draw_ramp(cr, &m->style->layers[e->layer].heatmap_color, x + 1 * m->pt, y - 4 * m->pt,
+                  w - 2 * m->pt, 8 * m->pt);
     else
         bm_symbol_draw_area(cr, x + 1 * m->pt, y - 4 * m->pt, w - 2 * m->pt, 8 * m->pt,
                             e->color, grey);

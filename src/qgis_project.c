@@ -134,12 +134,14 @@ static void extent_attrs(bm_xml *x, const double *e)
 /* l's place in the stack: its last fill, as a fill hides what is under
  * it (Batken's fill must go above the countries' land, though their
  * borders come later in the style), else the last style layer that draws
- * it (labels, which QGIS puts above every layer, only where nothing draws
- * it). */
+ * it, a heatmap too (labels, which QGIS puts above every layer, only where
+ * nothing draws it). */
 static size_t top_index(const bm_qgis_layer *l)
 {
     const bm_layer *const *d = l->n_draw ? l->draw : l->labels;
     size_t n = l->n_draw ? l->n_draw : l->n_labels, top = 0, top_fill = 0;
+    if (l->heatmap)
+        top = l->heatmap->index + 1;
     for (size_t i = 0; i < n; i++) {
         top = d[i]->index + 1 > top ? d[i]->index + 1 : top;
         if (l->n_draw && d[i]->type == BM_LAYER_FILL)
@@ -239,7 +241,8 @@ typedef struct legend_rows {
     size_t n;
 } legend_rows;
 
-static bm_qgis_swatch swatch_of(const bm_legend_entry *e, double pt, double *dash)
+static bm_qgis_swatch swatch_of(const bm_legend_entry *e, const bm_style *style, double pt,
+                                double *dash)
 {
     static const bm_color grey = {0.42, 0.42, 0.42, 1};
     if (e->kind == BM_LEGEND_SYMBOL)
@@ -252,6 +255,11 @@ static bm_qgis_swatch swatch_of(const bm_legend_entry *e, double pt, double *das
     if (e->kind == BM_LEGEND_AREA) /* outlined 1 px, as symbols.c draws the swatch */
         return (bm_qgis_swatch){.geom = BM_QGIS_POLYGON, .fill = e->color, .stroke = grey,
                                 .width = 1 / pt};
+    if (e->kind == BM_LEGEND_RAMP) { /* the densest colour: a swatch holds one */
+        const bm_ramp *r = &style->layers[e->layer].heatmap_color;
+        return (bm_qgis_swatch){.geom = BM_QGIS_POLYGON, .fill = r->color[r->n - 1],
+                                .stroke = grey, .width = 1 / pt};
+    }
     for (int k = 0; k < e->n_dash; k++)
         dash[k] = e->dash[k] / pt;
     return (bm_qgis_swatch){.geom = BM_QGIS_LINE, .stroke = e->color, .width = e->width / pt,
@@ -265,7 +273,7 @@ static void legend_rows_free(legend_rows *r)
     free(r->dash);
 }
 
-static int legend_rows_init(legend_rows *r, const bm_map *m)
+static int legend_rows_init(legend_rows *r, const bm_map *m, const bm_style *style)
 {
     size_t n = bm_map_legend_count(m);
     *r = (legend_rows){calloc(n + 1, sizeof *r->swatch), calloc(n + 1, sizeof *r->text),
@@ -275,7 +283,8 @@ static int legend_rows_init(legend_rows *r, const bm_map *m)
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        r->swatch[i] = swatch_of(bm_map_legend_entry(m, i), bm_map_px_per_pt(m), r->dash[i]);
+        r->swatch[i] = swatch_of(bm_map_legend_entry(m, i), style, bm_map_px_per_pt(m),
+                                 r->dash[i]);
         bm_map_legend_text(m, i, r->text[i], sizeof r->text[i]);
         r->swatch[i].label = r->text[i];
     }
@@ -1020,7 +1029,7 @@ static char *project_xml(const bm_qgis_project *p, const frame *f, const char *w
 {
     bm_xml x;
     legend_rows rows;
-    if (legend_rows_init(&rows, p->map))
+    if (legend_rows_init(&rows, p->map, p->style))
         return NULL;
     if (bm_xml_open(&x)) {
         legend_rows_free(&rows);

@@ -1144,9 +1144,88 @@ static void put_labeling(bm_xml *x, const bm_qgis_layer *l)
     bm_xml_end(x);
 }
 
+/* A number property as a QGIS expression: a constant, an interpolation or
+ * a match on a field. */
+static void put_number_expression(buf *b, const bm_prop *p)
+{
+    if (p->kind == BM_PROP_INTERPOLATE) {
+        put_interpolation(b, p, 1);
+        return;
+    }
+    if (p->kind == BM_PROP_MATCH) {
+        put(b, "CASE");
+        for (size_t i = 0; i < p->n; i++) {
+            put(b, " WHEN to_string(");
+            put_field(b, p->field);
+            put(b, ") = ");
+            put_string(b, p->keys[i], strlen(p->keys[i]));
+            put(b, " THEN %.10g", p->values[i].number);
+        }
+        put(b, " ELSE %.10g END", p->fallback.number);
+        return;
+    }
+    put(b, "%.10g", p->fallback.number);
+}
+
+/* The ramp as a QGIS gradient: its ends at densities 0 and 1, the stops
+ * between, the layer's opacity in every colour. */
+static void put_color_ramp(bm_xml *x, const bm_ramp *r, double opacity)
+{
+    char c1[64], c2[64], stops[BM_RAMP_MAX * 40] = "";
+    color_text(c1, sizeof c1, bm_ramp_color(r, 0), opacity);
+    color_text(c2, sizeof c2, bm_ramp_color(r, 1), opacity);
+    for (size_t i = 0, len = 0; i < r->n; i++) {
+        char c[64];
+        if (r->density[i] <= 0 || r->density[i] >= 1)
+            continue;
+        color_text(c, sizeof c, r->color[i], opacity);
+        len += (size_t)snprintf(stops + len, sizeof stops - len, "%s%.6g;%s", len ? ":" : "",
+                                r->density[i], c);
+    }
+    bm_xml_start(x, "colorramp");
+    bm_xml_attr(x, "name", "[source]");
+    bm_xml_attr(x, "type", "gradient");
+    prop(x, "color1", c1);
+    prop(x, "color2", c2);
+    prop(x, "discrete", "0");
+    prop(x, "rampType", "gradient");
+    prop(x, "stops", stops);
+    bm_xml_end(x);
+}
+
+/* MapLibre's heatmap as QGIS's: radius in points (a data-driven radius at
+ * its fallback), the weight as an expression, the ramp as a gradient.
+ * QGIS's kernel is quartic with a peak of the weight, MapLibre's a
+ * Gaussian with a peak of weight × 0.3989 × intensity, so the ramp's top
+ * is at a value of 1 / (0.3989 × intensity). The opacity goes into the
+ * ramp's colours. */
+static void put_heatmap_renderer(bm_xml *x, const bm_layer *h)
+{
+    buf weight = {0};
+    put_number_expression(&weight, &h->heatmap_weight);
+    x->failed |= weight.failed;
+    bm_xml_start(x, "renderer-v2");
+    bm_xml_attr(x, "type", "heatmapRenderer");
+    bm_xml_attr(x, "forceraster", "0");
+    bm_xml_attr(x, "symbollevels", "0");
+    bm_xml_attr(x, "enableorderby", "0");
+    bm_xml_attr(x, "quality", "3");
+    bm_xml_attrf(x, "radius", "%.6g", h->heatmap_radius.fallback.number);
+    bm_xml_attr(x, "radius_unit", "4"); /* points */
+    bm_xml_attr(x, "radius_map_unit_scale", "3x:0,0,0,0,0,0");
+    bm_xml_attrf(x, "max_value", "%.6g",
+                 1 / (0.3989422804014327 * h->heatmap_intensity.fallback.number));
+    bm_xml_attr(x, "weight_expression", weight.failed ? "" : weight.s);
+    put_color_ramp(x, &h->heatmap_color, h->heatmap_opacity.fallback.number);
+    bm_xml_end(x);
+    free(weight.s);
+}
+
 static void put_renderer_and_labels(bm_xml *x, const bm_qgis_layer *l)
 {
-    if (spreads_points(l))
+    if (l->heatmap)
+        put_heatmap_renderer(x, l->heatmap);
+    else if (spreads_points(l))
         put_displacement_renderer(x, l);
     else
         put_feature_renderer(x, l);
@@ -1540,14 +1619,40 @@ static void sld_draw_rules(bm_xml *x, const bm_qgis_layer *l)
 }
 
 /* The grey outline of put_undrawn. */
-static void sld_undrawn(bm_xml *x, bm_qgis_geom geom)
+/* Points: a dot of colour c, 4 pt across. */
+static void sld_dot(bm_xml *x, bm_color c, double opacity)
+{
+    bm_xml_start(x, "se:PointSymbolizer");
+    bm_xml_start(x, "se:Graphic");
+    bm_xml_start(x, "se:Mark");
+    bm_xml_element(x, "se:WellKnownName", "circle");
+    bm_xml_start(x, "se:Fill");
+    sld_color(x, "fill", c, opacity);
+    bm_xml_end(x);
+    bm_xml_end(x);
+    bm_xml_elementf(x, "se:Size", "%.3g", 4 * SLD_PX_PER_PT);
+    bm_xml_end(x);
+    bm_xml_end(x);
+}
+
+/* Where the style draws nothing SLD can express: a grey outline or dot;
+ * a heatmap, which SLD cannot describe, as its points in the ramp's
+ * densest colour. */
+static void sld_undrawn(bm_xml *x, const bm_qgis_layer *l)
 {
     static const bm_color grey = {0.5, 0.5, 0.5, 1};
     bm_xml_start(x, "se:Rule");
-    bm_xml_element(x, "se:Name", "undrawn");
-    bm_xml_start(x, geom == BM_QGIS_POLYGON ? "se:PolygonSymbolizer" : "se:LineSymbolizer");
-    sld_stroke(x, grey, 1, 0.5, NULL);
-    bm_xml_end(x);
+    bm_xml_element(x, "se:Name", l->heatmap ? "heatmap points" : "undrawn");
+    if (l->heatmap) {
+        const bm_ramp *r = &l->heatmap->heatmap_color;
+        sld_dot(x, r->color[r->n - 1], 0.6);
+    } else if (l->geom == BM_QGIS_POINT) {
+        sld_dot(x, grey, 1);
+    } else {
+        bm_xml_start(x, l->geom == BM_QGIS_POLYGON ? "se:PolygonSymbolizer" : "se:LineSymbolizer");
+        sld_stroke(x, grey, 1, 0.5, NULL);
+        bm_xml_end(x);
+    }
     bm_xml_end(x);
 }
 
@@ -1666,7 +1771,7 @@ char *bm_qgis_style_sld(const bm_qgis_layer *l)
     bm_xml_start(&x, "se:FeatureTypeStyle");
     sld_draw_rules(&x, l);
     if (l->n_draw == 0)
-        sld_undrawn(&x, l->geom);
+        sld_undrawn(&x, l);
     for (size_t i = 0; i < l->n_labels; i++)
         sld_label(&x, l, l->labels[i]);
     bm_xml_end(&x);

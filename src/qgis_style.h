@@ -54,6 +54,8 @@ typedef struct bm_qgis_layer {
     const char *geometry_type;   /* of a table of mixed kinds, the kind this layer shows
                                   * ("Point", "LineString"); NULL for a whole table */
     const bm_layer *const *draw; /* fill, line, frontier or circle layers, bottom first */
+    const bm_layer *heatmap;     /* a heatmap layer drawing the points, or NULL: QGIS gives a
+                                  * layer one renderer, so it replaces the symbols */
     size_t n_draw;
     const bm_layer *const *labels; /* layers whose text-field labels it, in style order */
     size_t n_labels;

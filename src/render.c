@@ -10,6 +10,8 @@
  */
 #include "render_int.h"
 
+#include "heatmap.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,6 +637,39 @@ static void draw_circles(frame_state *fs, const bm_layer *l, const bm_fset *s)
     free(marks);
 }
 
+/* A kernel density surface of the layer's points (MapLibre's heatmap):
+ * radius in points, weight per feature, the ramp over the density. */
+static void draw_heatmap(frame_state *fs, const bm_layer *l, const bm_fset *s)
+{
+    bm_map *m = fs->m;
+    bm_heat *heat = bm_heat_create(m->frame, m->pt);
+    if (!heat) {
+        bm_draw_failed(m, "out of memory for the heatmap");
+        return;
+    }
+    size_t drawn = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        bm_feature_ref ref = {s, i};
+        bm_value tmp;
+        double x = s->pt[2 * i], y = s->pt[2 * i + 1];
+        if (isnan(x) || !visible(l, &ref))
+            continue;
+        double w = bm_prop_eval(&l->heatmap_weight, bm_fset_get, &ref, &tmp)->number;
+        double r = bm_prop_eval(&l->heatmap_radius, bm_fset_get, &ref, &tmp)->number;
+        bm_heat_add(heat, x, y, w * l->heatmap_intensity.fallback.number, r * m->pt);
+        drawn++;
+    }
+    if (drawn && bm_heat_paint(heat, fs->cr, &l->heatmap_color,
+                               l->heatmap_opacity.fallback.number))
+        bm_draw_failed(m, "cannot make the heatmap's image");
+    bm_heat_free(heat);
+    if (drawn && l->legend[0]) {
+        bm_legend_entry e = {.kind = BM_LEGEND_RAMP, .layer = l->index};
+        snprintf(e.label, sizeof e.label, "%s", l->legend);
+        legend_add(m, &e);
+    }
+}
+
 /* How each layer type is drawn. A new type is a name in style.c's
  * layer_types, its paint properties there, a drawer here and a QGIS
  * symbol layer in qgis_style.c. */
@@ -645,6 +680,7 @@ static const layer_drawer drawers[BM_LAYER_TYPES] = {
     [BM_LAYER_CIRCLE] = draw_circles,
     [BM_LAYER_SYMBOL] = draw_text_layer,
     [BM_LAYER_FRONTIER] = draw_line,
+    [BM_LAYER_HEATMAP] = draw_heatmap,
 };
 
 static void draw_layer(frame_state *fs, const bm_layer *l)

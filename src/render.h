@@ -31,7 +31,10 @@ typedef struct bm_map bm_map;
 
 /* A legend row: a class of symbols drawn (count of them), a proportional
  * size key, a line or an area; lengths in page px. */
-typedef enum bm_legend_kind { BM_LEGEND_SYMBOL, BM_LEGEND_LINE, BM_LEGEND_AREA } bm_legend_kind;
+/* RAMP: a heatmap's colour ramp, the layer's heatmap-color. */
+typedef enum bm_legend_kind {
+    BM_LEGEND_SYMBOL, BM_LEGEND_LINE, BM_LEGEND_AREA, BM_LEGEND_RAMP
+} bm_legend_kind;
 
 typedef struct bm_legend_entry {
     bm_legend_kind kind;

@@ -414,16 +414,28 @@ static int template_fields(const bm_layer *l,
     return 0;
 }
 
+/* Every property of a layer that may be data-driven. */
+#define N_LAYER_PROPS 18
+static size_t layer_props(bm_layer *l, bm_prop **out)
+{
+    bm_prop *props[N_LAYER_PROPS] = {
+        &l->fill_color,         &l->fill_opacity,      &l->line_color,
+        &l->line_width,         &l->line_opacity,      &l->circle_color,
+        &l->circle_radius,      &l->circle_opacity,    &l->circle_stroke_color,
+        &l->circle_stroke_width, &l->text_color,       &l->text_halo_color,
+        &l->text_halo_width,    &l->icon_image,        &l->heatmap_radius,
+        &l->heatmap_weight,     &l->heatmap_intensity, &l->heatmap_opacity};
+    memcpy(out, props, sizeof props);
+    return N_LAYER_PROPS;
+}
+
 int bm_layer_fields(const bm_layer *l, int (*check)(const char *field, const char *path, void *ctx),
                     void *ctx)
 {
-    const bm_prop *props[] = {&l->fill_color, &l->fill_opacity, &l->line_color, &l->line_width,
-                              &l->line_opacity, &l->circle_color, &l->circle_radius,
-                              &l->circle_opacity, &l->circle_stroke_color,
-                              &l->circle_stroke_width, &l->text_color, &l->text_halo_color,
-                              &l->text_halo_width, &l->icon_image};
+    bm_prop *props[N_LAYER_PROPS];
+    size_t n = layer_props((bm_layer *)l, props);
     int r = l->filter ? filter_fields(l->filter, check, ctx) : 0;
-    for (size_t i = 0; !r && i < sizeof props / sizeof *props; i++)
+    for (size_t i = 0; !r && i < n; i++)
         if (props[i]->kind != BM_PROP_CONST)
             r = check(props[i]->field, props[i]->path, ctx);
     return r ? r : template_fields(l, check, ctx);
@@ -454,8 +466,64 @@ static const prop_spec paint_specs[] = {
     P("text-color", text_color, VAL_COLOR, T(SYMBOL) | T(FRONTIER) | T(CIRCLE)),
     P("text-halo-color", text_halo_color, VAL_COLOR, T(SYMBOL) | T(FRONTIER) | T(CIRCLE)),
     P("text-halo-width", text_halo_width, VAL_NUMBER, T(SYMBOL) | T(FRONTIER) | T(CIRCLE)),
+    P("heatmap-radius", heatmap_radius, VAL_NUMBER, T(HEATMAP)),
+    P("heatmap-weight", heatmap_weight, VAL_NUMBER, T(HEATMAP)),
+    P("heatmap-intensity", heatmap_intensity, VAL_NUMBER, T(HEATMAP)),
+    P("heatmap-opacity", heatmap_opacity, VAL_NUMBER, T(HEATMAP)),
 };
 #undef P
+
+/* MapLibre's default heatmap-color: transparent blue, royalblue, cyan,
+ * lime, yellow, red. */
+static const bm_ramp default_ramp = {
+    6, {0, 0.1, 0.3, 0.5, 0.7, 1},
+    {{0, 0, 1, 0}, {65 / 255.0, 105 / 255.0, 225 / 255.0, 1}, {0, 1, 1, 1}, {0, 1, 0, 1},
+     {1, 1, 0, 1}, {1, 0, 0, 1}}};
+
+/* ["interpolate", ["linear"], ["heatmap-density"], D1, C1, D2, C2, ...],
+ * densities rising from 0 to 1. */
+static int parse_ramp(parser *ps, json_t *j, const char *path, bm_ramp *r)
+{
+    json_t *input = json_array_get(j, 2);
+    size_t n = json_array_size(j);
+    const char *op = json_string_value(json_array_get(j, 0));
+    if (!op || strcmp(op, "interpolate") != 0 || !json_is_array(input) ||
+        json_string_value(json_array_get(input, 0)) == NULL ||
+        strcmp(json_string_value(json_array_get(input, 0)), "heatmap-density") != 0 || n < 5 ||
+        n % 2 == 0 || (n - 3) / 2 > BM_RAMP_MAX)
+        return fail(ps, path, "expected [\"interpolate\", [\"linear\"], [\"heatmap-density\"], "
+                              "D1, COLOR1, ...] with up to 16 stops%s", NULL);
+    r->n = (n - 3) / 2;
+    for (size_t i = 0; i < r->n; i++) {
+        char sub[BM_STYLE_PATH];
+        json_t *d = json_array_get(j, 3 + 2 * i);
+        bm_value c;
+        index_path(sub, sizeof sub, path, 3 + 2 * i);
+        if (!json_is_number(d) || json_number_value(d) < 0 || json_number_value(d) > 1 ||
+            (i > 0 && json_number_value(d) <= r->density[i - 1]))
+            return fail(ps, sub, "expected densities rising from 0 to 1%s", NULL);
+        r->density[i] = json_number_value(d);
+        index_path(sub, sizeof sub, path, 4 + 2 * i);
+        if (parse_value(ps, json_array_get(j, 4 + 2 * i), VAL_COLOR, sub, &c))
+            return -1;
+        r->color[i] = c.color;
+    }
+    return 0;
+}
+
+bm_color bm_ramp_color(const bm_ramp *r, double density)
+{
+    if (density <= r->density[0])
+        return r->color[0];
+    for (size_t i = 1; i < r->n; i++)
+        if (density <= r->density[i]) {
+            double t = (density - r->density[i - 1]) / (r->density[i] - r->density[i - 1]);
+            bm_color a = r->color[i - 1], b = r->color[i];
+            return (bm_color){a.r + t * (b.r - a.r), a.g + t * (b.g - a.g), a.b + t * (b.b - a.b),
+                              a.a + t * (b.a - a.a)};
+        }
+    return r->color[r->n - 1];
+}
 
 static void layer_defaults(bm_layer *l)
 {
@@ -472,6 +540,11 @@ static void layer_defaults(bm_layer *l)
     const_color(&l->text_color, "#222");
     const_color(&l->text_halo_color, "#fff");
     const_number(&l->text_halo_width, 1);
+    const_number(&l->heatmap_radius, 30);
+    const_number(&l->heatmap_weight, 1);
+    const_number(&l->heatmap_intensity, 1);
+    const_number(&l->heatmap_opacity, 1);
+    l->heatmap_color = default_ramp;
     l->icon_image.kind = BM_PROP_CONST;
     copy(l->icon_image.fallback.string, sizeof l->icon_image.fallback.string, "circle");
     copy(l->text_font, sizeof l->text_font, "DejaVu Sans");
@@ -499,6 +572,11 @@ static int parse_paint(parser *ps, json_t *paint, bm_layer *l, const char *base)
             }
             continue;
         }
+        if (strcmp(key, "heatmap-color") == 0 && l->type == BM_LAYER_HEATMAP) {
+            if (parse_ramp(ps, v, path, &l->heatmap_color))
+                return -1;
+            continue;
+        }
         size_t i;
         for (i = 0; i < sizeof paint_specs / sizeof *paint_specs; i++)
             if (strcmp(key, paint_specs[i].name) == 0)
@@ -508,6 +586,9 @@ static int parse_paint(parser *ps, json_t *paint, bm_layer *l, const char *base)
         bm_prop *p = (bm_prop *)((char *)l + paint_specs[i].offset);
         if (parse_prop(ps, v, paint_specs[i].kind, path, p))
             return -1;
+        /* As in MapLibre, a heatmap's intensity and opacity are one number. */
+        if ((p == &l->heatmap_intensity || p == &l->heatmap_opacity) && p->kind != BM_PROP_CONST)
+            return fail(ps, path, "expected a number%s", NULL);
     }
     return 0;
 }
@@ -593,7 +674,7 @@ static int find_source(const bm_style *s, const char *name)
 
 static const char *const layer_types[BM_LAYER_TYPES] = {
     [BM_LAYER_FILL] = "fill", [BM_LAYER_LINE] = "line", [BM_LAYER_CIRCLE] = "circle",
-    [BM_LAYER_SYMBOL] = "symbol", [BM_LAYER_FRONTIER] = "frontier",
+    [BM_LAYER_SYMBOL] = "symbol", [BM_LAYER_FRONTIER] = "frontier", [BM_LAYER_HEATMAP] = "heatmap",
 };
 
 const char *bm_layer_type_name(bm_layer_type type)
@@ -973,12 +1054,8 @@ void bm_style_free(bm_style *s)
         if (l->filter)
             free_filter(l->filter);
         free(l->filter);
-        bm_prop *props[] = {&l->fill_color, &l->fill_opacity, &l->line_color, &l->line_width,
-                            &l->line_opacity, &l->circle_color, &l->circle_radius,
-                            &l->circle_opacity, &l->circle_stroke_color, &l->circle_stroke_width,
-                            &l->text_color, &l->text_halo_color, &l->text_halo_width,
-                            &l->icon_image};
-        for (size_t k = 0; k < sizeof props / sizeof *props; k++)
+        bm_prop *props[N_LAYER_PROPS];
+        for (size_t k = 0, n = layer_props(l, props); k < n; k++)
             free_prop(props[k]);
     }
     free(s->sources);

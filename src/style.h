@@ -71,8 +71,20 @@ typedef struct bm_style_filter {
 
 typedef enum bm_layer_type {
     BM_LAYER_FILL, BM_LAYER_LINE, BM_LAYER_CIRCLE, BM_LAYER_SYMBOL, BM_LAYER_FRONTIER,
-    BM_LAYER_TYPES
+    BM_LAYER_HEATMAP, BM_LAYER_TYPES
 } bm_layer_type;
+
+/* A heatmap's colours over the density, 0 to 1: MapLibre's
+ * ["interpolate", ["linear"], ["heatmap-density"], D1, C1, ...]. */
+#define BM_RAMP_MAX 16
+typedef struct bm_ramp {
+    size_t n;
+    double density[BM_RAMP_MAX];
+    bm_color color[BM_RAMP_MAX];
+} bm_ramp;
+
+/* The ramp's colour at a density, linear between the stops. */
+bm_color bm_ramp_color(const bm_ramp *r, double density);
 
 /* The style name of a layer type ("fill", ...). */
 const char *bm_layer_type_name(bm_layer_type type);
@@ -105,6 +117,8 @@ typedef struct bm_layer {
     size_t n_dash;
     bm_prop circle_color, circle_radius, circle_opacity, circle_stroke_color, circle_stroke_width;
     bm_prop text_color, text_halo_color, text_halo_width;
+    bm_prop heatmap_radius, heatmap_weight, heatmap_intensity, heatmap_opacity;
+    bm_ramp heatmap_color;
     /* layout */
     char text_field[BM_STYLE_TEXT];   /* "{name}"; empty: no labels */
     char text_font[BM_STYLE_NAME];    /* a fontconfig family, e.g. "DejaVu Sans" */

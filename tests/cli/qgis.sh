@@ -69,6 +69,15 @@ sqlite3 comparisons.gpkg "SELECT styleSLD FROM layer_styles WHERE f_table_name =
     fail "QGIS round trip of the comparisons: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
 pass
 
+# A heatmap layer becomes QGIS's heatmap renderer: radius, weight, ramp.
+style="$BM_SOURCE_DIR/tests/data/qgis/heatmap.json"
+expect_status 0 "$BORDERMAP" export --style "$style" -o heatmap.gpkg
+expect_status 0 "$BORDERMAP" export --style "$style" -o heatmap.geojson
+"$PY" "$BM_SOURCE_DIR/tests/qgis/roundtrip.py" heatmap.gpkg heatmap.geojson "$style" >out 2>err ||
+    fail "QGIS round trip of the heatmap: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
+expect_status 0 "$BORDERMAP" render "$style" -o heatmap.png
+pass
+
 # Nothing is left when the project cannot be written: here the .qgz's
 # name is taken by a directory.
 mkdir -p taken/map.qgz

@@ -44,8 +44,9 @@ from qgis.core import (QgsApplication, QgsExpression, QgsExpressionContext,  # n
                        QgsExpressionContextUtils, QgsLayoutItemMap, QgsMapRendererSequentialJob,
                        QgsMapSettings, QgsPalLayerSettings, QgsPointDisplacementRenderer,
                        QgsProject, QgsRenderContext, QgsSimpleMarkerSymbolLayerBase as Marker,
-                       QgsSymbolLayer, QgsVectorLayer, QgsWkbTypes)
+                       QgsSymbolLayer, QgsUnitTypes, QgsVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import QSize, QSizeF  # noqa: E402
+from qgis.PyQt.QtGui import QColor  # noqa: E402
 
 # bordermap shape -> (QGIS shape, QGIS size per point of radius): the outer
 # extent of bordermap's equal-area shapes (src/symbols.c).
@@ -338,6 +339,46 @@ def check_features(qlayer, style, source, sld):
     return checked
 
 
+def heatmap_layer(style, source):
+    """The heatmap layer drawing the source, or None."""
+    return next((l for l in style["layers"] if l["source"] == source and l["type"] == "heatmap"),
+                None)
+
+
+RAMP_DEFAULT = ["interpolate", ["linear"], ["heatmap-density"], 0, "rgba(0, 0, 255, 0)",
+                0.1, "royalblue", 0.3, "cyan", 0.5, "lime", 0.7, "yellow", 1, "red"]
+
+
+def check_heatmap(qlayer, heat, source):
+    """MapLibre's heatmap as QGIS's: the radius in points, the weight per
+    feature, the ramp (with the opacity in its colours) and the value at
+    which it tops out, 1 / (0.3989 x intensity): QGIS's kernel peaks at the
+    weight, MapLibre's at 0.3989 x weight x intensity."""
+    r, where = qlayer.renderer(), f"QML {source}"
+    if not check(r.type() == "heatmapRenderer", f"{where}: renderer {r.type()}, not a heatmap"):
+        return
+    paint = heat.get("paint", {})
+    check(near(r.radius(), paint.get("heatmap-radius", 30)) and
+          r.radiusUnit() == QgsUnitTypes.RenderPoints, f"{where}: radius {r.radius()}")
+    check(near(r.maximumValue(), 1 / (0.3989422804014327 * paint.get("heatmap-intensity", 1))),
+          f"{where}: maximum value {r.maximumValue()}")
+    opacity = paint.get("heatmap-opacity", 1)
+    ramp = paint.get("heatmap-color", RAMP_DEFAULT)
+    top = QColor(ramp[-1])
+    got = r.colorRamp().color2()
+    check((got.red(), got.green(), got.blue()) == (top.red(), top.green(), top.blue()) and
+          abs(got.alphaF() - top.alphaF() * opacity) < 0.01,
+          f"{where}: ramp ends at {got.name()} alpha {got.alphaF()}, not {ramp[-1]} x {opacity}")
+    expr = QgsExpression(r.weightExpression())
+    ctx = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(qlayer))
+    for f in qlayer.getFeatures():
+        ctx.setFeature(f)
+        want = prop(heat, "heatmap-weight", f)
+        got = expr.evaluate(ctx)
+        check(got is not None and near(float(got), want),
+              f"{where}: fid {f.id()} weight {got}, the style's {want}")
+
+
 def check_displacement(qlayer, source):
     """Point layers spread the symbols that share a place around it, as
     render.c does: a point displacement renderer (concentric rings, only
@@ -621,7 +662,8 @@ def check_sld(path, style, source, sld):
                                        QgsWkbTypes.PolygonGeometry: "Polygon"}[kind]
         qlayer = QgsVectorLayer(uri, source, "ogr")
         msg, ok = qlayer.loadSldStyle(t.name)
-        if check(ok, f"SLD {uri}: QGIS cannot load it: {msg}"):
+        # SLD has no heatmap: its points are dots of the ramp's top colour.
+        if check(ok, f"SLD {uri}: QGIS cannot load it: {msg}") and not heatmap_layer(style, source):
             check_features(qlayer, style, source, sld=True)
     os.unlink(t.name)
 
@@ -648,11 +690,15 @@ def check_gpkg(path, style):
         check(layer.crs().authid() == "EPSG:4326", f"gpkg {name}: CRS {layer.crs().authid()}")
         GEOMETRY[name] = layer.geometryType()
         KINDS[name] = {f.geometry().type() for f in layer.getFeatures()}
-        check(feature_renderer(layer).usingSymbolLevels(), f"gpkg {name}: no symbol levels")
-        check_displacement(layer, name)
+        heat = heatmap_layer(style, name)
+        if heat:
+            check_heatmap(layer, heat, name)
+        else:
+            check(feature_renderer(layer).usingSymbolLevels(), f"gpkg {name}: no symbol levels")
+            check_displacement(layer, name)
         check_features(layer, style, name, sld=False)
         check_labels(layer, style, name)
-        if style["sources"][name]["type"] == "catalog":
+        if style["sources"][name]["type"] == "catalog" and not heat:
             check_incidents(layer, style, name)
         check_sld(path, style, name, slds.get(name, ""))
 
