@@ -70,6 +70,7 @@ struct bm_context {
     input *inputs;
     size_t n_inputs;
     char *credits;
+    bm_border_distance *border_distance;
 };
 
 /* ---- life cycle --------------------------------------------------------- */
@@ -129,6 +130,7 @@ void bm_context_free(bm_context *ctx)
         deps_free(&ctx->sources[i].deps);
         free(ctx->sources[i].key);
     }
+    bm_border_distance_free(ctx->border_distance);
     for (size_t i = 0; i < ctx->n_frontiers; i++) {
         bm_features_free(ctx->geos, ctx->frontiers[i].features);
         bm_frontiers_free(ctx->frontiers[i].frontiers);
@@ -497,7 +499,8 @@ static void frontier_key(const char *const *isos, size_t n, char *key, size_t si
 {
     const char *sorted[MAX_ISOS];
     n = n < MAX_ISOS ? n : MAX_ISOS;
-    memcpy(sorted, isos, n * sizeof *sorted);
+    if (n > 0) /* isos may be NULL when there are none */
+        memcpy(sorted, isos, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, compare_iso);
     key[0] = '\0';
     for (size_t i = 0, len = 0; i < n && len < size; i++)
@@ -541,6 +544,22 @@ const bm_frontiers *bm_context_frontiers(bm_context *ctx, const char *const *iso
 {
     frontier_entry *e = frontier_set(ctx, isos, n, err);
     return e ? e->frontiers : NULL;
+}
+
+/* Every embedded country, not only those near the points: the nearest
+ * frontier of a point at sea or deep inside a large country can lie far
+ * from any catalog's extent, geocode streams its rows and cannot know that
+ * extent in advance, and all the embedded frontiers take about a second.
+ * So a point gets the same answer whatever else is in its catalog. */
+bm_border_distance *bm_context_border_distance(bm_context *ctx, bm_error *err)
+{
+    if (ctx->border_distance)
+        return ctx->border_distance;
+    const bm_frontiers *f = bm_context_frontiers(ctx, NULL, 0, err);
+    const bm_boundaries *b = f ? bm_context_boundaries(ctx, err) : NULL;
+    if (b)
+        ctx->border_distance = bm_border_distance_create(ctx->geos, f, b, err);
+    return ctx->border_distance;
 }
 
 /* Countries whose polygons reach into view. */
