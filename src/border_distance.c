@@ -214,7 +214,9 @@ static double box_distance(const node *nd, const double p[3])
 {
     double sum = 0;
     for (int k = 0; k < 3; k++) {
-        double gap = fmax(fmax(nd->lo[k] - p[k], p[k] - nd->hi[k]), 0);
+        double gap = p[k] < nd->lo[k]   ? nd->lo[k] - p[k]
+                   : p[k] > nd->hi[k] ? p[k] - nd->hi[k]
+                                      : 0;
         sum += gap * gap;
     }
     return sqrt(sum);
@@ -264,37 +266,83 @@ static double distance_to_piece(const bm_border_distance *d, const piece *pc, do
     return s;
 }
 
-static void search(const bm_border_distance *d, const double p[3], double lon, double lat,
-                   double *best, const piece **found)
+/* The tree's nodes in nearest-first order, depth first; visit(leaf) is
+ * called for each leaf whose box is nearer than *bound, which visit may
+ * lower. */
+typedef void (*leaf_visit)(const bm_border_distance *d, const node *leaf, void *data);
+
+static void walk(const bm_border_distance *d, const double p[3], const double *bound,
+                 leaf_visit visit, void *data)
 {
     uint32_t stack[MAX_DEPTH];
     size_t top = 0;
     stack[top++] = 0;
     while (top > 0) {
         const node *nd = &d->nodes[stack[--top]];
-        if (box_distance(nd, p) - PIECE_SAG_M >= *best)
+        if (box_distance(nd, p) >= *bound)
             continue;
-        if (nd->count == 0) {
-            uint32_t left = (uint32_t)(nd - d->nodes) + 1, right = nd->right;
-            /* The nearer child is searched first: it sets a tight bound. */
-            int left_first = box_distance(&d->nodes[left], p) <=
-                             box_distance(&d->nodes[right], p);
-            stack[top++] = left_first ? right : left;
-            stack[top++] = left_first ? left : right;
+        if (nd->count > 0) {
+            visit(d, nd, data);
             continue;
         }
-        for (uint32_t i = nd->first; i < nd->first + nd->count; i++) {
-            const piece *pc = &d->pieces[i];
-            if (chord_distance(pc, p) - PIECE_SAG_M >= *best)
-                continue;
-            double s = distance_to_piece(d, pc, lon, lat);
-            /* Ties go to the lower frontier index, whatever the tree's order. */
-            if (s < *best || (s == *best && *found && pc->frontier < (*found)->frontier)) {
-                *best = s;
-                *found = pc;
-            }
+        uint32_t left = (uint32_t)(nd - d->nodes) + 1, right = nd->right;
+        int left_first = box_distance(&d->nodes[left], p) <= box_distance(&d->nodes[right], p);
+        stack[top++] = left_first ? right : left;
+        stack[top++] = left_first ? left : right;
+    }
+}
+
+typedef struct query {
+    const double *p;  /* ECEF */
+    double lon, lat;
+    double bound;     /* in ECEF metres: what a node must be nearer than */
+    double best;      /* geodesic metres to found */
+    const piece *found;
+} query;
+
+/* First pass: the piece whose chord is nearest in a straight line. */
+static void nearest_chord(const bm_border_distance *d, const node *leaf, void *data)
+{
+    query *q = data;
+    for (uint32_t i = leaf->first; i < leaf->first + leaf->count; i++) {
+        double c = chord_distance(&d->pieces[i], q->p);
+        if (c < q->bound) {
+            q->bound = c;
+            q->found = &d->pieces[i];
         }
     }
+}
+
+/* Second pass: every piece that may be nearer, by its geodesic distance.
+ * Since the straight line is within metres of the geodesic at the
+ * distances that matter here, this is rarely more than one or two. */
+static void nearest_geodesic(const bm_border_distance *d, const node *leaf, void *data)
+{
+    query *q = data;
+    for (uint32_t i = leaf->first; i < leaf->first + leaf->count; i++) {
+        const piece *pc = &d->pieces[i];
+        if (pc == q->found || chord_distance(pc, q->p) - PIECE_SAG_M >= q->best)
+            continue;
+        double s = distance_to_piece(d, pc, q->lon, q->lat);
+        /* Ties go to the lower frontier index, whatever the tree's order. */
+        if (s < q->best || (s == q->best && pc->frontier < q->found->frontier)) {
+            q->best = s;
+            q->found = pc;
+            q->bound = s + PIECE_SAG_M;
+        }
+    }
+}
+
+static const piece *search(const bm_border_distance *d, const double p[3], double lon,
+                           double lat, double *metres)
+{
+    query q = {p, lon, lat, HUGE_VAL, HUGE_VAL, NULL};
+    walk(d, p, &q.bound, nearest_chord, &q);
+    q.best = distance_to_piece(d, q.found, lon, lat);
+    q.bound = q.best + PIECE_SAG_M;
+    walk(d, p, &q.bound, nearest_geodesic, &q);
+    *metres = q.best;
+    return q.found;
 }
 
 /* ---- countries ---------------------------------------------------------- */
@@ -423,10 +471,10 @@ int bm_border_distance_query(bm_border_distance *d, double lon, double lat,
 {
     memset(out, 0, sizeof *out);
     out->km = -1;
-    double p[3], best = HUGE_VAL;
+    double p[3], best = 0;
     const piece *found = NULL;
     if (d->n_pieces > 0 && to_ecef(d, lon, lat, p) == 0)
-        search(d, p, lon, lat, &best, &found);
+        found = search(d, p, lon, lat, &best);
     if (found) {
         const bm_frontier *fr = bm_frontiers_at(d->frontiers, found->frontier);
         out->km = best / 1000.0;
