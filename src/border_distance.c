@@ -347,10 +347,16 @@ static const piece *search(const bm_border_distance *d, const double p[3], doubl
 
 /* ---- countries ---------------------------------------------------------- */
 
+/* A point this close to a country (in degrees of latitude and of
+ * longitude) is in it: catalogs give
+ * coordinates to four decimals (ACLED), so a place on a border or a coast
+ * may fall a few metres outside every polygon. */
+#define EDGE_DEGREES 1e-4
+
 typedef struct country_hit {
     const bm_border_distance *d;
-    const GEOSGeometry *point;
-    size_t best; /* lowest index of a country holding the point; SIZE_MAX none */
+    const GEOSGeometry *probe; /* the point, or a small box around it */
+    size_t best;    /* lowest index of a country the probe touches; SIZE_MAX none */
 } country_hit;
 
 static void check_country(void *item, void *data)
@@ -359,7 +365,7 @@ static void check_country(void *item, void *data)
     size_t i = *(const size_t *)item;
     /* A point on a shared boundary touches both countries: the first in
      * the boundaries' order wins, so the answer does not depend on the tree. */
-    if (i < h->best && GEOSPreparedIntersects_r(h->d->geos, h->d->prepared[i], h->point) == 1)
+    if (i < h->best && GEOSPreparedIntersects_r(h->d->geos, h->d->prepared[i], h->probe) == 1)
         h->best = i;
 }
 
@@ -392,6 +398,15 @@ static int find_country(const bm_border_distance *d, double lon, double lat, cha
     country_hit h = {d, pt, SIZE_MAX};
     GEOSSTRtree_query_r(d->geos, d->country_tree, pt, check_country, &h);
     GEOSGeom_destroy_r(d->geos, pt);
+    GEOSGeometry *box = h.best == SIZE_MAX
+                      ? GEOSGeom_createRectangle_r(d->geos, lon - EDGE_DEGREES, lat - EDGE_DEGREES,
+                                                   lon + EDGE_DEGREES, lat + EDGE_DEGREES)
+                      : NULL;
+    if (box) {
+        h.probe = box;
+        GEOSSTRtree_query_r(d->geos, d->country_tree, box, check_country, &h);
+        GEOSGeom_destroy_r(d->geos, box);
+    }
     if (h.best != SIZE_MAX)
         snprintf(iso, 4, "%s", bm_boundaries_at(d->boundaries, h.best)->iso_a3);
     return 0;

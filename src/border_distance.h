@@ -27,7 +27,8 @@ typedef struct bm_border_answer {
     const bm_frontier *frontier; /* that frontier, or NULL */
     char frontier_name[200];    /* "Afghanistan–Tajikistan", or "" */
     char frontier_iso[8];       /* "AFG-TJK", or "" */
-    char in_country[4];         /* ISO code of the polygon holding the point, "" at sea */
+    char in_country[4];         /* ISO code of the polygon holding the point, or
+                                   within 1e-4 degrees of it; "" at sea */
 } bm_border_answer;
 
 /* An index over the lines of frontiers and the polygons of boundaries

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "border_distance.h"
 #include "catalog.h"
 #include "error.h"
 #include "gazetteer.h"
@@ -112,6 +113,13 @@ bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_
  * appears under path until commit; commit and abort free w. */
 typedef struct bm_geocode_writer bm_geocode_writer;
 bm_geocode_writer *bm_geocode_writer_open(const char *path, const bm_catalog *c, bm_error *err);
+/* The same, adding to each located feature its distance to the nearest
+ * land frontier: frontier_km, frontier ("Afghanistan–Tajikistan"),
+ * frontier_iso ("AFG-TJK") and in_country ("" at sea); distance is
+ * borrowed and must outlive the writer. */
+bm_geocode_writer *bm_geocode_writer_open_measuring(const char *path, const bm_catalog *c,
+                                                    bm_border_distance *distance,
+                                                    bm_error *err);
 bm_status bm_geocode_writer_add(bm_geocode_writer *w, const bm_catalog *c, size_t record,
                                 const bm_match *m, bm_error *err);
 bm_status bm_geocode_writer_commit(bm_geocode_writer *w, bm_error *err);
