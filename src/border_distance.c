@@ -65,6 +65,9 @@ struct bm_border_distance {
     size_t *country_index;                 /* the STRtree's items */
 };
 
+const char *const bm_border_distance_fields[BM_BORDER_DISTANCE_FIELDS] = {
+    "frontier_km", "frontier", "frontier_iso", "in_country"};
+
 /* ---- pieces ------------------------------------------------------------- */
 
 static int to_ecef(bm_border_distance *d, double lon, double lat, double xyz[3])
@@ -494,6 +497,7 @@ int bm_border_distance_query(bm_border_distance *d, double lon, double lat,
         const bm_frontier *fr = bm_frontiers_at(d->frontiers, found->frontier);
         out->km = best / 1000.0;
         out->frontier = fr;
+        out->frontier_index = found->frontier;
         bm_frontier_name(fr, out->frontier_name, sizeof out->frontier_name);
         snprintf(out->frontier_iso, sizeof out->frontier_iso, "%s-%s", fr->iso_a, fr->iso_b);
     }

@@ -25,11 +25,17 @@ typedef struct bm_border_distance bm_border_distance;
 typedef struct bm_border_answer {
     double km;                  /* to the nearest frontier; -1 when there is none */
     const bm_frontier *frontier; /* that frontier, or NULL */
+    size_t frontier_index;      /* its index in the frontier set */
     char frontier_name[200];    /* "Afghanistan–Tajikistan", or "" */
     char frontier_iso[8];       /* "AFG-TJK", or "" */
     char in_country[4];         /* ISO code of the polygon holding the point, or
                                    within 1e-4 degrees of it; "" at sea */
 } bm_border_answer;
+
+/* The fields an answer gives a feature, in this order: frontier_km,
+ * frontier, frontier_iso, in_country. */
+#define BM_BORDER_DISTANCE_FIELDS 4
+extern const char *const bm_border_distance_fields[BM_BORDER_DISTANCE_FIELDS];
 
 /* An index over the lines of frontiers and the polygons of boundaries
  * (either may be NULL: no distances, or no countries). */

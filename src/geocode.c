@@ -656,10 +656,10 @@ static bm_status write_record(OGRLayerH layer, const bm_catalog *c, size_t rec,
 }
 
 bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_catalog *c,
-                                 const bm_match *matches, bm_record_filter keep, void *data,
-                                 bm_error *err)
+                                 const bm_match *matches, bm_border_distance *distance,
+                                 bm_record_filter keep, void *data, bm_error *err)
 {
-    added_fields a = {.n = M_N};
+    added_fields a = {.n = distance ? M_ALL : M_N, .distance = distance};
     OGRLayerH layer = bm_vector_out_layer(out, name, wkbPoint, err);
     bm_status st = layer ? create_fields(c, layer, &a, err) : err->status;
     for (size_t i = 0; st == BM_OK && i < bm_catalog_count(c); i++)

@@ -102,10 +102,12 @@ typedef int (*bm_record_filter)(const bm_catalog *c, size_t record, void *data);
  * (every record when keep is NULL) in input order, every input field
  * (ACLED's numeric and date columns typed, see catalog.h), a Point or
  * null geometry, and geo_precision, match_kind, match_name, match_id,
- * match_source, match_score, ambiguous and alternatives. */
+ * match_source, match_score, ambiguous and alternatives; and when distance
+ * is not NULL, the frontier distance fields as bm_geocode_writer_open_measuring
+ * writes them. */
 bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_catalog *c,
-                                 const bm_match *matches, bm_record_filter keep, void *data,
-                                 bm_error *err);
+                                 const bm_match *matches, bm_border_distance *distance,
+                                 bm_record_filter keep, void *data, bm_error *err);
 
 /* Writing one record at a time, for a catalog read as a stream: the
  * layer "geocoded" of a GeoJSON FeatureCollection (RFC 7946) or
