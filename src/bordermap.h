@@ -8,6 +8,7 @@
 
 #include <bordermap/atomic_file.h>
 #include <bordermap/batch.h>
+#include <bordermap/border_distance.h>
 #include <bordermap/boundaries.h>
 #include <bordermap/catalog.h>
 #include <bordermap/context.h>

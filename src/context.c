@@ -9,7 +9,9 @@
 #include "context.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +27,33 @@ typedef struct deps {
     char *path[MAX_DEPS];
 } deps;
 
+/* One record's frontier distance fields, as text, with the point they
+ * were measured at: a record whose point changed (a batch worker drops
+ * records in place) is measured again. */
+typedef struct distance_cell {
+    double lon, lat;
+    char km[24];
+    char in_country[4];
+    uint32_t frontier; /* index + 1; 0 none */
+    int measured;
+} distance_cell;
+
+typedef struct distance_cache {
+    const bm_catalog *catalog;
+    bm_border_distance *distance;
+    const bm_frontiers *frontiers;
+    char (*names)[200];   /* per frontier */
+    char (*isos)[8];
+    distance_cell *cells; /* per record */
+    size_t n_cells;
+} distance_cache;
+
 typedef struct catalog_entry {
     char *path;
     bm_catalog *catalog;
     bm_match *matches;
     bm_features *view;        /* the catalog as a style source */
+    distance_cache *distances; /* its frontier distance fields, once a style uses them */
     deps deps;
 } catalog_entry;
 
@@ -70,7 +94,10 @@ struct bm_context {
     input *inputs;
     size_t n_inputs;
     char *credits;
+    bm_border_distance *border_distance;
 };
+
+static void distance_cache_free(distance_cache *dc);
 
 /* ---- life cycle --------------------------------------------------------- */
 
@@ -129,6 +156,7 @@ void bm_context_free(bm_context *ctx)
         deps_free(&ctx->sources[i].deps);
         free(ctx->sources[i].key);
     }
+    bm_border_distance_free(ctx->border_distance);
     for (size_t i = 0; i < ctx->n_frontiers; i++) {
         bm_features_free(ctx->geos, ctx->frontiers[i].features);
         bm_frontiers_free(ctx->frontiers[i].frontiers);
@@ -136,6 +164,7 @@ void bm_context_free(bm_context *ctx)
     }
     for (size_t i = 0; i < ctx->n_catalogs; i++) {
         catalog_entry *e = &ctx->catalogs[i];
+        distance_cache_free(e->distances);
         bm_features_free(ctx->geos, e->view);
         free(e->matches);
         bm_catalog_free(e->catalog);
@@ -348,6 +377,128 @@ bm_gazetteer *bm_context_gazetteer(bm_context *ctx, bm_error *err)
     return ctx->geocoder.g;
 }
 
+/* ---- frontier distances of catalog records ------------------------------ */
+
+static void distance_cache_free(distance_cache *dc)
+{
+    if (!dc)
+        return;
+    free(dc->names);
+    free(dc->isos);
+    free(dc->cells);
+    free(dc);
+}
+
+static distance_cache *distance_cache_new(const bm_catalog *c, bm_border_distance *distance,
+                                          const bm_frontiers *f)
+{
+    size_t n_fr = bm_frontiers_count(f);
+    distance_cache *dc = calloc(1, sizeof *dc);
+    if (!dc)
+        return NULL;
+    *dc = (distance_cache){c, distance, f, calloc(n_fr + 1, sizeof *dc->names),
+                           calloc(n_fr + 1, sizeof *dc->isos), NULL, 0};
+    if (!dc->names || !dc->isos) {
+        distance_cache_free(dc);
+        return NULL;
+    }
+    for (size_t i = 0; i < n_fr; i++) {
+        const bm_frontier *fr = bm_frontiers_at(f, i);
+        bm_frontier_name(fr, dc->names[i], sizeof dc->names[i]);
+        snprintf(dc->isos[i], sizeof dc->isos[i], "%s-%s", fr->iso_a, fr->iso_b);
+    }
+    return dc;
+}
+
+static distance_cell *measured_cell(distance_cache *dc, size_t record, double lon, double lat)
+{
+    if (record >= dc->n_cells) {
+        size_t n = bm_catalog_count(dc->catalog) > record ? bm_catalog_count(dc->catalog)
+                                                          : record + 1;
+        distance_cell *cells = realloc(dc->cells, n * sizeof *cells);
+        if (!cells)
+            return NULL;
+        memset(cells + dc->n_cells, 0, (n - dc->n_cells) * sizeof *cells);
+        dc->cells = cells, dc->n_cells = n;
+    }
+    distance_cell *cell = &dc->cells[record];
+    if (cell->measured && cell->lon == lon && cell->lat == lat)
+        return cell;
+    bm_border_answer a;
+    if (bm_border_distance_query(dc->distance, lon, lat, &a) != 0)
+        return NULL;
+    *cell = (distance_cell){.lon = lon, .lat = lat, .measured = 1};
+    /* To the metre, as geocode --frontier-distance writes it. */
+    if (a.frontier) {
+        snprintf(cell->km, sizeof cell->km, "%.3f", round(a.km * 1000.0) / 1000.0);
+        cell->frontier = (uint32_t)a.frontier_index + 1;
+    }
+    snprintf(cell->in_country, sizeof cell->in_country, "%s", a.in_country);
+    return cell;
+}
+
+/* The computed fields of a catalog view. A record without a point, or
+ * one GEOS could not place in a country, has them empty: a style reads
+ * them as it reads any empty field. */
+static const char *distance_value(void *data, size_t record, const char *field)
+{
+    int k = -1;
+    for (int i = 0; i < BM_BORDER_DISTANCE_FIELDS && k < 0; i++)
+        if (strcmp(field, bm_border_distance_fields[i]) == 0)
+            k = i;
+    if (k < 0)
+        return NULL;
+    distance_cache *dc = data;
+    double lon, lat;
+    distance_cell *cell = bm_catalog_point(dc->catalog, record, &lon, &lat)
+                        ? measured_cell(dc, record, lon, lat)
+                        : NULL;
+    if (!cell)
+        return "";
+    switch (k) {
+    case 0: return cell->km;
+    case 1: return cell->frontier ? dc->names[cell->frontier - 1] : "";
+    case 2: return cell->frontier ? dc->isos[cell->frontier - 1] : "";
+    default: return cell->in_country;
+    }
+}
+
+static int is_distance_field(const char *field, const char *path, void *data)
+{
+    (void)path, (void)data;
+    for (int i = 0; i < BM_BORDER_DISTANCE_FIELDS; i++)
+        if (strcmp(field, bm_border_distance_fields[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether a layer drawing the source names a frontier distance field. */
+static int uses_distances(const bm_style *style, size_t source)
+{
+    for (size_t i = 0; i < style->n_layers; i++)
+        if (style->layers[i].source == source &&
+            bm_layer_fields(&style->layers[i], is_distance_field, NULL))
+            return 1;
+    return 0;
+}
+
+/* Gives a catalog view its frontier distance fields; they are measured
+ * record by record as the style reads them. */
+static bm_status add_distances(bm_context *ctx, catalog_entry *e, bm_error *err)
+{
+    bm_border_distance *bd = bm_context_border_distance(ctx, err);
+    const bm_frontiers *f = bd ? bm_context_frontiers(ctx, NULL, 0, err) : NULL;
+    if (!f)
+        return err->status;
+    if (!(e->distances = distance_cache_new(e->catalog, bd, f)))
+        return out_of_memory(err);
+    e->view->computed_fields = bm_border_distance_fields;
+    e->view->n_computed = BM_BORDER_DISTANCE_FIELDS;
+    e->view->computed = distance_value;
+    e->view->computed_data = e->distances;
+    return BM_OK;
+}
+
 /* ---- catalogs ----------------------------------------------------------- */
 
 static catalog_entry *find_catalog(bm_context *ctx, const char *path)
@@ -467,9 +618,12 @@ const bm_match *bm_context_matches(bm_context *ctx, bm_error *err)
 }
 
 /* The current catalog as a style source, read from the source's file (or
- * the seed catalog) when no catalog was read yet. */
-static const bm_features *catalog_source(bm_context *ctx, const bm_source *src, bm_error *err)
+ * the seed catalog) when no catalog was read yet; with the frontier
+ * distance fields when the style uses them. */
+static const bm_features *catalog_source(bm_context *ctx, const bm_style *style, size_t source,
+                                         bm_error *err)
 {
+    const bm_source *src = &style->sources[source];
     if (ctx->current >= ctx->n_catalogs &&
         !bm_context_read_catalog(ctx, src->data[0] ? src->data : bm_catalog_default_path(),
                                  NULL, NULL, err))
@@ -482,6 +636,8 @@ static const bm_features *catalog_source(bm_context *ctx, const bm_source *src, 
         /* A batch worker leaves out the records its filter rejects. */
         e->view->n = bm_catalog_count(e->catalog);
         e->view->matches = e->matches;
+        if (!e->distances && uses_distances(style, source) && add_distances(ctx, e, err) != BM_OK)
+            return NULL;
     }
     return e->view;
 }
@@ -497,7 +653,8 @@ static void frontier_key(const char *const *isos, size_t n, char *key, size_t si
 {
     const char *sorted[MAX_ISOS];
     n = n < MAX_ISOS ? n : MAX_ISOS;
-    memcpy(sorted, isos, n * sizeof *sorted);
+    if (n > 0) /* isos may be NULL when there are none */
+        memcpy(sorted, isos, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, compare_iso);
     key[0] = '\0';
     for (size_t i = 0, len = 0; i < n && len < size; i++)
@@ -541,6 +698,22 @@ const bm_frontiers *bm_context_frontiers(bm_context *ctx, const char *const *iso
 {
     frontier_entry *e = frontier_set(ctx, isos, n, err);
     return e ? e->frontiers : NULL;
+}
+
+/* Every embedded country, not only those near the points: the nearest
+ * frontier of a point at sea or deep inside a large country can lie far
+ * from any catalog's extent, geocode streams its rows and cannot know that
+ * extent in advance, and all the embedded frontiers take about a second.
+ * So a point gets the same answer whatever else is in its catalog. */
+bm_border_distance *bm_context_border_distance(bm_context *ctx, bm_error *err)
+{
+    if (ctx->border_distance)
+        return ctx->border_distance;
+    const bm_frontiers *f = bm_context_frontiers(ctx, NULL, 0, err);
+    const bm_boundaries *b = f ? bm_context_boundaries(ctx, err) : NULL;
+    if (b)
+        ctx->border_distance = bm_border_distance_create(ctx->geos, f, b, err);
+    return ctx->border_distance;
 }
 
 /* Countries whose polygons reach into view. */
@@ -668,7 +841,7 @@ const bm_features *bm_context_source(bm_context *ctx, const bm_style *style, siz
     const bm_source *src = &style->sources[source];
     switch (src->type) {
     case BM_SOURCE_CATALOG:
-        return catalog_source(ctx, src, err);
+        return catalog_source(ctx, style, source, err);
     case BM_SOURCE_FRONTIERS:
         return frontier_source(ctx, src, view ? view : style->page.extent, err);
     case BM_SOURCE_FILE:

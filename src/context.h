@@ -31,6 +31,7 @@
 
 #include <geos_c.h>
 
+#include "border_distance.h"
 #include "boundaries.h"
 #include "catalog.h"
 #include "error.h"
@@ -88,6 +89,10 @@ const bm_match *bm_context_matches(bm_context *ctx, bm_error *err);
  * the embedded reported lengths; one set per list, whatever its order. */
 const bm_frontiers *bm_context_frontiers(bm_context *ctx, const char *const *isos, size_t n,
                                          bm_error *err);
+
+/* Distances to the nearest land frontier among all the embedded
+ * countries, and the country a point lies in, built on first use. */
+bm_border_distance *bm_context_border_distance(bm_context *ctx, bm_error *err);
 
 /* The features of style source `source`: countries, embedded layers,
  * files, the frontiers of the source's countries, or the current catalog.

@@ -144,7 +144,8 @@ static int keep_located(const bm_catalog *c, size_t record, void *deployments_on
 }
 
 /* A catalog source goes out as the geocoder writes it, match fields and
- * all; its records without a point are not on the map and not here. */
+ * all, and the frontier distance fields when the style uses them; its
+ * records without a point are not on the map and not here. */
 static bm_status write_layer(bm_context *ctx, bm_vector_out *out, const export_layer *l,
                              bm_error *err)
 {
@@ -154,7 +155,10 @@ static bm_status write_layer(bm_context *ctx, bm_vector_out *out, const export_l
     const bm_match *matches = f->matches ? f->matches : bm_context_matches(ctx, err);
     if (!matches)
         return err->status;
-    return bm_geocode_write_layer(out, l->name, f->catalog, matches, keep_located,
+    bm_border_distance *distance = NULL;
+    if (f->computed && !(distance = bm_context_border_distance(ctx, err)))
+        return err->status;
+    return bm_geocode_write_layer(out, l->name, f->catalog, matches, distance, keep_located,
                                   (void *)&l->deployments_only, err);
 }
 

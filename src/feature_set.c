@@ -95,10 +95,18 @@ int bm_features_field_index(const bm_features *f, const char *name)
     return -1;
 }
 
+static int is_computed(const bm_features *f, const char *name)
+{
+    for (size_t k = 0; k < f->n_computed; k++)
+        if (strcmp(f->computed_fields[k], name) == 0)
+            return 1;
+    return 0;
+}
+
 int bm_features_has_field(const bm_features *f, const char *name)
 {
     return bm_features_field_index(f, name) >= 0 ||
-           (f->catalog && bm_catalog_is_standard_field(name));
+           (f->catalog && (bm_catalog_is_standard_field(name) || is_computed(f, name)));
 }
 
 size_t bm_features_field_count(const bm_features *f)
@@ -113,8 +121,10 @@ const char *bm_features_field_name(const bm_features *f, size_t k)
 
 const char *bm_features_get(const bm_features *f, size_t i, const char *field)
 {
-    if (f->catalog)
-        return bm_catalog_get(f->catalog, i, field);
+    if (f->catalog) {
+        const char *v = f->computed ? f->computed(f->computed_data, i, field) : NULL;
+        return v ? v : bm_catalog_get(f->catalog, i, field);
+    }
     int k = bm_features_field_index(f, field);
     if (k < 0)
         return NULL;

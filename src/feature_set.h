@@ -38,6 +38,13 @@ typedef struct bm_features {
     const struct bm_match *matches; /* the geocoder's match per record, or NULL */
     OGRwkbGeometryType layer_type;  /* of a layer written from it; wkbUnknown: from
                                        the first geometry */
+    /* A catalog view's fields computed per record (the frontier distance
+     * fields), or none: computed(data, record, field) is the value, or
+     * NULL when field is not one of computed_fields. */
+    const char *const *computed_fields;
+    size_t n_computed;
+    const char *(*computed)(void *data, size_t record, const char *field);
+    void *computed_data;
 } bm_features;
 
 /* A table of n features with the given fields, every value null and no
@@ -56,7 +63,7 @@ int bm_features_set_real(bm_features *f, size_t i, size_t field, double value);
 /* The field's index, or -1. For a catalog view, its column's index. */
 int bm_features_field_index(const bm_features *f, const char *name);
 /* Whether a style may use the field: a column, or for a catalog view one
- * of the standard catalog fields. */
+ * of the standard catalog fields or of its computed fields. */
 int bm_features_has_field(const bm_features *f, const char *name);
 size_t bm_features_field_count(const bm_features *f);
 const char *bm_features_field_name(const bm_features *f, size_t k);

@@ -499,20 +499,34 @@ bm_status bm_geocode_missing(bm_lazy_gazetteer *lg, bm_catalog *c, bm_error *err
 
 /* ---- output ---- */
 
-enum { M_PRECISION, M_KIND, M_NAME, M_ID, M_SOURCE, M_SCORE, M_AMBIGUOUS, M_ALTERNATIVES, M_N };
+/* The match fields, then the frontier distance fields (M_N to M_ALL),
+ * which a layer has only when it measures distances. */
+enum {
+    M_PRECISION, M_KIND, M_NAME, M_ID, M_SOURCE, M_SCORE, M_AMBIGUOUS, M_ALTERNATIVES, M_N,
+    M_FRONTIER_KM = M_N, M_FRONTIER, M_FRONTIER_ISO, M_IN_COUNTRY, M_ALL
+};
 
 static const struct {
     const char *name;
     OGRFieldType type;
-} match_fields[M_N] = {
+} match_fields[M_ALL] = {
     {"geo_precision", OFTInteger}, {"match_kind", OFTString}, {"match_name", OFTString},
     {"match_id", OFTString},       {"match_source", OFTString}, {"match_score", OFTReal},
     {"ambiguous", OFTInteger},     {"alternatives", OFTString},
+    {"frontier_km", OFTReal},      {"frontier", OFTString},     {"frontier_iso", OFTString},
+    {"in_country", OFTString},
 };
 
-static int match_field_of(const char *name)
+/* What a layer adds to the input fields. */
+typedef struct added_fields {
+    int map[M_ALL];             /* output field of each added field; -1 when absent */
+    int n;                      /* M_N, or M_ALL when distances are measured */
+    bm_border_distance *distance;
+} added_fields;
+
+static int match_field_of(const added_fields *a, const char *name)
 {
-    for (int i = 0; i < M_N; i++)
+    for (int i = 0; i < a->n; i++)
         if (strcmp(match_fields[i].name, name) == 0)
             return i;
     return -1;
@@ -531,15 +545,17 @@ static bm_status create_field(OGRLayerH layer, const char *name, OGRFieldType ty
                : bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, name, "cannot create field");
 }
 
-/* Input fields in order, then the match fields the input does not have;
- * map[i] is the output field of match field i. */
-static bm_status create_fields(const bm_catalog *c, OGRLayerH layer, int *map, bm_error *err)
+/* Input fields in order, then the added fields the input does not have;
+ * an input field of the same name takes the added field's value. */
+static bm_status create_fields(const bm_catalog *c, OGRLayerH layer, added_fields *a,
+                               bm_error *err)
 {
+    int *map = a->map;
     size_t nf = bm_catalog_field_count(c);
-    for (int i = 0; i < M_N; i++)
+    for (int i = 0; i < M_ALL; i++)
         map[i] = -1;
     for (size_t f = 0; f < nf; f++) {
-        int mf = match_field_of(bm_catalog_field_name(c, f));
+        int mf = match_field_of(a, bm_catalog_field_name(c, f));
         if (create_field(layer, bm_catalog_field_name(c, f), bm_catalog_field_type(c, f), mf,
                          err) != BM_OK)
             return err->status;
@@ -547,7 +563,7 @@ static bm_status create_fields(const bm_catalog *c, OGRLayerH layer, int *map, b
             map[mf] = (int)f;
     }
     int next = (int)nf;
-    for (int i = 0; i < M_N; i++) {
+    for (int i = 0; i < a->n; i++) {
         if (map[i] >= 0)
             continue;
         if (create_field(layer, match_fields[i].name, OFTString, i, err) != BM_OK)
@@ -587,19 +603,46 @@ static void set_match_fields(OGRFeatureH f, const bm_match *m, const int *map)
         OGR_F_SetFieldNull(f, map[M_ALTERNATIVES]);
 }
 
-static void set_input_fields(OGRFeatureH f, const bm_catalog *c, size_t rec)
+/* The distance fields of a located record; null when unlocated or when
+ * there is no frontier. Kilometres to the metre: the method is exact to
+ * about that, and the output stays the same from run to run. */
+static int set_distance_fields(OGRFeatureH f, const bm_match *m, const added_fields *a)
+{
+    bm_border_answer ans = {.km = -1};
+    if (m->best.kind != BM_MATCH_NONE &&
+        bm_border_distance_query(a->distance, m->best.lon, m->best.lat, &ans) != 0)
+        return -1;
+    for (int i = M_N; i < M_ALL; i++)
+        OGR_F_SetFieldNull(f, a->map[i]);
+    if (ans.km >= 0) {
+        OGR_F_SetFieldDouble(f, a->map[M_FRONTIER_KM], round(ans.km * 1000.0) / 1000.0);
+        OGR_F_SetFieldString(f, a->map[M_FRONTIER], ans.frontier_name);
+        OGR_F_SetFieldString(f, a->map[M_FRONTIER_ISO], ans.frontier_iso);
+    }
+    if (m->best.kind != BM_MATCH_NONE)
+        OGR_F_SetFieldString(f, a->map[M_IN_COUNTRY], ans.in_country);
+    return 0;
+}
+
+static void set_input_fields(OGRFeatureH f, const bm_catalog *c, size_t rec,
+                             const added_fields *a)
 {
     for (size_t i = 0; i < bm_catalog_field_count(c); i++)
-        if (match_field_of(bm_catalog_field_name(c, i)) < 0)
+        if (match_field_of(a, bm_catalog_field_name(c, i)) < 0)
             bm_catalog_set_ogr_field(f, (int)i, bm_catalog_value(c, rec, i));
 }
 
 static bm_status write_record(OGRLayerH layer, const bm_catalog *c, size_t rec,
-                              const bm_match *m, const int *map, bm_error *err)
+                              const bm_match *m, const added_fields *a, bm_error *err)
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
-    set_input_fields(f, c, rec);
-    set_match_fields(f, m, map);
+    set_input_fields(f, c, rec, a);
+    set_match_fields(f, m, a->map);
+    if (a->distance && set_distance_fields(f, m, a) != 0) {
+        OGR_F_Destroy(f);
+        return bm_error_set(err, BM_ERR_RUNTIME, NULL, bm_catalog_row(c, rec), "frontier_km",
+                            "GEOS failed to find the country of the point");
+    }
     if (m->best.kind != BM_MATCH_NONE) {
         OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
         OGR_G_SetPoint_2D(pt, 0, m->best.lon, m->best.lat);
@@ -613,26 +656,33 @@ static bm_status write_record(OGRLayerH layer, const bm_catalog *c, size_t rec,
 }
 
 bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_catalog *c,
-                                 const bm_match *matches, bm_record_filter keep, void *data,
-                                 bm_error *err)
+                                 const bm_match *matches, bm_border_distance *distance,
+                                 bm_record_filter keep, void *data, bm_error *err)
 {
-    int map[M_N];
+    added_fields a = {.n = distance ? M_ALL : M_N, .distance = distance};
     OGRLayerH layer = bm_vector_out_layer(out, name, wkbPoint, err);
-    bm_status st = layer ? create_fields(c, layer, map, err) : err->status;
+    bm_status st = layer ? create_fields(c, layer, &a, err) : err->status;
     for (size_t i = 0; st == BM_OK && i < bm_catalog_count(c); i++)
         if (!keep || keep(c, i, data))
-            st = write_record(layer, c, i, &matches[i], map, err);
+            st = write_record(layer, c, i, &matches[i], &a, err);
     return st;
 }
 
 struct bm_geocode_writer {
     bm_vector_out *out;
     OGRLayerH layer;
-    int map[M_N];
+    added_fields added;
     char path[sizeof ((bm_error *)0)->file];
 };
 
 bm_geocode_writer *bm_geocode_writer_open(const char *path, const bm_catalog *c, bm_error *err)
+{
+    return bm_geocode_writer_open_measuring(path, c, NULL, err);
+}
+
+bm_geocode_writer *bm_geocode_writer_open_measuring(const char *path, const bm_catalog *c,
+                                                    bm_border_distance *distance,
+                                                    bm_error *err)
 {
     bm_geocode_writer *w = calloc(1, sizeof *w);
     if (!w) {
@@ -640,9 +690,10 @@ bm_geocode_writer *bm_geocode_writer_open(const char *path, const bm_catalog *c,
         return NULL;
     }
     snprintf(w->path, sizeof w->path, "%s", path);
+    w->added = (added_fields){.n = distance ? M_ALL : M_N, .distance = distance};
     w->out = bm_vector_out_open(path, err);
     w->layer = w->out ? bm_vector_out_layer(w->out, "geocoded", wkbPoint, err) : NULL;
-    if (!w->layer || create_fields(c, w->layer, w->map, err) != BM_OK) {
+    if (!w->layer || create_fields(c, w->layer, &w->added, err) != BM_OK) {
         if (!*err->file)
             snprintf(err->file, sizeof err->file, "%s", path);
         bm_geocode_writer_abort(w);
@@ -654,7 +705,7 @@ bm_geocode_writer *bm_geocode_writer_open(const char *path, const bm_catalog *c,
 bm_status bm_geocode_writer_add(bm_geocode_writer *w, const bm_catalog *c, size_t record,
                                 const bm_match *m, bm_error *err)
 {
-    if (write_record(w->layer, c, record, m, w->map, err) == BM_OK)
+    if (write_record(w->layer, c, record, m, &w->added, err) == BM_OK)
         return BM_OK;
     snprintf(err->file, sizeof err->file, "%s", w->path);
     return err->status;

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "border_distance.h"
 #include "catalog.h"
 #include "error.h"
 #include "gazetteer.h"
@@ -101,10 +102,12 @@ typedef int (*bm_record_filter)(const bm_catalog *c, size_t record, void *data);
  * (every record when keep is NULL) in input order, every input field
  * (ACLED's numeric and date columns typed, see catalog.h), a Point or
  * null geometry, and geo_precision, match_kind, match_name, match_id,
- * match_source, match_score, ambiguous and alternatives. */
+ * match_source, match_score, ambiguous and alternatives; and when distance
+ * is not NULL, the frontier distance fields as bm_geocode_writer_open_measuring
+ * writes them. */
 bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_catalog *c,
-                                 const bm_match *matches, bm_record_filter keep, void *data,
-                                 bm_error *err);
+                                 const bm_match *matches, bm_border_distance *distance,
+                                 bm_record_filter keep, void *data, bm_error *err);
 
 /* Writing one record at a time, for a catalog read as a stream: the
  * layer "geocoded" of a GeoJSON FeatureCollection (RFC 7946) or
@@ -112,6 +115,13 @@ bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_
  * appears under path until commit; commit and abort free w. */
 typedef struct bm_geocode_writer bm_geocode_writer;
 bm_geocode_writer *bm_geocode_writer_open(const char *path, const bm_catalog *c, bm_error *err);
+/* The same, adding to each located feature its distance to the nearest
+ * land frontier: frontier_km, frontier ("Afghanistan–Tajikistan"),
+ * frontier_iso ("AFG-TJK") and in_country ("" at sea); distance is
+ * borrowed and must outlive the writer. */
+bm_geocode_writer *bm_geocode_writer_open_measuring(const char *path, const bm_catalog *c,
+                                                    bm_border_distance *distance,
+                                                    bm_error *err);
 bm_status bm_geocode_writer_add(bm_geocode_writer *w, const bm_catalog *c, size_t record,
                                 const bm_match *m, bm_error *err);
 bm_status bm_geocode_writer_commit(bm_geocode_writer *w, bm_error *err);

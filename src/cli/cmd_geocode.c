@@ -19,7 +19,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: bordermap geocode INPUT|- [-o OUT.geojson|OUT.gpkg|-] [--strict] [--regeocode]\n"
-            "                         [reading options]\n"
+            "                         [--frontier-distance] [reading options]\n"
             "       bordermap geocode --query TEXT [--country CC] [--admin1 NAME]\n\n"
             "Resolves the place text of a catalog to points: places, admin-1 regions,\n"
             "countries, frontiers (\"Tajik-Afghan border\") and curated features\n"
@@ -30,6 +30,8 @@ static void usage(FILE *out)
             "  -o, --output PATH  GeoJSON (RFC 7946) or GeoPackage; - for stdout (default)\n"
             "  --strict           exit 1 when any row stays unresolved\n"
             "  --regeocode        resolve rows that already have coordinates too\n"
+            "  --frontier-distance  add frontier_km (geodesic, to the nearest land\n"
+            "                     frontier), frontier, frontier_iso and in_country\n"
             "  --query TEXT       print the best candidates for TEXT as a table\n"
             "  --country CC       with --query: country hint (name, ISO code or demonym);\n"
             "                     with INPUT: a filter, as below\n"
@@ -76,19 +78,23 @@ static int run_query(const char *text, const char *country, const char *admin1)
 
 typedef struct geocode_args {
     const char *output, *query, *country, *admin1;
-    int strict, regeocode;
+    int strict, regeocode, frontier_distance;
     cli_catalog_args catalog;
 } geocode_args;
 
 /* Streams the catalog: read a row, resolve it, write it. */
-static bm_status geocode_stream(bm_catalog *c, bm_lazy_gazetteer *lg, geocode_args *g,
+static bm_status geocode_stream(bm_catalog *c, bm_context *ctx, geocode_args *g,
                                 bm_geocode_summary *sum, bm_error *err)
 {
+    bm_lazy_gazetteer *lg = bm_context_geocoder(ctx);
+    bm_border_distance *distance = NULL;
+    if (g->frontier_distance && !(distance = bm_context_border_distance(ctx, err)))
+        return err->status;
     bm_geocode_writer *w = NULL;
     int got;
     while ((got = bm_catalog_next(c, err)) > 0) {
         bm_match m;
-        if (!w && !(w = bm_geocode_writer_open(g->output, c, err)))
+        if (!w && !(w = bm_geocode_writer_open_measuring(g->output, c, distance, err)))
             return err->status;
         if (bm_geocode_record(lg, c, 0, g->regeocode, &m, sum, err) != BM_OK ||
             bm_geocode_writer_add(w, c, 0, &m, err) != BM_OK) {
@@ -99,7 +105,7 @@ static bm_status geocode_stream(bm_catalog *c, bm_lazy_gazetteer *lg, geocode_ar
     }
     /* An input without rows still gives a (valid, empty) output. */
     if (got == 0 && !w)
-        w = bm_geocode_writer_open(g->output, c, err);
+        w = bm_geocode_writer_open_measuring(g->output, c, distance, err);
     if (got < 0 || !w) {
         bm_geocode_writer_abort(w);
         return err->status;
@@ -119,7 +125,7 @@ static int run_catalog(const char *input, geocode_args *g)
     bm_geocode_summary sum = {0};
     bm_context *ctx = bm_context_create(&err);
     bm_catalog *c = ctx ? cli_catalog_open("geocode", input, a, &err) : NULL;
-    bm_status st = c ? geocode_stream(c, bm_context_geocoder(ctx), g, &sum, &err) : err.status;
+    bm_status st = c ? geocode_stream(c, ctx, g, &sum, &err) : err.status;
     if (st != BM_OK) { /* stops the reading thread before the progress line goes */
         bm_catalog_free(c);
         c = NULL;
@@ -147,6 +153,8 @@ static int run(int argc, char **argv, geocode_args *g)
     if (g->query) {
         if (optind < argc)
             return cli_usage_error("geocode", "--query takes no INPUT, got '%s'", argv[optind]);
+        if (g->frontier_distance)
+            return cli_usage_error("geocode", "--frontier-distance goes with INPUT");
         return run_query(g->query, g->country, g->admin1);
     }
     if (g->admin1)
@@ -161,13 +169,14 @@ static int run(int argc, char **argv, geocode_args *g)
 
 int cmd_geocode(int argc, char **argv)
 {
-    enum { OPT_STRICT = 256, OPT_REGEOCODE, OPT_QUERY, OPT_ADMIN1 };
+    enum { OPT_STRICT = 256, OPT_REGEOCODE, OPT_QUERY, OPT_ADMIN1, OPT_FRONTIER_DISTANCE };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"regeocode", no_argument, NULL, OPT_REGEOCODE},
         {"query", required_argument, NULL, OPT_QUERY},
         {"admin1", required_argument, NULL, OPT_ADMIN1},
+        {"frontier-distance", no_argument, NULL, OPT_FRONTIER_DISTANCE},
         {"help", no_argument, NULL, 'h'},
         CLI_CATALOG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -192,6 +201,8 @@ int cmd_geocode(int argc, char **argv)
             g.query = optarg;
         else if (c == OPT_ADMIN1)
             g.admin1 = optarg;
+        else if (c == OPT_FRONTIER_DISTANCE)
+            g.frontier_distance = 1;
         else if (c == 'h')
             usage(stdout), status = CLI_EXIT_OK;
         else

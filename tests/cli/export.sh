@@ -194,5 +194,33 @@ ogrinfo -so two.gpkg east | grep -q "^length_km: Real" && ogrinfo -so two.gpkg e
     fail "frontier layer fields"
 pass
 
+# Styles may use the frontier distance fields on a catalog source (match,
+# text-field); the map labels them and the export carries them. A style
+# that does not use them exports without them.
+cat >distance.json <<'EOF'
+{"version": 8, "name": "distance",
+ "page": {"width": 800, "height": 600, "extent": [60, 34, 76, 42]},
+ "sources": {"incidents": {"type": "catalog"}},
+ "layers": [
+   {"id": "near", "type": "circle", "source": "incidents",
+    "paint": {"circle-radius": 3,
+              "circle-color": ["match", ["get", "frontier_iso"], "AFG-TJK", "#d55e00", "#777777"]},
+    "layout": {"text-field": "{frontier_iso} {frontier_km} km in {in_country}"}}]}
+EOF
+expect_status 0 "$BORDERMAP" render distance.json -o distance.svg
+python3 - distance.svg <<'EOF' || fail "frontier distance labels"
+import re, sys, xml.dom.minidom
+doc = xml.dom.minidom.parse(sys.argv[1])
+text = " ".join(t.firstChild.data for t in doc.getElementsByTagName("text") if t.firstChild)
+if not re.search(r"AFG-TJK 0(\.\d+)? km in (AFG|TJK)", text):
+    sys.exit(f"no Tajik-Afghan border label in: {text[:400]}")
+EOF
+expect_status 0 "$BORDERMAP" export --style distance.json -o distance.gpkg
+ogrinfo -so distance.gpkg incidents | grep -q "^frontier_km: Real" || fail "no frontier_km in the export"
+ogrinfo -q distance.gpkg -sql "SELECT frontier_km FROM incidents WHERE location = 'Tajik-Afghan border'" |
+    grep -q "frontier_km (Real) = 0" || fail "Tajik-Afghan border rows: frontier_km"
+ogrinfo -so all.gpkg incidents | grep -q "^frontier_km" && fail "frontier_km exported unasked"
+pass
+
 done_checks
 

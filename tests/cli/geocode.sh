@@ -69,6 +69,34 @@ expect_status 0 "$BORDERMAP" geocode "$DATA/no_location.csv" -o no_location.geoj
 grep -q '"match_kind": "country"' no_location.geojson || fail "no_location.csv: not placed by its country"
 pass
 
+# --frontier-distance: the seed catalog's Tajik-Afghan border rows lie on
+# that frontier, Dushanbe is inland; GeoPackage output carries them too.
+expect_status 0 "$BORDERMAP" geocode "$SEED" --frontier-distance -o distance.geojson
+python3 - distance.geojson <<'EOF' || fail "frontier distance fields: see above"
+import json, sys
+features = [f["properties"] for f in json.load(open(sys.argv[1]))["features"]]
+for p in features:
+    assert all(k in p for k in ("frontier_km", "frontier", "frontier_iso", "in_country")), p
+    assert p["frontier_km"] >= 0, p
+border = [p for p in features if p["location"] == "Tajik-Afghan border"]
+assert border, "no Tajik-Afghan border row"
+for p in border:
+    assert p["frontier_km"] < 5 and p["frontier_iso"] == "AFG-TJK", p
+    assert p["frontier"] == "Afghanistan\u2013Tajikistan", p
+    assert p["in_country"] in ("AFG", "TJK"), p
+dushanbe = [p for p in features if p["location"] == "Dushanbe"]
+assert dushanbe, "no Dushanbe row"
+for p in dushanbe:
+    assert p["in_country"] == "TJK" and 30 < p["frontier_km"] < 80, p
+EOF
+pass
+grep -q '"frontier_km"' seed.geojson && fail "frontier_km without --frontier-distance"
+expect_status 0 "$BORDERMAP" geocode "$SEED" --frontier-distance -o distance.gpkg
+ogrinfo -ro -al -q distance.gpkg | grep -q 'frontier_iso (String) = AFG-TJK' ||
+    fail "no frontier_iso in the GeoPackage"
+pass
+expect_status 2 "$BORDERMAP" geocode --query Dushanbe --frontier-distance
+
 # Usage errors exit 2.
 expect_status 2 "$BORDERMAP" geocode
 expect_status 2 "$BORDERMAP" geocode "$SEED" --bogus
