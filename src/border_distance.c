@@ -348,6 +348,46 @@ static const piece *search(const bm_border_distance *d, const double p[3], doubl
     return q.found;
 }
 
+typedef struct within_query {
+    const double *p;  /* ECEF */
+    double lon, lat;
+    double limit;     /* geodesic metres */
+    double *metres;   /* per frontier: the nearest piece within the limit, or HUGE_VAL */
+} within_query;
+
+/* Every piece that may lie within the limit, by its geodesic distance. */
+static void pieces_within(const bm_border_distance *d, const node *leaf, void *data)
+{
+    within_query *q = data;
+    for (uint32_t i = leaf->first; i < leaf->first + leaf->count; i++) {
+        const piece *pc = &d->pieces[i];
+        if (chord_distance(pc, q->p) - PIECE_SAG_M > q->limit)
+            continue;
+        double s = distance_to_piece(d, pc, q->lon, q->lat);
+        if (s <= q->limit && s < q->metres[pc->frontier])
+            q->metres[pc->frontier] = s;
+    }
+}
+
+int bm_border_distance_within(bm_border_distance *d, double lon, double lat, double km,
+                              double *km_to)
+{
+    size_t n = bm_frontiers_count(d->frontiers);
+    double p[3];
+    if (to_ecef(d, lon, lat, p))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        km_to[i] = HUGE_VAL;
+    within_query q = {p, lon, lat, km * 1000.0, km_to};
+    /* A straight line is never longer than the geodesic it spans. */
+    double bound = q.limit + PIECE_SAG_M;
+    if (d->n_pieces > 0)
+        walk(d, p, &bound, pieces_within, &q);
+    for (size_t i = 0; i < n; i++)
+        km_to[i] = km_to[i] == HUGE_VAL ? -1 : km_to[i] / 1000.0;
+    return 0;
+}
+
 /* ---- countries ---------------------------------------------------------- */
 
 /* A point this close to a country (in degrees of latitude and of

@@ -48,4 +48,10 @@ void bm_border_distance_free(bm_border_distance *d);
 int bm_border_distance_query(bm_border_distance *d, double lon, double lat,
                              bm_border_answer *out);
 
+/* For every frontier of the set, the distance in km from the point if it
+ * is at most km, else -1: km_to has one entry per frontier. 0 on success,
+ * -1 when the point cannot be placed. */
+int bm_border_distance_within(bm_border_distance *d, double lon, double lat, double km,
+                              double *km_to);
+
 #endif

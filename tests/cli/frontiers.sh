@@ -54,4 +54,33 @@ expect_status 2 "$BORDERMAP" frontiers -o out.shp
 expect_stderr "unknown output format"
 expect_no_file out.shp
 
+# Events along each frontier: the counts' fields, consistent with each
+# other and growing with the distance (test_border_distance.c checks them
+# against brute force).
+catalog="$BM_SOURCE_DIR/geodata/catalog.csv"
+for km in 10 50; do
+    expect_status 0 "$BORDERMAP" frontiers --countries AFG,TJK,TKM,UZB --catalog "$catalog" \
+        --within $km -o "within$km.geojson" --quiet
+done
+python3 - within10.geojson within50.geojson <<'PYEOF2' || fail "frontier statistics: $(cat err)"
+import json, sys
+near, far = ({(f["properties"]["iso_a"], f["properties"]["iso_b"]): f["properties"]
+              for f in json.load(open(p))["features"]} for p in sys.argv[1:3])
+for key, p in near.items():
+    q = far[key]
+    assert p["within_km"] == 10 and q["within_km"] == 50, key
+    assert p["incidents_a"] + p["incidents_b"] <= p["incidents_within"] <= q["incidents_within"], key
+    assert abs(p["incidents_per_100km"] - p["incidents_within"] / p["length_km"] * 100) < 1e-6, key
+    assert p["fatalities_within"] <= q["fatalities_within"], key
+assert near[("AFG", "TKM")]["incidents_within"] > 0, "no event along the Murghab"
+PYEOF2
+pass
+expect_status 0 "$BORDERMAP" frontiers --countries AFG,TJK --catalog "$catalog" --within 25 --table
+grep -q "^Events within 25 km:" out && grep -q "^By event type:" out || fail "no statistics in the table: $(cat out)"
+pass
+expect_status 2 "$BORDERMAP" frontiers --within 25
+expect_stderr "--catalog and --within go together"
+expect_status 2 "$BORDERMAP" frontiers --catalog "$catalog" --within -3
+expect_stderr "--within wants a distance"
+
 done_checks

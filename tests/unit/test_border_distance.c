@@ -20,6 +20,7 @@
 
 #include "border_distance.h"
 #include "context.h"
+#include "frontier_stats.h"
 
 #define STEP_M 100.0
 
@@ -242,6 +243,92 @@ static void test_random_points_agree_with_brute_force(void **state)
     }
 }
 
+/* ---- events along each frontier ----------------------------------------- */
+
+#define WITHIN_KM 25.0
+
+/* The brute-force country of a point: the polygon holding it, or within
+ * 1e-4 degrees of it, as border_distance.h says. */
+static const char *brute_country(double lon, double lat)
+{
+    GEOSContextHandle_t geos = bm_context_geos(T.ctx);
+    bm_error err;
+    const bm_boundaries *b = bm_context_boundaries(T.ctx, &err);
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(geos, lon, lat);
+    const char *iso = "";
+    for (size_t i = 0; i < bm_boundaries_count(b) && !iso[0]; i++) {
+        double d;
+        if (GEOSDistance_r(geos, bm_boundaries_at(b, i)->geom, pt, &d) && d <= 1e-4)
+            iso = bm_boundaries_at(b, i)->iso_a3;
+    }
+    GEOSGeom_destroy_r(geos, pt);
+    return iso;
+}
+
+/* Whether a point is surely more than km from a frontier's densified
+ * points: by latitude alone (a degree of the meridian is at least
+ * 110,574 m), and by longitude (a degree of a parallel is at least
+ * 111,320 m × cos of the highest latitude involved). */
+static int surely_farther(double lon, double lat, size_t frontier, double km)
+{
+    double lo[2] = {HUGE_VAL, HUGE_VAL}, hi[2] = {-HUGE_VAL, -HUGE_VAL};
+    for (size_t i = 0; i < T.pts.n; i++)
+        if (T.pts.frontier[i] == frontier) {
+            lo[0] = fmin(lo[0], T.pts.lon[i]), hi[0] = fmax(hi[0], T.pts.lon[i]);
+            lo[1] = fmin(lo[1], T.pts.lat[i]), hi[1] = fmax(hi[1], T.pts.lat[i]);
+        }
+    double dlat = fmax(0, fmax(lo[1] - lat, lat - hi[1])) * 110.574;
+    double top = fmax(fabs(lat), fmax(fabs(lo[1]), fabs(hi[1]))) * M_PI / 180;
+    double dlon = fmax(0, fmax(lo[0] - lon, lon - hi[0])) * 111.320 * cos(fmin(top, 1.5));
+    return dlat > km || dlon > km;
+}
+
+/* Every frontier's count of seed-catalog events within 25 km, on each
+ * side, and their fatalities, against brute force (the distance to the
+ * densified frontier, the point in the country polygons). */
+static void test_events_along_frontiers_agree_with_brute_force(void **state)
+{
+    (void)state;
+    bm_error err;
+    bm_error_clear(&err);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/geodata/catalog.csv", BM_SOURCE_DIR);
+    const bm_catalog *c = bm_context_read_catalog(T.ctx, path, NULL, NULL, &err);
+    assert_non_null(c);
+    bm_frontier_stats *s = bm_frontier_stats_compute(T.bd, T.frontiers, c, WITHIN_KM, &err);
+    assert_non_null(s);
+    size_t nf = bm_frontiers_count(T.frontiers), total = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const bm_frontier *fr = bm_frontiers_at(T.frontiers, i);
+        size_t within = 0, a = 0, b = 0;
+        double fatalities = 0;
+        for (size_t r = 0; r < bm_catalog_count(c); r++) {
+            double lon, lat;
+            if (!bm_catalog_point(c, r, &lon, &lat))
+                continue;
+            if (surely_farther(lon, lat, i, WITHIN_KM + 1))
+                continue;
+            double km = brute_km(lon, lat, i, NULL);
+            /* No seed event lies so near 25 km that the 100 m steps matter. */
+            assert_true(fabs(km - WITHIN_KM) > 0.3);
+            if (km > WITHIN_KM)
+                continue;
+            const char *iso = brute_country(lon, lat);
+            within++, a += strcmp(iso, fr->iso_a) == 0, b += strcmp(iso, fr->iso_b) == 0;
+            fatalities += atof(bm_catalog_get(c, r, "fatalities"));
+        }
+        const bm_frontier_count *n = bm_frontier_stats_at(s, i);
+        if (n->within != within || n->side_a != a || n->side_b != b || n->fatalities != fatalities)
+            fail_msg("%s-%s: %zu within (%zu, %zu), %g dead; brute force %zu (%zu, %zu), %g",
+                     fr->iso_a, fr->iso_b, n->within, n->side_a, n->side_b, n->fatalities,
+                     within, a, b, fatalities);
+        assert_true(fabs(n->per_100km - within / fr->length_km * 100) < 1e-9);
+        total += within;
+    }
+    assert_true(total > 5); /* the Murghab and Panj events */
+    bm_frontier_stats_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_on_the_border_is_zero),
         cmocka_unit_test(test_far_away_and_at_sea),
         cmocka_unit_test(test_random_points_agree_with_brute_force),
+        cmocka_unit_test(test_events_along_frontiers_agree_with_brute_force),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
