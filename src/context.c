@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frontier_stats.h"
 #include "geodata.h"
 
 #define MAX_DEPS 6
@@ -61,6 +62,10 @@ typedef struct frontier_entry {
     char *key;                /* sorted ISO codes, comma-separated */
     bm_frontiers *frontiers;
     bm_features *features;
+    bm_features *counted;     /* with the events along each (within-km), for: */
+    const bm_catalog *counted_catalog;
+    size_t counted_records;
+    double counted_km;
 } frontier_entry;
 
 typedef struct source_entry {
@@ -159,6 +164,7 @@ void bm_context_free(bm_context *ctx)
     bm_border_distance_free(ctx->border_distance);
     for (size_t i = 0; i < ctx->n_frontiers; i++) {
         bm_features_free(ctx->geos, ctx->frontiers[i].features);
+        bm_features_free(ctx->geos, ctx->frontiers[i].counted);
         bm_frontiers_free(ctx->frontiers[i].frontiers);
         free(ctx->frontiers[i].key);
     }
@@ -689,7 +695,7 @@ static frontier_entry *frontier_set(bm_context *ctx, const char *const *isos, si
             out_of_memory(err);
         return NULL;
     }
-    p[ctx->n_frontiers] = (frontier_entry){k, f, NULL};
+    p[ctx->n_frontiers] = (frontier_entry){.key = k, .frontiers = f};
     return &p[ctx->n_frontiers++];
 }
 
@@ -733,8 +739,48 @@ static size_t countries_in_view(bm_context *ctx, const bm_boundaries *b, const d
     return n;
 }
 
-static const bm_features *frontier_source(bm_context *ctx, const bm_source *src,
-                                          const double view[4], bm_error *err)
+static size_t catalog_source_of(const bm_style *style)
+{
+    for (size_t i = 0; i < style->n_sources; i++)
+        if (style->sources[i].type == BM_SOURCE_CATALOG)
+            return i;
+    return SIZE_MAX;
+}
+
+/* The frontiers with the events of the style's catalog within km of each
+ * (frontier_stats.h), counted again when the catalog or the distance
+ * change. */
+static const bm_features *counted_frontiers(bm_context *ctx, const bm_style *style,
+                                            const bm_source *src, frontier_entry *e,
+                                            bm_error *err)
+{
+    size_t cat = catalog_source_of(style);
+    if (cat == SIZE_MAX) {
+        bm_error_set(err, BM_ERR_USAGE, style->path, 0, "sources", "the frontiers source '%s' "
+                     "counts events (within-km) but the style has no catalog source", src->name);
+        return NULL;
+    }
+    if (!catalog_source(ctx, style, cat, err))
+        return NULL;
+    const bm_catalog *c = ctx->catalogs[ctx->current].catalog;
+    if (e->counted && e->counted_catalog == c && e->counted_records == bm_catalog_count(c) &&
+        e->counted_km == src->within_km)
+        return e->counted;
+    bm_features_free(ctx->geos, e->counted);
+    const bm_boundaries *b = bm_context_boundaries(ctx, err);
+    bm_border_distance *d = b ? bm_border_distance_create(ctx->geos, e->frontiers, b, err) : NULL;
+    bm_frontier_stats *s = d ? bm_frontier_stats_compute(d, e->frontiers, c, src->within_km, err)
+                             : NULL;
+    e->counted = s ? bm_frontier_stats_features(ctx->geos, e->frontiers, s, err) : NULL;
+    e->counted_catalog = c, e->counted_records = bm_catalog_count(c), e->counted_km = src->within_km;
+    bm_frontier_stats_free(s);
+    bm_border_distance_free(d);
+    return e->counted;
+}
+
+static const bm_features *frontier_source(bm_context *ctx, const bm_style *style,
+                                          const bm_source *src, const double view[4],
+                                          bm_error *err)
 {
     const char *isos[MAX_ISOS];
     size_t n = src->n_countries < MAX_ISOS ? src->n_countries : MAX_ISOS;
@@ -747,6 +793,8 @@ static const bm_features *frontier_source(bm_context *ctx, const bm_source *src,
         n = countries_in_view(ctx, b, view, isos, MAX_ISOS);
     }
     frontier_entry *e = frontier_set(ctx, isos, n, err);
+    if (e && src->within_km >= 0)
+        return counted_frontiers(ctx, style, src, e, err);
     if (e && !e->features)
         e->features = bm_frontiers_features(ctx->geos, e->frontiers, err);
     return e ? e->features : NULL;
@@ -843,7 +891,7 @@ const bm_features *bm_context_source(bm_context *ctx, const bm_style *style, siz
     case BM_SOURCE_CATALOG:
         return catalog_source(ctx, style, source, err);
     case BM_SOURCE_FRONTIERS:
-        return frontier_source(ctx, src, view ? view : style->page.extent, err);
+        return frontier_source(ctx, style, src, view ? view : style->page.extent, err);
     case BM_SOURCE_FILE:
         return stored(ctx, src->data, err);
     case BM_SOURCE_GEODATA:

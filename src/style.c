@@ -772,9 +772,14 @@ static int parse_source(parser *ps, const char *name, json_t *j, bm_source *src)
         return fail(ps, path, "expected \"geodata\", \"geojson\", \"catalog\" or "
                               "\"frontiers\", got '%s'", type ? type : "(missing)");
     snprintf(path, sizeof path, "sources.%s.data", name);
+    src->within_km = -1;
     if (strcmp(type, "frontiers") == 0) {
         src->type = BM_SOURCE_FRONTIERS;
-        json_t *list = json_object_get(j, "countries");
+        json_t *list = json_object_get(j, "countries"), *within = json_object_get(j, "within-km");
+        snprintf(path, sizeof path, "sources.%s.within-km", name);
+        if (within && !(json_is_number(within) && json_number_value(within) >= 0))
+            return fail(ps, path, "expected a distance in km%s", NULL);
+        src->within_km = within ? json_number_value(within) : -1;
         snprintf(path, sizeof path, "sources.%s.countries", name);
         return list ? parse_countries(ps, list, src, path) : 0;
     }

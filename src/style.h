@@ -101,6 +101,8 @@ typedef struct bm_source {
     bm_source_type type;
     char data[1024];          /* geodata name or resolved file path */
     size_t n_countries;       /* frontiers: ISO codes; 0 = those in the extent */
+    double within_km;         /* frontiers: count the catalog's events this near
+                                 (frontier_stats.h); -1: no counts */
     char (*countries)[4];
 } bm_source;
 

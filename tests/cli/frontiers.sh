@@ -78,6 +78,30 @@ pass
 expect_status 0 "$BORDERMAP" frontiers --countries AFG,TJK --catalog "$catalog" --within 25 --table
 grep -q "^Events within 25 km:" out && grep -q "^By event type:" out || fail "no statistics in the table: $(cat out)"
 pass
+# A style's frontiers source with "within-km" carries the same counts, for
+# labels ("{incidents_within} events within 25 km") and exports.
+python3 - "$BM_SOURCE_DIR/styles/central-asia.json" counted.json nocatalog.json <<'PYEOF2'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["sources"]["frontiers"]["within-km"] = 10
+json.dump(s, open(sys.argv[2], "w"))
+s["sources"] = {k: v for k, v in s["sources"].items() if v["type"] != "catalog"}
+s["layers"] = [l for l in s["layers"] if l["source"] in s["sources"]]
+json.dump(s, open(sys.argv[3], "w"))
+PYEOF2
+expect_status 0 "$BORDERMAP" export --style counted.json --layers frontiers -o counted.geojson
+expect_status 0 "$BORDERMAP" frontiers --countries AFG,TJK,TKM,UZB --catalog "$catalog" --within 10 \
+    -o cli.geojson --quiet
+python3 - counted.geojson cli.geojson <<'PYEOF2' || fail "style counts differ from the CLI's"
+import json, sys
+style, cli = ({(f["properties"]["iso_a"], f["properties"]["iso_b"]): f["properties"]["incidents_within"]
+               for f in json.load(open(p))["features"]} for p in sys.argv[1:3])
+assert style and all(style[k] == cli[k] for k in style), (style, cli)
+PYEOF2
+pass
+expect_status 2 "$BORDERMAP" export --style nocatalog.json --layers frontiers -o none.geojson
+expect_stderr "no catalog source"
+expect_no_file none.geojson
 expect_status 2 "$BORDERMAP" frontiers --within 25
 expect_stderr "--catalog and --within go together"
 expect_status 2 "$BORDERMAP" frontiers --catalog "$catalog" --within -3
