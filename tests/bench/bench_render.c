@@ -1,13 +1,14 @@
 /*
  * bench_render.c — time to render a 3000x2000 PNG of Central Asia with
  * countries, frontiers and 100,000 incidents as circles, on one core, with
- * and without label placement. Split into preparing the map (loading,
+ * and without label placement, and as a heatmap weighted by fatalities. Split into preparing the map (loading,
  * frontiers, projection) and drawing it. The incidents are random but
  * seeded, so every run draws the same map.
  * Usage: bench_render [REPEATS] [OUT.png] (the best run is reported).
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +34,12 @@ static const char *style_json =
     "\"Protests\",\"#009E73\",\"#0072B2\"]},\"layout\":{%s\"text-size\":6}}],"
     "\"page\":{\"size\":[3000,2000],\"dpi\":200,\"extent\":[46,30,88,52]}}";
 
+/* The incidents as a heatmap instead of circles. */
+static const char *heatmap_layer =
+    "{\"type\":\"heatmap\",\"source\":\"incidents\",\"paint\":{\"heatmap-radius\":12,"
+    "\"heatmap-weight\":[\"interpolate\",[\"linear\"],[\"get\",\"fatalities\"],0,0.2,9,1],"
+    "\"heatmap-intensity\":0.02}}],";
+
 static double now(void)
 {
     struct timespec t;
@@ -54,12 +61,21 @@ static int write_catalog(const char *path)
     return fclose(f);
 }
 
-static int run(bm_context *ctx, int labels, const char *out, double *prep, double *paint)
+/* mode 0: circles without labels, 1: with labels, 2: a heatmap. */
+static int run(bm_context *ctx, int mode, const char *out, double *prep, double *paint)
 {
     char json[4096];
+    int labels = mode == 1;
     snprintf(json, sizeof json, style_json, labels ? "" : ",\"layout\":{\"text-field\":\"\"}",
              labels ? "\"text-field\":\"{name}\"," : "",
              labels ? "\"text-field\":\"{location}\"," : "");
+    char *circles = strstr(json, "{\"type\":\"circle\"");
+    if (mode == 2 && circles) {
+        char *page = strstr(circles, "\"page\"");
+        char rest[1024];
+        snprintf(rest, sizeof rest, "%s", page);
+        snprintf(circles, sizeof json - (size_t)(circles - json), "%s%s", heatmap_layer, rest);
+    }
     bm_error err;
     bm_error_clear(&err);
     bm_style *s = bm_style_parse(json, "bench.json", &err);
@@ -97,17 +113,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_render: %s\n", err.message);
         return 1;
     }
-    for (int labels = 0; labels < 2; labels++) {
+    static const char *modes[] = {"circles without labels", "circles with labels", "heatmap"};
+    for (int mode = 0; mode < 3; mode++) {
         double best_prep = 1e9, best_paint = 1e9, best_total = 1e9, prep, paint;
         for (int r = 0; r < repeats; r++) {
-            if (run(ctx, labels, out, &prep, &paint))
+            if (run(ctx, mode, out, &prep, &paint))
                 return 1;
             if (prep + paint < best_total)
                 best_total = prep + paint, best_prep = prep, best_paint = paint;
         }
-        printf("%s labels: %.2f s (prepare %.2f s, draw and write PNG %.2f s), %d incidents, "
-               "3000x2000\n", labels ? "with" : "without", best_total, best_prep, best_paint,
-               INCIDENTS);
+        printf("%s: %.2f s (prepare %.2f s, draw and write PNG %.2f s), %d incidents, "
+               "3000x2000\n", modes[mode], best_total, best_prep, best_paint, INCIDENTS);
     }
     bm_context_free(ctx);
     return 0;
