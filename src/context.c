@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aggregate.h"
 #include "frontier_stats.h"
 #include "geodata.h"
 
@@ -68,6 +69,14 @@ typedef struct frontier_entry {
     double counted_km;
 } frontier_entry;
 
+/* An aggregate source's polygons, for one catalog of a given size. */
+typedef struct aggregate_entry {
+    char key[300];            /* "by:size:weight" */
+    const bm_catalog *catalog;
+    size_t records;
+    bm_features *features;
+} aggregate_entry;
+
 typedef struct source_entry {
     char *key;                /* "geodata:admin1", "file:PATH" */
     bm_features *features;
@@ -100,6 +109,8 @@ struct bm_context {
     size_t n_inputs;
     char *credits;
     bm_border_distance *border_distance;
+    aggregate_entry *aggregates;
+    size_t n_aggregates;
 };
 
 static void distance_cache_free(distance_cache *dc);
@@ -162,6 +173,9 @@ void bm_context_free(bm_context *ctx)
         free(ctx->sources[i].key);
     }
     bm_border_distance_free(ctx->border_distance);
+    for (size_t i = 0; i < ctx->n_aggregates; i++)
+        bm_features_free(ctx->geos, ctx->aggregates[i].features);
+    free(ctx->aggregates);
     for (size_t i = 0; i < ctx->n_frontiers; i++) {
         bm_features_free(ctx->geos, ctx->frontiers[i].features);
         bm_features_free(ctx->geos, ctx->frontiers[i].counted);
@@ -883,6 +897,55 @@ const bm_features *bm_context_geodata(bm_context *ctx, const char *layer, bm_err
     return stored(ctx, bm_context_geodata_file(layer, path, sizeof path), err);
 }
 
+/* The cached polygons of key for the catalog c, or a new slot for them. */
+static aggregate_entry *aggregate_slot(bm_context *ctx, const char *key, const bm_catalog *c,
+                                       bm_error *err)
+{
+    for (size_t i = 0; i < ctx->n_aggregates; i++) {
+        aggregate_entry *e = &ctx->aggregates[i];
+        if (strcmp(e->key, key) == 0) {
+            if (e->catalog != c || e->records != bm_catalog_count(c)) {
+                bm_features_free(ctx->geos, e->features);
+                e->features = NULL;
+            }
+            return e;
+        }
+    }
+    aggregate_entry *p = realloc(ctx->aggregates, (ctx->n_aggregates + 1) * sizeof *p);
+    if (!p) {
+        out_of_memory(err);
+        return NULL;
+    }
+    ctx->aggregates = p;
+    p[ctx->n_aggregates] = (aggregate_entry){.features = NULL};
+    snprintf(p[ctx->n_aggregates].key, sizeof p->key, "%s", key);
+    return &p[ctx->n_aggregates++];
+}
+
+/* A catalog source's events per region or hexagon (aggregate.h). */
+static const bm_features *aggregate_source(bm_context *ctx, const bm_style *style,
+                                           const bm_source *src, bm_error *err)
+{
+    static const char *const regions[] = {"admin1", "countries", NULL};
+    const bm_features *points = catalog_source(ctx, style, src->of, err);
+    if (!points)
+        return NULL;
+    const bm_catalog *c = ctx->catalogs[ctx->current].catalog;
+    char key[300];
+    snprintf(key, sizeof key, "%d:%.6g:%.200s", (int)src->by, src->size_km, src->weight);
+    aggregate_entry *e = aggregate_slot(ctx, key, c, err);
+    if (!e || e->features)
+        return e ? e->features : NULL;
+    const char *table = regions[src->by];
+    const bm_features *polygons = table ? bm_context_geodata(ctx, table, err) : NULL;
+    if (table && !polygons)
+        return NULL;
+    e->features = table ? bm_aggregate_regions(ctx->geos, polygons, points, src->weight, err)
+                        : bm_aggregate_hexagons(ctx->geos, points, src->size_km, src->weight, err);
+    e->catalog = c, e->records = bm_catalog_count(c);
+    return e->features;
+}
+
 const bm_features *bm_context_source(bm_context *ctx, const bm_style *style, size_t source,
                                      const double view[4], bm_error *err)
 {
@@ -894,6 +957,8 @@ const bm_features *bm_context_source(bm_context *ctx, const bm_style *style, siz
         return frontier_source(ctx, style, src, view ? view : style->page.extent, err);
     case BM_SOURCE_FILE:
         return stored(ctx, src->data, err);
+    case BM_SOURCE_AGGREGATE:
+        return aggregate_source(ctx, style, src, err);
     case BM_SOURCE_GEODATA:
     default:
         return bm_context_geodata(ctx, src->data, err);

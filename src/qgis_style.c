@@ -561,16 +561,62 @@ static void put_line(qml_ctx *q, const bm_layer *s, const style_case *c)
     bm_xml_end(x);
 }
 
+/* 'r,g,b,a', the colour as a QGIS expression's string. */
+static void put_color_literal(buf *b, bm_color c, double opacity)
+{
+    char text[64];
+    color_text(text, sizeof text, c, opacity);
+    put(b, "'%s'", text);
+}
+
+/* A colour driven by a number as a QGIS expression: a step's classes from
+ * the top stop down, or an interpolation mixing the stops' colours. */
+static void put_color_expression(buf *b, const bm_prop *p, double opacity)
+{
+    buf x = {0};
+    put(&x, "to_real(");
+    put_field(&x, p->field);
+    put(&x, ")");
+    put(b, "CASE");
+    if (p->kind == BM_PROP_STEP) {
+        for (size_t i = p->n; i-- > 0;) {
+            put(b, " WHEN %s >= %.10g THEN ", x.failed ? "" : x.s, p->stops[i]);
+            put_color_literal(b, p->values[i].color, opacity);
+        }
+        put(b, " ELSE ");
+        put_color_literal(b, p->fallback.color, opacity);
+    } else {
+        put(b, " WHEN coalesce(%s, %.10g) <= %.10g THEN ", x.failed ? "" : x.s, p->stops[0],
+            p->stops[0]);
+        put_color_literal(b, p->values[0].color, opacity);
+        for (size_t i = 1; i < p->n; i++) {
+            put(b, " WHEN %s <= %.10g THEN color_mix_rgb(", x.failed ? "" : x.s, p->stops[i]);
+            put_color_literal(b, p->values[i - 1].color, opacity);
+            put(b, ", ");
+            put_color_literal(b, p->values[i].color, opacity);
+            put(b, ", (%s - %.10g) / %.10g)", x.failed ? "" : x.s, p->stops[i - 1],
+                p->stops[i] - p->stops[i - 1]);
+        }
+        put(b, " ELSE ");
+        put_color_literal(b, p->values[p->n - 1].color, opacity);
+    }
+    put(b, " END");
+    b->failed |= x.failed;
+    free(x.s);
+}
+
 static void put_fill(qml_ctx *q, const bm_layer *f, const style_case *c)
 {
     bm_xml *x = q->x;
     bm_value t;
     defined dd = {.n = 0};
+    double opacity = eval(&f->fill_opacity, c, &t)->number;
     start_symbol_layer(q, "SimpleFill");
-    prop_color(x, "color", eval(&f->fill_color, c, &t)->color,
-               eval(&f->fill_opacity, c, &t)->number);
+    prop_color(x, "color", eval(&f->fill_color, c, &t)->color, opacity);
     prop(x, "style", "solid");
     prop(x, "outline_style", "no");
+    if (f->fill_color.kind == BM_PROP_STEP || f->fill_color.kind == BM_PROP_INTERPOLATE)
+        put_color_expression(define(&dd, "fillColor"), &f->fill_color, opacity);
     put_defined(x, &dd);
     bm_xml_end(x);
 }
@@ -1441,25 +1487,65 @@ static void ogc_filter(bm_xml *x, const bm_style_filter *f)
     ogc_membership(x, f->field, values, n, f->op == BM_STYLE_FILTER_NE);
 }
 
-/* A size class of an interpolated radius (see the header): the features
- * at or below stop[0] (and those without a value), then each interval up
- * to the next stop, the last open-ended. */
+/* A class of a number-driven property, SLD having no expressions: of an
+ * interpolated radius or fill colour (see the header), the features at or
+ * below stop[0] (and those without a value), then each interval up to the
+ * next stop, the last open-ended; of a step's fill colour, those below
+ * stop[0] (or without a value), then each from its stop to the next. */
 typedef struct size_class {
-    const bm_prop *radius; /* NULL: no classes */
+    const bm_prop *radius; /* the property (a radius or a fill colour); NULL: no classes */
     size_t index;
 } size_class;
 
+/* The property whose classes a draw layer's SLD rules follow, or NULL. */
+static const bm_prop *class_prop(const bm_layer *d)
+{
+    if (d->type == BM_LAYER_CIRCLE && d->circle_radius.kind == BM_PROP_INTERPOLATE)
+        return &d->circle_radius;
+    if (d->type == BM_LAYER_FILL && (d->fill_color.kind == BM_PROP_INTERPOLATE ||
+                                     d->fill_color.kind == BM_PROP_STEP))
+        return &d->fill_color;
+    return NULL;
+}
+
 static size_t size_class_count(const bm_layer *d)
 {
-    return d->type == BM_LAYER_CIRCLE && d->circle_radius.kind == BM_PROP_INTERPOLATE
-               ? d->circle_radius.n
-               : 1;
+    const bm_prop *p = class_prop(d);
+    return !p ? 1 : p->kind == BM_PROP_STEP ? p->n + 1 : p->n;
+}
+
+/* A step's class: [stop i-1, stop i). */
+static void ogc_step_class(bm_xml *x, const size_class *sc)
+{
+    const bm_prop *r = sc->radius;
+    char stop[32];
+    int below = sc->index < r->n, above = sc->index > 0;
+    if (!above) {
+        bm_xml_start(x, "ogc:Or");
+        ogc_is_null(x, r->field);
+    } else if (below) {
+        bm_xml_start(x, "ogc:And");
+    }
+    if (above) {
+        snprintf(stop, sizeof stop, "%.10g", r->stops[sc->index - 1]);
+        ogc_compare(x, "ogc:PropertyIsGreaterThanOrEqualTo", r->field, stop);
+    }
+    if (below) {
+        snprintf(stop, sizeof stop, "%.10g", r->stops[sc->index]);
+        ogc_compare(x, "ogc:PropertyIsLessThan", r->field, stop);
+    }
+    if (!above || below)
+        bm_xml_end(x);
 }
 
 static void ogc_size_class(bm_xml *x, const size_class *sc)
 {
     const bm_prop *r = sc->radius;
     char stop[32];
+    if (r->kind == BM_PROP_STEP) {
+        ogc_step_class(x, sc);
+        return;
+    }
     if (sc->index == 0) {
         snprintf(stop, sizeof stop, "%.10g", r->stops[0]);
         bm_xml_start(x, "ogc:Or");
@@ -1568,10 +1654,15 @@ static void sld_symbolizer(bm_xml *x, bm_qgis_geom geom, const bm_layer *d, cons
     if (d->type == BM_LAYER_CIRCLE) {
         sld_point(x, d, c, sc);
     } else if (d->type == BM_LAYER_FILL) {
+        bm_color fill = eval(&d->fill_color, c, &t)->color;
+        const bm_prop *p = sc->radius;
+        if (p && p->kind == BM_PROP_STEP)
+            fill = sc->index ? p->values[sc->index - 1].color : p->fallback.color;
+        else if (p)
+            fill = p->values[sc->index].color;
         bm_xml_start(x, "se:PolygonSymbolizer");
         bm_xml_start(x, "se:Fill");
-        sld_color(x, "fill", eval(&d->fill_color, c, &t)->color,
-                  eval(&d->fill_opacity, c, &t)->number);
+        sld_color(x, "fill", fill, eval(&d->fill_opacity, c, &t)->number);
         bm_xml_end(x);
         bm_xml_end(x);
     } else {
@@ -1588,10 +1679,15 @@ static void sld_rule(bm_xml *x, const bm_qgis_layer *l, const bm_layer *d, const
 {
     char label[BM_STYLE_TEXT + 96];
     rule_label(label, sizeof label, d, c);
-    if (sc->radius) {
+    const bm_prop *p = sc->radius;
+    if (p && p->kind == BM_PROP_STEP) {
         size_t len = strlen(label);
-        snprintf(label + len, sizeof label - len, ", %s %s %g", sc->radius->field,
-                 sc->index ? ">" : "<=", sc->radius->stops[sc->index ? sc->index - 1 : 0]);
+        snprintf(label + len, sizeof label - len, ", %s %s %g", p->field,
+                 sc->index ? ">=" : "<", p->stops[sc->index ? sc->index - 1 : 0]);
+    } else if (p) {
+        size_t len = strlen(label);
+        snprintf(label + len, sizeof label - len, ", %s %s %g", p->field,
+                 sc->index ? ">" : "<=", p->stops[sc->index ? sc->index - 1 : 0]);
     }
     bm_xml_start(x, "se:Rule");
     bm_xml_element(x, "se:Name", label);
@@ -1610,7 +1706,7 @@ static void sld_draw_rules(bm_xml *x, const bm_qgis_layer *l)
         for (size_t k = 0; k < lc.count; k++) {
             style_case c = case_at(&lc, k);
             for (size_t s = 0; s < classes; s++) {
-                size_class sc = {classes > 1 ? &d->circle_radius : NULL, s};
+                size_class sc = {classes > 1 ? class_prop(d) : NULL, s};
                 sld_rule(x, l, d, &c, &sc);
             }
         }

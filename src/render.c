@@ -348,6 +348,29 @@ static int visible(const bm_layer *l, bm_feature_ref *ref)
     return bm_style_filter_eval(l->filter, bm_fset_get, ref);
 }
 
+/* A fill coloured by a number: a step's classes ("Events per region: 2
+ * to under 4"), an interpolation's colour at each stop. */
+static void fill_classes(bm_map *m, const bm_layer *l)
+{
+    const bm_prop *p = &l->fill_color;
+    int step = p->kind == BM_PROP_STEP;
+    for (size_t i = 0; i < p->n + (size_t)step; i++) {
+        bm_legend_entry e = {.kind = BM_LEGEND_AREA, .layer = l->index, .order = i};
+        if (!step)
+            snprintf(e.label, sizeof e.label, "%.200s: %g", l->legend, p->stops[i]);
+        else if (i == 0)
+            snprintf(e.label, sizeof e.label, "%.200s: under %g", l->legend, p->stops[0]);
+        else if (i == p->n)
+            snprintf(e.label, sizeof e.label, "%.200s: %g or more", l->legend, p->stops[i - 1]);
+        else
+            snprintf(e.label, sizeof e.label, "%.200s: %g to under %g", l->legend, p->stops[i - 1],
+                     p->stops[i]);
+        e.color = step && i == 0 ? p->fallback.color : p->values[step ? i - 1 : i].color;
+        e.outline = e.color;
+        legend_add(m, &e);
+    }
+}
+
 static void draw_fill(frame_state *fs, const bm_layer *l, const bm_fset *s)
 {
     cairo_t *cr = fs->cr;
@@ -367,7 +390,10 @@ static void draw_fill(frame_state *fs, const bm_layer *l, const bm_fset *s)
         if (l->text_field[0])
             request(fs, l, &ref, BM_REQ_AREA, 0, 0, 0, s->geom[i]);
     }
-    if (drawn && l->legend[0]) {
+    if (drawn && l->legend[0] && (l->fill_color.kind == BM_PROP_STEP ||
+                                  l->fill_color.kind == BM_PROP_INTERPOLATE))
+        fill_classes(fs->m, l);
+    else if (drawn && l->legend[0]) {
         bm_legend_entry e = {.kind = BM_LEGEND_AREA, .layer = l->index, .order = 0};
         bm_feature_ref ref = {s, 0};
         snprintf(e.label, sizeof e.label, "%s", l->legend);

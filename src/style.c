@@ -174,7 +174,42 @@ static int parse_match(parser *ps, json_t *j, value_kind kind, const char *path,
     return parse_value(ps, json_array_get(j, n - 1), kind, sub, &p->fallback);
 }
 
-static int parse_interpolate(parser *ps, json_t *j, const char *path, bm_prop *p)
+/* ["step", ["get", F], BASE, X1, Y1, X2, Y2, ...], stops increasing. */
+static int parse_step(parser *ps, json_t *j, value_kind kind, const char *path, bm_prop *p)
+{
+    char sub[BM_STYLE_PATH];
+    size_t n = json_array_size(j);
+    index_path(sub, sizeof sub, path, 1);
+    if (n < 5 || n % 2 == 0)
+        return fail(ps, path, "expected [\"step\", [\"get\", F], BASE, X1, Y1, X2, Y2, ...]%s",
+                    NULL);
+    if (parse_get(ps, json_array_get(j, 1), sub, p))
+        return -1;
+    p->kind = BM_PROP_STEP;
+    p->colors = kind == VAL_COLOR;
+    p->n = (n - 3) / 2;
+    p->stops = calloc(p->n, sizeof *p->stops);
+    p->values = calloc(p->n, sizeof *p->values);
+    if (!p->stops || !p->values)
+        return fail(ps, path, "out of memory%s", NULL);
+    index_path(sub, sizeof sub, path, 2);
+    if (parse_value(ps, json_array_get(j, 2), kind, sub, &p->fallback))
+        return -1;
+    for (size_t i = 0; i < p->n; i++) {
+        json_t *in = json_array_get(j, 3 + 2 * i);
+        index_path(sub, sizeof sub, path, 3 + 2 * i);
+        if (!json_is_number(in) || (i > 0 && json_number_value(in) <= p->stops[i - 1]))
+            return fail(ps, sub, "expected increasing numeric stops%s", NULL);
+        p->stops[i] = json_number_value(in);
+        index_path(sub, sizeof sub, path, 4 + 2 * i);
+        if (parse_value(ps, json_array_get(j, 4 + 2 * i), kind, sub, &p->values[i]))
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_interpolate(parser *ps, json_t *j, value_kind kind, const char *path,
+                             bm_prop *p)
 {
     char sub[BM_STYLE_PATH];
     size_t n = json_array_size(j);
@@ -188,6 +223,7 @@ static int parse_interpolate(parser *ps, json_t *j, const char *path, bm_prop *p
     if (parse_get(ps, json_array_get(j, 2), sub, p))
         return -1;
     p->kind = BM_PROP_INTERPOLATE;
+    p->colors = kind == VAL_COLOR;
     p->n = (n - 3) / 2;
     p->stops = calloc(p->n, sizeof *p->stops);
     p->values = calloc(p->n, sizeof *p->values);
@@ -200,7 +236,7 @@ static int parse_interpolate(parser *ps, json_t *j, const char *path, bm_prop *p
             return fail(ps, sub, "expected increasing numeric stops%s", NULL);
         p->stops[i] = json_number_value(in);
         index_path(sub, sizeof sub, path, 4 + 2 * i);
-        if (parse_value(ps, json_array_get(j, 4 + 2 * i), VAL_NUMBER, sub, &p->values[i]))
+        if (parse_value(ps, json_array_get(j, 4 + 2 * i), kind, sub, &p->values[i]))
             return -1;
     }
     p->fallback = p->values[0];
@@ -216,10 +252,12 @@ static int parse_prop(parser *ps, json_t *j, value_kind kind, const char *path, 
     const char *op = json_string_value(json_array_get(j, 0));
     if (op && strcmp(op, "match") == 0)
         return parse_match(ps, j, kind, path, p);
-    if (op && strcmp(op, "interpolate") == 0 && kind == VAL_NUMBER)
-        return parse_interpolate(ps, j, path, p);
+    if (op && strcmp(op, "interpolate") == 0 && kind != VAL_STRING)
+        return parse_interpolate(ps, j, kind, path, p);
+    if (op && strcmp(op, "step") == 0 && kind != VAL_STRING)
+        return parse_step(ps, j, kind, path, p);
     return fail(ps, path, "expected a constant or a %s expression",
-                kind == VAL_NUMBER ? "match or interpolate" : "match");
+                kind != VAL_STRING ? "match, interpolate or step" : "match");
 }
 
 static void const_number(bm_prop *p, double v)
@@ -258,6 +296,13 @@ const bm_value *bm_prop_eval(const bm_prop *p, bm_style_getter get, void *featur
                 return &p->values[i];
         return &p->fallback;
     }
+    if (p->kind == BM_PROP_STEP) {
+        double x = field_number(get(p->field, feature));
+        const bm_value *v = &p->fallback;
+        for (size_t i = 0; i < p->n && x >= p->stops[i]; i++)
+            v = &p->values[i];
+        return v;
+    }
     if (p->kind != BM_PROP_INTERPOLATE)
         return &p->fallback;
     double x = field_number(get(p->field, feature));
@@ -266,9 +311,13 @@ const bm_value *bm_prop_eval(const bm_prop *p, bm_style_getter get, void *featur
     for (size_t i = 1; i < p->n; i++) {
         if (x <= p->stops[i]) {
             double t = (x - p->stops[i - 1]) / (p->stops[i] - p->stops[i - 1]);
-            *scratch = p->values[i];
-            scratch->number = p->values[i - 1].number + t * (p->values[i].number -
-                                                            p->values[i - 1].number);
+            const bm_value *a = &p->values[i - 1], *b = &p->values[i];
+            *scratch = *b;
+            scratch->number = a->number + t * (b->number - a->number);
+            scratch->color = (bm_color){a->color.r + t * (b->color.r - a->color.r),
+                                        a->color.g + t * (b->color.g - a->color.g),
+                                        a->color.b + t * (b->color.b - a->color.b),
+                                        a->color.a + t * (b->color.a - a->color.a)};
             return scratch;
         }
     }
@@ -758,6 +807,55 @@ static int parse_countries(parser *ps, json_t *list, bm_source *src, const char 
     return 0;
 }
 
+/* {"type": "aggregate", "source": CATALOG, "by": "admin1" | "countries" |
+ * "hexagons", "size-km": 50, "weight": "fatalities"}; the catalog source
+ * is found once every source is read (resolve_aggregates). */
+static int parse_aggregate(parser *ps, const char *name, json_t *j, bm_source *src)
+{
+    static const char *const by[] = {"admin1", "countries", "hexagons"};
+    char path[BM_STYLE_PATH];
+    const char *of = json_string_value(json_object_get(j, "source"));
+    const char *how = json_string_value(json_object_get(j, "by"));
+    json_t *size = json_object_get(j, "size-km"), *weight = json_object_get(j, "weight");
+    src->type = BM_SOURCE_AGGREGATE;
+    snprintf(path, sizeof path, "sources.%s.source", name);
+    if (!of)
+        return fail(ps, path, "expected the name of a catalog source%s", NULL);
+    copy(src->data, sizeof src->data, of);
+    snprintf(path, sizeof path, "sources.%s.by", name);
+    size_t i;
+    for (i = 0; how && i < 3 && strcmp(how, by[i]) != 0; i++)
+        ;
+    if (!how || i == 3)
+        return fail(ps, path, "expected \"admin1\", \"countries\" or \"hexagons\"%s", NULL);
+    src->by = (bm_aggregate_by)i;
+    snprintf(path, sizeof path, "sources.%s.size-km", name);
+    src->size_km = size ? json_number_value(size) : 50;
+    if ((size && !json_is_number(size)) || !(src->size_km > 0))
+        return fail(ps, path, "expected a positive width in km%s", NULL);
+    snprintf(path, sizeof path, "sources.%s.weight", name);
+    if (weight && !json_is_string(weight))
+        return fail(ps, path, "expected a field name%s", NULL);
+    copy(src->weight, sizeof src->weight, weight ? json_string_value(weight) : "fatalities");
+    return 0;
+}
+
+static int resolve_aggregates(parser *ps, bm_style *s)
+{
+    for (size_t i = 0; i < s->n_sources; i++) {
+        bm_source *src = &s->sources[i];
+        if (src->type != BM_SOURCE_AGGREGATE)
+            continue;
+        int of = find_source(s, src->data);
+        char path[BM_STYLE_PATH];
+        snprintf(path, sizeof path, "sources.%s.source", src->name);
+        if (of < 0 || s->sources[of].type != BM_SOURCE_CATALOG)
+            return fail(ps, path, "not a catalog source of the style: '%.200s'", src->data);
+        src->of = (size_t)of;
+    }
+    return 0;
+}
+
 static int parse_source(parser *ps, const char *name, json_t *j, bm_source *src)
 {
     static const char *embedded[] = {"countries", "admin1", "features", "world",
@@ -768,11 +866,15 @@ static int parse_source(parser *ps, const char *name, json_t *j, bm_source *src)
     const char *data = json_string_value(json_object_get(j, "data"));
     snprintf(path, sizeof path, "sources.%s.type", name);
     if (!type || (strcmp(type, "geodata") && strcmp(type, "geojson") && strcmp(type, "vector") &&
-                  strcmp(type, "catalog") && strcmp(type, "frontiers")))
-        return fail(ps, path, "expected \"geodata\", \"geojson\", \"catalog\" or "
-                              "\"frontiers\", got '%s'", type ? type : "(missing)");
+                  strcmp(type, "catalog") && strcmp(type, "frontiers") &&
+                  strcmp(type, "aggregate")))
+        return fail(ps, path, "expected \"geodata\", \"geojson\", \"catalog\", "
+                              "\"frontiers\" or \"aggregate\", got '%s'",
+                    type ? type : "(missing)");
     snprintf(path, sizeof path, "sources.%s.data", name);
     src->within_km = -1;
+    if (strcmp(type, "aggregate") == 0)
+        return parse_aggregate(ps, name, j, src);
     if (strcmp(type, "frontiers") == 0) {
         src->type = BM_SOURCE_FRONTIERS;
         json_t *list = json_object_get(j, "countries"), *within = json_object_get(j, "within-km");
@@ -986,6 +1088,8 @@ static int parse_root(parser *ps, json_t *root, bm_style *s)
         if (parse_source(ps, name, v, &s->sources[s->n_sources++]))
             return -1;
     }
+    if (resolve_aggregates(ps, s))
+        return -1;
     for (size_t i = 0; i < json_array_size(layers); i++) {
         s->n_layers++; /* counted first so that a half-parsed layer is freed */
         if (parse_layer(ps, s, json_array_get(layers, i), i, &s->layers[i]))

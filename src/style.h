@@ -33,7 +33,10 @@ typedef struct bm_value {
 typedef enum bm_prop_kind {
     BM_PROP_CONST,       /* fallback only */
     BM_PROP_MATCH,       /* ["match", ["get", F], k1, v1, [k2, k3], v2, ..., fallback] */
-    BM_PROP_INTERPOLATE  /* ["interpolate", ["linear"], ["get", F], x1, y1, x2, y2, ...] */
+    BM_PROP_INTERPOLATE, /* ["interpolate", ["linear"], ["get", F], x1, y1, x2, y2, ...];
+                            numbers or colours (each channel linear) */
+    BM_PROP_STEP         /* ["step", ["get", F], y0, x1, y1, x2, y2, ...]: y0 below x1, then
+                            the y of the last stop at or below the value */
 } bm_prop_kind;
 
 /* A paint or layout property, constant or driven by a feature field. */
@@ -46,6 +49,7 @@ typedef struct bm_prop {
     double *stops;
     bm_value *values;
     bm_value fallback;
+    int colors;                /* the values are colours */
 } bm_prop;
 
 /* A layer's filter (Mapbox-like JSON); not filter.h's record filter. */
@@ -93,8 +97,13 @@ typedef enum bm_source_type {
     BM_SOURCE_GEODATA,   /* an embedded layer by name: countries, admin1, ... */
     BM_SOURCE_FILE,      /* any OGR-readable file, relative to the style */
     BM_SOURCE_CATALOG,   /* the incident catalog (the CLI's --catalog wins) */
-    BM_SOURCE_FRONTIERS  /* frontiers computed among `countries` */
+    BM_SOURCE_FRONTIERS, /* frontiers computed among `countries` */
+    BM_SOURCE_AGGREGATE  /* a catalog source's events counted per region or hexagon */
 } bm_source_type;
+
+typedef enum bm_aggregate_by {
+    BM_AGGREGATE_ADMIN1, BM_AGGREGATE_COUNTRIES, BM_AGGREGATE_HEXAGONS
+} bm_aggregate_by;
 
 typedef struct bm_source {
     char name[BM_STYLE_NAME];
@@ -103,6 +112,10 @@ typedef struct bm_source {
     size_t n_countries;       /* frontiers: ISO codes; 0 = those in the extent */
     double within_km;         /* frontiers: count the catalog's events this near
                                  (frontier_stats.h); -1: no counts */
+    size_t of;                /* aggregate: the catalog source it counts */
+    bm_aggregate_by by;       /* aggregate: regions or hexagons */
+    double size_km;           /* aggregate: hexagons this wide (between sides) */
+    char weight[BM_STYLE_NAME]; /* aggregate: the field summed as `fatalities` */
     char (*countries)[4];
 } bm_source;
 

@@ -69,6 +69,17 @@ sqlite3 comparisons.gpkg "SELECT styleSLD FROM layer_styles WHERE f_table_name =
     fail "QGIS round trip of the comparisons: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
 pass
 
+# Aggregate sources (events per admin-1 region, deaths per hexagon) with
+# step and interpolated fill colours: data-defined colours in QML, classes
+# in SLD, drawn by QGIS as the style says.
+style="$BM_SOURCE_DIR/tests/data/qgis/choropleth.json"
+expect_status 0 "$BORDERMAP" export --style "$style" -o choropleth.gpkg
+expect_status 0 "$BORDERMAP" export --style "$style" -o choropleth.geojson
+"$PY" "$BM_SOURCE_DIR/tests/qgis/roundtrip.py" choropleth.gpkg choropleth.geojson "$style" >out 2>err ||
+    fail "QGIS round trip of the choropleths: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
+expect_status 0 "$BORDERMAP" render "$style" -o choropleth.png
+pass
+
 # A heatmap layer becomes QGIS's heatmap renderer: radius, weight, ramp.
 style="$BM_SOURCE_DIR/tests/data/qgis/heatmap.json"
 expect_status 0 "$BORDERMAP" export --style "$style" -o heatmap.gpkg
