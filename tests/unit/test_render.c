@@ -340,6 +340,18 @@ static void test_golden_print_bw(void **state)
     compare_golden("print-bw", 400, 300, 48);
 }
 
+static void test_golden_border_analytics(void **state)
+{
+    (void)state;
+    compare_golden("border-analytics", 400, 300, 48);
+}
+
+static void test_golden_border_heatmap(void **state)
+{
+    (void)state;
+    compare_golden("border-heatmap", 400, 300, 48);
+}
+
 /* ---- furniture placed where it hides nothing ---------------------------- */
 
 /* How many of the catalog's points in the frame the box covers (with the
@@ -407,6 +419,8 @@ int main(void)
         cmocka_unit_test(test_golden_central_asia),
         cmocka_unit_test(test_golden_fergana_batken),
         cmocka_unit_test(test_golden_print_bw),
+        cmocka_unit_test(test_golden_border_analytics),
+        cmocka_unit_test(test_golden_border_heatmap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,8 @@ static const char *fake_get(const char *field, void *feature)
 static void test_bundled_styles_load(void **state)
 {
     (void)state;
-    static const char *names[] = {"central-asia", "fergana-batken", "print-bw"};
+    static const char *names[] = {"central-asia", "fergana-batken", "print-bw", "border-analytics",
+                                  "border-heatmap"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char path[1024];
         bm_error err;
