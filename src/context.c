@@ -764,9 +764,10 @@ static size_t catalog_source_of(const bm_style *style)
 /* The frontiers with the events of the style's catalog within km of each
  * (frontier_stats.h), counted again when the catalog or the distance
  * change. */
-static const bm_features *counted_frontiers(bm_context *ctx, const bm_style *style,
-                                            const bm_source *src, frontier_entry *e,
-                                            bm_error *err)
+/* The catalog a frontiers source with within-km counts: the style's,
+ * resolved (with any frontier distances its style uses). */
+static const bm_catalog *counted_catalog(bm_context *ctx, const bm_style *style,
+                                         const bm_source *src, bm_error *err)
 {
     size_t cat = catalog_source_of(style);
     if (cat == SIZE_MAX) {
@@ -774,9 +775,16 @@ static const bm_features *counted_frontiers(bm_context *ctx, const bm_style *sty
                      "counts events (within-km) but the style has no catalog source", src->name);
         return NULL;
     }
-    if (!catalog_source(ctx, style, cat, err))
-        return NULL;
-    const bm_catalog *c = ctx->catalogs[ctx->current].catalog;
+    return catalog_source(ctx, style, cat, err) ? ctx->catalogs[ctx->current].catalog : NULL;
+}
+
+/* The frontiers with the events of c within km of each
+ * (frontier_stats.h), counted again when the catalog or the distance
+ * change. */
+static const bm_features *counted_frontiers(bm_context *ctx, const bm_source *src,
+                                            frontier_entry *e, const bm_catalog *c,
+                                            bm_error *err)
+{
     if (e->counted && e->counted_catalog == c && e->counted_records == bm_catalog_count(c) &&
         e->counted_km == src->within_km)
         return e->counted;
@@ -806,9 +814,14 @@ static const bm_features *frontier_source(bm_context *ctx, const bm_style *style
             return NULL;
         n = countries_in_view(ctx, b, view, isos, MAX_ISOS);
     }
+    /* The catalog first: the frontier distances it may need add a frontier
+     * set, which can move the entries. */
+    const bm_catalog *c = NULL;
+    if (src->within_km >= 0 && !(c = counted_catalog(ctx, style, src, err)))
+        return NULL;
     frontier_entry *e = frontier_set(ctx, isos, n, err);
-    if (e && src->within_km >= 0)
-        return counted_frontiers(ctx, style, src, e, err);
+    if (e && c)
+        return counted_frontiers(ctx, src, e, c, err);
     if (e && !e->features)
         e->features = bm_frontiers_features(ctx->geos, e->frontiers, err);
     return e ? e->features : NULL;

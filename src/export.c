@@ -182,15 +182,18 @@ size_t bm_export_records_written(const bm_catalog *c, const bm_export_options *o
 
 /* ---- QGIS styles -------------------------------------------------------- */
 
+/* A record of the export layer's catalog view, whose fields include the
+ * computed ones (frontier_km, ...) a filter may test. */
 typedef struct record_ref {
-    const bm_catalog *c;
+    const bm_features *view;
     size_t i;
 } record_ref;
 
 static const char *record_get(const char *field, void *feature)
 {
     record_ref *r = feature;
-    return bm_catalog_get(r->c, r->i, field);
+    const char *v = bm_features_get(r->view, r->i, field);
+    return v ? v : "";
 }
 
 /* Whether a style layer's filter lets some of the export layer's records
@@ -201,7 +204,7 @@ static int draws_records(const bm_layer *d, const export_layer *l)
     const bm_catalog *c = l->features->catalog;
     int only = l->deployments_only;
     for (size_t i = 0; i < bm_catalog_count(c); i++) {
-        record_ref r = {c, i};
+        record_ref r = {l->features, i};
         if (keep_located(c, i, &only) && bm_style_filter_eval(d->filter, record_get, &r))
             return 1;
     }
@@ -285,22 +288,15 @@ static bm_qgis_layer style_layer(const bm_style *s, const export_layer *l, unsig
                        .draw = sl->draw, .labels = sl->labels, .numeric = numeric,
                        .extent = s->page.extent,
                        .n_numeric = sizeof numeric / sizeof *numeric};
-    int reported = 0;
     for (size_t i = 0; i < s->n_layers; i++) {
         const bm_layer *d = &s->layers[i];
         if (d->type == BM_LAYER_HEATMAP && (kinds & KIND(BM_QGIS_POINT)) && draws_layer(s, d, l))
             q.heatmap = d;
         else if (q.n_draw < MAX_STYLE_LAYERS && fits_geometry(kinds, d) && draws_layer(s, d, l))
             sl->draw[q.n_draw++] = d;
-        if (q.n_labels < MAX_STYLE_LAYERS && labels_layer(s, d, l)) {
+        if (q.n_labels < MAX_STYLE_LAYERS && labels_layer(s, d, l))
             sl->labels[q.n_labels++] = d;
-            reported |= strstr(d->text_field, "{reported") != NULL;
-        }
     }
-    int frontiers = l->source != NO_SOURCE && s->sources[l->source].type == BM_SOURCE_FRONTIERS;
-    if (frontiers && q.n_labels && !reported)
-        q.extra_label = "if(\"reported_km\" IS NULL, '', '\\n(reported ' || "
-                        "round(\"reported_km\") || ' km)')";
     return q;
 }
 

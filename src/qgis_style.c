@@ -988,8 +988,6 @@ static void put_label_expression(buf *b, const bm_qgis_layer *l, const bm_layer 
         put(b, "%s", is_numeric(l, field) ? ")" : "");
         p = close + 1;
     }
-    if (l->extra_label)
-        put(b, ", %s", l->extra_label);
     put(b, ")%s", beside ? ")" : "");
 }
 

@@ -59,7 +59,6 @@ typedef struct bm_qgis_layer {
     size_t n_draw;
     const bm_layer *const *labels; /* layers whose text-field labels it, in style order */
     size_t n_labels;
-    const char *extra_label;     /* a QGIS expression appended to every label, or NULL */
     const double *extent;        /* the map's: min lon, min lat, max lon, max lat */
     const char *const *numeric;  /* fields labels round to whole numbers */
     size_t n_numeric;

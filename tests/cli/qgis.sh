@@ -80,6 +80,18 @@ expect_status 0 "$BORDERMAP" export --style "$style" -o choropleth.geojson
 expect_status 0 "$BORDERMAP" render "$style" -o choropleth.png
 pass
 
+# The border analytics styles: filters on the computed frontier_km, counted
+# frontiers and admin-1 regions; the heatmap variant. Their stored styles
+# draw every feature as the style does, and the project opens.
+for name in border-analytics border-heatmap; do
+    style="$BM_SOURCE_DIR/styles/$name.json"
+    expect_status 0 "$BORDERMAP" export --style "$style" -o "$name.gpkg" --quiet
+    expect_status 0 "$BORDERMAP" export --style "$style" -o "$name.geojson" --quiet
+    "$PY" "$BM_SOURCE_DIR/tests/qgis/roundtrip.py" "$name.gpkg" "$name.geojson" "$style" >out 2>err ||
+        fail "QGIS round trip of $name: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
+    pass
+done
+
 # A heatmap layer becomes QGIS's heatmap renderer: radius, weight, ramp.
 style="$BM_SOURCE_DIR/tests/data/qgis/heatmap.json"
 expect_status 0 "$BORDERMAP" export --style "$style" -o heatmap.gpkg

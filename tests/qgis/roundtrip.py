@@ -457,6 +457,10 @@ def check_incidents(qlayer, style, source):
             sizes.setdefault(value_text(f, "event_type"), []).append(
                 (as_number(value_text(f, "fatalities")), got[-1]["size"]))
     r.stop()
+    by_fatalities = any(isinstance(l.get("paint", {}).get("circle-radius"), list)
+                        for l in draw_layers(style, source))
+    if not by_fatalities:  # a style whose symbols keep one size (the distance bands)
+        return
     grows = [(min(s for x, s in v if x == 0), max(s for x, s in v if x >= 10))
              for v in sizes.values()
              if any(x == 0 for x, _ in v) and any(x >= 10 for x, _ in v)]
