@@ -174,6 +174,29 @@ static int parse_match(parser *ps, json_t *j, value_kind kind, const char *path,
     return parse_value(ps, json_array_get(j, n - 1), kind, sub, &p->fallback);
 }
 
+/* The increasing stops and their values of a step or an interpolation,
+ * from element 3 of j on: X1, Y1, X2, Y2, ... */
+static int parse_stops(parser *ps, json_t *j, value_kind kind, const char *path, bm_prop *p)
+{
+    char sub[BM_STYLE_PATH];
+    p->n = (json_array_size(j) - 3) / 2;
+    p->stops = calloc(p->n, sizeof *p->stops);
+    p->values = calloc(p->n, sizeof *p->values);
+    if (!p->stops || !p->values)
+        return fail(ps, path, "out of memory%s", NULL);
+    for (size_t i = 0; i < p->n; i++) {
+        json_t *in = json_array_get(j, 3 + 2 * i);
+        index_path(sub, sizeof sub, path, 3 + 2 * i);
+        if (!json_is_number(in) || (i > 0 && json_number_value(in) <= p->stops[i - 1]))
+            return fail(ps, sub, "expected increasing numeric stops%s", NULL);
+        p->stops[i] = json_number_value(in);
+        index_path(sub, sizeof sub, path, 4 + 2 * i);
+        if (parse_value(ps, json_array_get(j, 4 + 2 * i), kind, sub, &p->values[i]))
+            return -1;
+    }
+    return 0;
+}
+
 /* ["step", ["get", F], BASE, X1, Y1, X2, Y2, ...], stops increasing. */
 static int parse_step(parser *ps, json_t *j, value_kind kind, const char *path, bm_prop *p)
 {
@@ -186,26 +209,10 @@ static int parse_step(parser *ps, json_t *j, value_kind kind, const char *path, 
     if (parse_get(ps, json_array_get(j, 1), sub, p))
         return -1;
     p->kind = BM_PROP_STEP;
-    p->colors = kind == VAL_COLOR;
-    p->n = (n - 3) / 2;
-    p->stops = calloc(p->n, sizeof *p->stops);
-    p->values = calloc(p->n, sizeof *p->values);
-    if (!p->stops || !p->values)
-        return fail(ps, path, "out of memory%s", NULL);
     index_path(sub, sizeof sub, path, 2);
     if (parse_value(ps, json_array_get(j, 2), kind, sub, &p->fallback))
         return -1;
-    for (size_t i = 0; i < p->n; i++) {
-        json_t *in = json_array_get(j, 3 + 2 * i);
-        index_path(sub, sizeof sub, path, 3 + 2 * i);
-        if (!json_is_number(in) || (i > 0 && json_number_value(in) <= p->stops[i - 1]))
-            return fail(ps, sub, "expected increasing numeric stops%s", NULL);
-        p->stops[i] = json_number_value(in);
-        index_path(sub, sizeof sub, path, 4 + 2 * i);
-        if (parse_value(ps, json_array_get(j, 4 + 2 * i), kind, sub, &p->values[i]))
-            return -1;
-    }
-    return 0;
+    return parse_stops(ps, j, kind, path, p);
 }
 
 static int parse_interpolate(parser *ps, json_t *j, value_kind kind, const char *path,
@@ -223,22 +230,8 @@ static int parse_interpolate(parser *ps, json_t *j, value_kind kind, const char 
     if (parse_get(ps, json_array_get(j, 2), sub, p))
         return -1;
     p->kind = BM_PROP_INTERPOLATE;
-    p->colors = kind == VAL_COLOR;
-    p->n = (n - 3) / 2;
-    p->stops = calloc(p->n, sizeof *p->stops);
-    p->values = calloc(p->n, sizeof *p->values);
-    if (!p->stops || !p->values)
-        return fail(ps, path, "out of memory%s", NULL);
-    for (size_t i = 0; i < p->n; i++) {
-        json_t *in = json_array_get(j, 3 + 2 * i);
-        index_path(sub, sizeof sub, path, 3 + 2 * i);
-        if (!json_is_number(in) || (i > 0 && json_number_value(in) <= p->stops[i - 1]))
-            return fail(ps, sub, "expected increasing numeric stops%s", NULL);
-        p->stops[i] = json_number_value(in);
-        index_path(sub, sizeof sub, path, 4 + 2 * i);
-        if (parse_value(ps, json_array_get(j, 4 + 2 * i), kind, sub, &p->values[i]))
-            return -1;
-    }
+    if (parse_stops(ps, j, kind, path, p))
+        return -1;
     p->fallback = p->values[0];
     return 0;
 }

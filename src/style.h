@@ -49,7 +49,6 @@ typedef struct bm_prop {
     double *stops;
     bm_value *values;
     bm_value fallback;
-    int colors;                /* the values are colours */
 } bm_prop;
 
 /* A layer's filter (Mapbox-like JSON); not filter.h's record filter. */

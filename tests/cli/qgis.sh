@@ -56,50 +56,37 @@ print(next(k for k, v in s.items() if v['type'] == 'frontiers'))" "$style")
     pass
 done
 
+# round_trip NAME STYLE: the style exported as NAME.gpkg and NAME.geojson
+# and its stored QML and SLD drawn by QGIS as the style says.
+round_trip() {
+    expect_status 0 "$BORDERMAP" export --style "$2" -o "$1.gpkg" --quiet
+    expect_status 0 "$BORDERMAP" export --style "$2" -o "$1.geojson" --quiet
+    "$PY" "$BM_SOURCE_DIR/tests/qgis/roundtrip.py" "$1.gpkg" "$1.geojson" "$2" >out 2>err ||
+        fail "QGIS round trip of $1: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
+    pass
+}
+
 # Numeric comparisons ("<", "<=", ">", ">=") in filters become QGIS
-# expressions and SLD comparisons that QGIS draws as bordermap does.
-style="$BM_SOURCE_DIR/tests/data/qgis/comparisons.json"
-expect_status 0 "$BORDERMAP" export --style "$style" -o comparisons.gpkg
-expect_status 0 "$BORDERMAP" export --style "$style" -o comparisons.geojson
+# expressions and SLD comparisons.
+round_trip comparisons "$BM_SOURCE_DIR/tests/data/qgis/comparisons.json"
 qml=$(sqlite3 comparisons.gpkg "SELECT styleQML FROM layer_styles WHERE f_table_name = 'incidents'")
 case "$qml" in *'&quot;fatalities&quot; &lt;= 10'*) ;; *) fail "comparisons: no fatalities <= 10 rule in the QML" ;; esac
 sqlite3 comparisons.gpkg "SELECT styleSLD FROM layer_styles WHERE f_table_name = 'incidents'" |
     grep -q 'ogc:PropertyIsGreaterThan>' || fail "comparisons: no PropertyIsGreaterThan in the SLD"
-"$PY" "$BM_SOURCE_DIR/tests/qgis/roundtrip.py" comparisons.gpkg comparisons.geojson "$style" >out 2>err ||
-    fail "QGIS round trip of the comparisons: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
 pass
 
 # Aggregate sources (events per admin-1 region, deaths per hexagon) with
 # step and interpolated fill colours: data-defined colours in QML, classes
-# in SLD, drawn by QGIS as the style says.
-style="$BM_SOURCE_DIR/tests/data/qgis/choropleth.json"
-expect_status 0 "$BORDERMAP" export --style "$style" -o choropleth.gpkg
-expect_status 0 "$BORDERMAP" export --style "$style" -o choropleth.geojson
-"$PY" "$BM_SOURCE_DIR/tests/qgis/roundtrip.py" choropleth.gpkg choropleth.geojson "$style" >out 2>err ||
-    fail "QGIS round trip of the choropleths: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
-expect_status 0 "$BORDERMAP" render "$style" -o choropleth.png
-pass
-
-# The border analytics styles: filters on the computed frontier_km, counted
-# frontiers and admin-1 regions; the heatmap variant. Their stored styles
-# draw every feature as the style does, and the project opens.
-for name in border-analytics border-heatmap; do
-    style="$BM_SOURCE_DIR/styles/$name.json"
-    expect_status 0 "$BORDERMAP" export --style "$style" -o "$name.gpkg" --quiet
-    expect_status 0 "$BORDERMAP" export --style "$style" -o "$name.geojson" --quiet
-    "$PY" "$BM_SOURCE_DIR/tests/qgis/roundtrip.py" "$name.gpkg" "$name.geojson" "$style" >out 2>err ||
-        fail "QGIS round trip of $name: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
-    pass
+# in SLD. A heatmap layer becomes QGIS's heatmap renderer: radius, weight,
+# ramp. The border analytics styles filter on the computed frontier_km and
+# count frontiers and regions; the heatmap variant.
+for name in choropleth heatmap; do
+    round_trip "$name" "$BM_SOURCE_DIR/tests/data/qgis/$name.json"
+    expect_status 0 "$BORDERMAP" render "$BM_SOURCE_DIR/tests/data/qgis/$name.json" -o "$name.png"
 done
-
-# A heatmap layer becomes QGIS's heatmap renderer: radius, weight, ramp.
-style="$BM_SOURCE_DIR/tests/data/qgis/heatmap.json"
-expect_status 0 "$BORDERMAP" export --style "$style" -o heatmap.gpkg
-expect_status 0 "$BORDERMAP" export --style "$style" -o heatmap.geojson
-"$PY" "$BM_SOURCE_DIR/tests/qgis/roundtrip.py" heatmap.gpkg heatmap.geojson "$style" >out 2>err ||
-    fail "QGIS round trip of the heatmap: $(grep -v '^QStandardPaths' err | head -20) $(cat out)"
-expect_status 0 "$BORDERMAP" render "$style" -o heatmap.png
-pass
+for name in border-analytics border-heatmap; do
+    round_trip "$name" "$BM_SOURCE_DIR/styles/$name.json"
+done
 
 # Nothing is left when the project cannot be written: here the .qgz's
 # name is taken by a directory.
