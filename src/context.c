@@ -111,6 +111,7 @@ struct bm_context {
     bm_border_distance *border_distance;
     aggregate_entry *aggregates;
     size_t n_aggregates;
+    char *user_gazetteer, *user_boundaries; /* bm_context_use_data; NULL: none */
 };
 
 static void distance_cache_free(distance_cache *dc);
@@ -123,10 +124,15 @@ static const bm_boundaries *provide_boundaries(void *ctx, bm_error *err)
 }
 
 /* The gazetteer places countries and frontiers on the context's
- * boundaries, so they are read once. */
-static void share_boundaries(bm_gazetteer *g, void *ctx)
+ * boundaries, so they are read once, and takes in the user's places. */
+static bm_status set_up_gazetteer(bm_gazetteer *g, void *data, bm_error *err)
 {
+    bm_context *ctx = data;
     bm_gazetteer_use_boundaries(g, provide_boundaries, ctx);
+    if (!ctx->user_gazetteer)
+        return BM_OK;
+    bm_context_note_file(ctx, ctx->user_gazetteer);
+    return bm_gazetteer_add_geonames(g, ctx->user_gazetteer, err);
 }
 
 static void keep_geos_message(const char *message, void *userdata)
@@ -153,7 +159,7 @@ bm_context *bm_context_create(bm_error *err)
     }
     GEOSContext_setErrorMessageHandler_r(ctx->geos, keep_geos_message, ctx);
     GEOSContext_setNoticeMessageHandler_r(ctx->geos, ignore_geos_notice, ctx);
-    ctx->geocoder = (bm_lazy_gazetteer){ctx->geos, NULL, share_boundaries, ctx};
+    ctx->geocoder = (bm_lazy_gazetteer){ctx->geos, NULL, set_up_gazetteer, ctx};
     return ctx;
 }
 
@@ -199,6 +205,8 @@ void bm_context_free(bm_context *ctx)
     free(ctx->frontiers);
     free(ctx->catalogs);
     bm_gazetteer_free(ctx->geocoder.g);
+    free(ctx->user_gazetteer);
+    free(ctx->user_boundaries);
     for (size_t i = 0; i < ctx->n_boundaries; i++) {
         bm_boundaries_free(ctx->boundaries[i].boundaries);
         free(ctx->boundaries[i].path);
@@ -378,7 +386,20 @@ const bm_boundaries *bm_context_boundaries_from(bm_context *ctx, const char *pat
 
 const bm_boundaries *bm_context_boundaries(bm_context *ctx, bm_error *err)
 {
-    return bm_context_boundaries_from(ctx, bm_boundaries_default_path(), err);
+    return bm_context_boundaries_from(
+        ctx, ctx->user_boundaries ? ctx->user_boundaries : bm_boundaries_default_path(), err);
+}
+
+bm_status bm_context_use_data(bm_context *ctx, const char *gazetteer, const char *boundaries,
+                              bm_error *err)
+{
+    free(ctx->user_gazetteer);
+    free(ctx->user_boundaries);
+    ctx->user_gazetteer = gazetteer ? strdup(gazetteer) : NULL;
+    ctx->user_boundaries = boundaries ? strdup(boundaries) : NULL;
+    if ((gazetteer && !ctx->user_gazetteer) || (boundaries && !ctx->user_boundaries))
+        return out_of_memory(err);
+    return BM_OK;
 }
 
 bm_lazy_gazetteer *bm_context_geocoder(bm_context *ctx)
@@ -389,8 +410,11 @@ bm_lazy_gazetteer *bm_context_geocoder(bm_context *ctx)
 bm_gazetteer *bm_context_gazetteer(bm_context *ctx, bm_error *err)
 {
     deps d = {0};
-    if (!ctx->geocoder.g && (ctx->geocoder.g = bm_gazetteer_load(ctx->geos, err)) != NULL)
-        share_boundaries(ctx->geocoder.g, ctx);
+    if (!ctx->geocoder.g && (ctx->geocoder.g = bm_gazetteer_load(ctx->geos, err)) != NULL &&
+        set_up_gazetteer(ctx->geocoder.g, ctx, err) != BM_OK) {
+        bm_gazetteer_free(ctx->geocoder.g);
+        ctx->geocoder.g = NULL;
+    }
     deps_add_gazetteer(&d);
     note_deps(ctx, &d);
     deps_free(&d);

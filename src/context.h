@@ -58,6 +58,13 @@ const bm_boundaries *bm_context_boundaries(bm_context *ctx, bm_error *err);
 const bm_boundaries *bm_context_boundaries_from(bm_context *ctx, const char *path,
                                                 bm_error *err);
 
+/* The user's own data beside the embedded: a GeoNames file whose places
+ * and districts join the gazetteer, and country polygons (any file
+ * bm_boundaries_load reads) that place countries and frontiers instead of
+ * the embedded ones. NULL keeps the default; call before either is used. */
+bm_status bm_context_use_data(bm_context *ctx, const char *gazetteer, const char *boundaries,
+                              bm_error *err);
+
 /* The geocoder's gazetteer, loaded only when a record's place text needs
  * it (see bm_lazy_gazetteer). */
 bm_lazy_gazetteer *bm_context_geocoder(bm_context *ctx);

@@ -46,6 +46,7 @@ typedef struct slot {
 
 typedef struct posting {
     int32_t value, next;
+    int loose; /* see bm_name_hit */
 } posting;
 
 typedef struct name_index {
@@ -75,6 +76,9 @@ struct bm_gazetteer {
     void *provider_data;
     frontier_entry *frontiers;
     size_t n_frontiers;
+    double coverage[4];
+    int has_coverage;
+    GDALDatasetH world; /* the small-scale world map, opened on first use */
 };
 
 /* ---- arena ---- */
@@ -143,7 +147,7 @@ static int index_grow(name_index *ix)
     return 0;
 }
 
-static int index_add(bm_gazetteer *g, name_index *ix, const char *key, int32_t value)
+static int index_add(bm_gazetteer *g, name_index *ix, const char *key, int32_t value, int loose)
 {
     if (!*key)
         return 0;
@@ -153,8 +157,10 @@ static int index_add(bm_gazetteer *g, name_index *ix, const char *key, int32_t v
     slot *s = find_slot(ix, key, h);
     /* A place's names are added one after another, so a repeat of the
      * same key for the same place is always at the head of the chain. */
-    if (s->key && ix->posts[s->head].value == value)
+    if (s->key && ix->posts[s->head].value == value) {
+        ix->posts[s->head].loose &= loose;
         return 0;
+    }
     if (ix->n_posts == ix->cap_posts) {
         size_t cap = ix->cap_posts ? ix->cap_posts * 2 : 4096;
         posting *p = realloc(ix->posts, cap * sizeof *p);
@@ -169,7 +175,7 @@ static int index_add(bm_gazetteer *g, name_index *ix, const char *key, int32_t v
         s->head = -1;
         ix->used++;
     }
-    ix->posts[ix->n_posts] = (posting){value, s->head};
+    ix->posts[ix->n_posts] = (posting){value, s->head, loose};
     s->head = (int32_t)ix->n_posts++;
     return 0;
 }
@@ -206,7 +212,14 @@ static const char *const admin_words[] = {
 static const char *const town_words[] = {"city", "town", "village", "shahri", "gorod",
                                          "kishlak", NULL};
 static const char *const district_words[] = {"district", "districts", "rayon", "raion",
-                                             "nohiya", "tuman", "tumani", "county", NULL};
+                                             "nohiya", "nohiyai", "tuman", "tumani", "county",
+                                             NULL};
+static const char *const river_words[] = {"river", "darya", "daryo", "daryasi", NULL};
+static const char *const base_words[] = {"base", "airbase", "airfield", "airport", "garrison",
+                                         NULL};
+static const char *const terrain_words[] = {"valley", "corridor", "gorge", "desert",
+                                            "mountains", "range", "plateau", "steppe",
+                                            "exclave", "enclave", NULL};
 static const char *const articles[] = {"al", "ar", "as", "ad", "an", "at", "az", "ash",
                                        "ath", "adh", "el", NULL};
 
@@ -219,6 +232,9 @@ int bm_gazetteer_strip_qualifiers(char *words)
         int q = word_in(w, len, admin_words)      ? BM_QUALIFIER_ADMIN
                 : word_in(w, len, town_words)     ? BM_QUALIFIER_TOWN
                 : word_in(w, len, district_words) ? BM_QUALIFIER_DISTRICT
+                : word_in(w, len, river_words)    ? BM_QUALIFIER_RIVER
+                : word_in(w, len, base_words)     ? BM_QUALIFIER_BASE
+                : word_in(w, len, terrain_words)  ? BM_QUALIFIER_TERRAIN
                                                   : 0;
         if (q) {
             found |= q;
@@ -234,6 +250,42 @@ int bm_gazetteer_strip_qualifiers(char *words)
     }
     *dst = '\0';
     return kept ? found : 0;
+}
+
+/* Curated feature kinds (features.geojson "kind") and the words that name them. */
+static const struct {
+    const char *kind;
+    int qualifier;
+} feature_kinds[] = {
+    {"river", BM_QUALIFIER_RIVER},      {"river_crossing", BM_QUALIFIER_RIVER},
+    {"military_base", BM_QUALIFIER_BASE}, {"air_base", BM_QUALIFIER_BASE},
+    {"valley", BM_QUALIFIER_TERRAIN},   {"corridor", BM_QUALIFIER_TERRAIN},
+    {"gorge", BM_QUALIFIER_TERRAIN},    {"desert", BM_QUALIFIER_TERRAIN},
+    {"range", BM_QUALIFIER_TERRAIN},    {"plateau", BM_QUALIFIER_TERRAIN},
+    {"region", BM_QUALIFIER_TERRAIN},   {"exclave", BM_QUALIFIER_TERRAIN},
+};
+
+int bm_gazetteer_kind_qualifiers(const bm_place *p)
+{
+    switch (p->kind) {
+    case BM_PLACE_TOWN: return BM_QUALIFIER_TOWN;
+    case BM_PLACE_ADMIN1: return BM_QUALIFIER_ADMIN;
+    case BM_PLACE_DISTRICT: return BM_QUALIFIER_DISTRICT;
+    case BM_PLACE_FEATURE:
+        for (size_t i = 0; i < sizeof feature_kinds / sizeof *feature_kinds; i++)
+            if (strcmp(feature_kinds[i].kind, p->code) == 0)
+                return feature_kinds[i].qualifier;
+        return 0;
+    default: return 0;
+    }
+}
+
+/* The kind words a name holds, as strip_qualifiers finds them. */
+static int qualifiers_of(const char *name)
+{
+    char words[KEY_MAX];
+    bm_normalize_words(name, words, sizeof words);
+    return bm_gazetteer_strip_qualifiers(words);
 }
 
 static void join_words(const char *words, char *key)
@@ -275,28 +327,42 @@ static bm_place *new_place(bm_gazetteer *g, bm_place_kind kind, GEOSGeometry *ge
     return p;
 }
 
-static int add_name(bm_gazetteer *g, int32_t place, const char *name)
+/* Indexes a name as written and without its article; its variants
+ * without kind words are loose matches, and so is the whole name when the
+ * caller says it is a loose alias. */
+static int add_name(bm_gazetteer *g, int32_t place, const char *name, int loose)
 {
     char words[KEY_MAX], stripped[KEY_MAX], key[KEY_MAX];
     if (bm_normalize_words(name, words, sizeof words) == 0)
         return 0;
     join_words(words, key);
-    if (index_add(g, &g->names, key, place) != 0)
+    if (index_add(g, &g->names, key, place, loose) != 0)
         return -1;
     join_words(skip_article(words), key);
-    if (index_add(g, &g->names, key, place) != 0)
+    if (index_add(g, &g->names, key, place, loose) != 0)
         return -1;
     memcpy(stripped, words, sizeof stripped);
     if (!bm_gazetteer_strip_qualifiers(stripped))
         return 0;
     join_words(stripped, key);
-    if (index_add(g, &g->names, key, place) != 0)
+    if (index_add(g, &g->names, key, place, 1) != 0)
         return -1;
     join_words(skip_article(stripped), key);
-    return index_add(g, &g->names, key, place);
+    return index_add(g, &g->names, key, place, 1);
 }
 
-/* Adds each item of a list separated by sep. */
+static int alias_is_loose(const bm_place *p, const char *alias)
+{
+    if (p->kind != BM_PLACE_FEATURE)
+        return 0;
+    int kind = bm_gazetteer_kind_qualifiers(p) & qualifiers_of(p->name);
+    return kind && !(qualifiers_of(alias) & kind);
+}
+
+/* Adds each item of a list separated by sep. A curated feature's alias
+ * that leaves out the words its name uses for its kind ("Murghab" for
+ * "Murghab River", "Ayni" for "Ayni Air Base") is loose: a town of that
+ * exact name comes first. */
 static int add_names(bm_gazetteer *g, int32_t place, const char *list, char sep)
 {
     char item[KEY_MAX];
@@ -305,7 +371,7 @@ static int add_names(bm_gazetteer *g, int32_t place, const char *list, char sep)
         if (len > 0 && len < sizeof item) {
             memcpy(item, list, len);
             item[len] = '\0';
-            if (add_name(g, place, item) != 0)
+            if (add_name(g, place, item, alias_is_loose(&g->places[place], item)) != 0)
                 return -1;
         }
         list += len;
@@ -349,49 +415,116 @@ static GDALDatasetH open_vector(const char *path, bm_error *err)
     return ds;
 }
 
-typedef struct field_map {
-    const char *name;
-    int index;
-} field_map;
+enum { T_ID, T_NAME, T_ASCII, T_ALT, T_LAT, T_LON, T_CLASS, T_CODE, T_CC, T_ADMIN1, T_POP, T_N };
 
-static bm_status map_fields(OGRLayerH layer, field_map *map, size_t n, const char *path,
-                            bm_error *err)
+/* The columns of a GeoNames table: the embedded gazetteer.tsv names them;
+ * a GeoNames file has no header, and GDAL's CSV driver, which knows the
+ * format, names them itself (its admin-1 column is a code, of no use as a
+ * hint, and is left out). */
+static const char *const embedded_columns[T_N] = {
+    "geonameid", "name",         "asciiname",    "alternatenames", "latitude",  "longitude",
+    "feature_class", "feature_code", "country_code", "admin1_name", "population"};
+static const char *const geonames_columns[T_N] = {
+    "GEONAMEID", "NAME",      "ASCIINAME", "ALTNAMES", "LATITUDE", "LONGITUDE",
+    "FEATCLASS", "FEATCODE", "COUNTRY",   NULL,       "POPULATION"};
+
+typedef struct geonames_table {
+    const char *path;
+    int header;         /* 1: line numbers count the header */
+    int fields[T_N];    /* -1: column absent */
+    int source_field;   /* per-row provenance, or -1 */
+    const char *source; /* provenance when there is no source column */
+} geonames_table;
+
+static bm_status map_geonames(OGRLayerH layer, const char *const *columns, geonames_table *t,
+                              bm_error *err)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
-    for (size_t i = 0; i < n; i++) {
-        map[i].index = OGR_FD_GetFieldIndex(defn, map[i].name);
-        if (map[i].index < 0)
-            return bm_error_set(err, BM_ERR_RUNTIME, path, 0, map[i].name, "missing column");
+    for (int i = 0; i < T_N; i++) {
+        t->fields[i] = columns[i] ? OGR_FD_GetFieldIndex(defn, columns[i]) : -1;
+        if (columns[i] && t->fields[i] < 0)
+            return bm_error_set(err, BM_ERR_RUNTIME, t->path, 0, columns[i],
+                                t->header ? "missing column"
+                                          : "missing: not a GeoNames table (19 columns, "
+                                            "tab-separated)");
     }
+    t->source_field = OGR_FD_GetFieldIndex(defn, "source");
     return BM_OK;
 }
 
-enum { T_ID, T_NAME, T_ASCII, T_ALT, T_LAT, T_LON, T_CODE, T_CC, T_ADMIN1, T_POP, T_N };
-
-static bm_status read_town(bm_gazetteer *g, OGRFeatureH f, const field_map *m, long row,
-                           const char *path, bm_error *err)
+static const char *field_text(OGRFeatureH f, int field)
 {
-    bm_place *p = new_place(g, BM_PLACE_TOWN, NULL);
+    return field >= 0 ? OGR_F_GetFieldAsString(f, field) : "";
+}
+
+/* A coordinate written as a number within limit; GDAL would read "abc"
+ * as 0 and 999 as a point nowhere. */
+static int parse_coordinate(const char *text, double limit, double *out)
+{
+    char *end;
+    *out = strtod(text, &end);
+    return end != text && *end == '\0' && isfinite(*out) && fabs(*out) <= limit;
+}
+
+/* Populated places (feature class P) become towns and second-order
+ * administrative divisions (A/ADM2) districts; other rows are not places
+ * a catalog names, and are skipped. */
+static bm_place_kind geonames_kind(const char *class, const char *code, int *keep)
+{
+    *keep = strcmp(class, "P") == 0 || (strcmp(class, "A") == 0 && strcmp(code, "ADM2") == 0);
+    return strcmp(class, "A") == 0 ? BM_PLACE_DISTRICT : BM_PLACE_TOWN;
+}
+
+static bm_status read_geonames_row(bm_gazetteer *g, OGRFeatureH f, const geonames_table *t,
+                                   long line, bm_error *err)
+{
+    const int *m = t->fields;
+    int keep;
+    bm_place_kind kind =
+        geonames_kind(field_text(f, m[T_CLASS]), field_text(f, m[T_CODE]), &keep);
+    if (!keep)
+        return BM_OK;
+    double lat, lon;
+    if (!parse_coordinate(field_text(f, m[T_LAT]), 90, &lat))
+        return bm_error_set(err, BM_ERR_RUNTIME, t->path, line, t->header ? "latitude" : "LATITUDE",
+                            "'%s' is not a latitude", field_text(f, m[T_LAT]));
+    if (!parse_coordinate(field_text(f, m[T_LON]), 180, &lon))
+        return bm_error_set(err, BM_ERR_RUNTIME, t->path, line,
+                            t->header ? "longitude" : "LONGITUDE", "'%s' is not a longitude",
+                            field_text(f, m[T_LON]));
+    bm_place *p = new_place(g, kind, NULL);
     if (!p)
-        return bm_error_set(err, BM_ERR_RUNTIME, path, row, NULL, "out of memory");
+        return bm_error_set(err, BM_ERR_RUNTIME, t->path, line, NULL, "out of memory");
     int32_t idx = (int32_t)(g->count - 1);
-    p->id = arena_str(g, OGR_F_GetFieldAsString(f, m[T_ID].index));
-    p->name = arena_str(g, OGR_F_GetFieldAsString(f, m[T_NAME].index));
-    p->code = arena_str(g, OGR_F_GetFieldAsString(f, m[T_CODE].index));
-    p->admin1 = arena_str(g, OGR_F_GetFieldAsString(f, m[T_ADMIN1].index));
+    p->id = arena_str(g, field_text(f, m[T_ID]));
+    p->name = arena_str(g, field_text(f, m[T_NAME]));
+    p->code = arena_str(g, field_text(f, m[T_CODE]));
+    p->admin1 = arena_str(g, field_text(f, m[T_ADMIN1]));
     p->admin1_key = admin1_key(g, p->admin1);
-    p->source = "GeoNames";
-    snprintf(p->country, sizeof p->country, "%s",
-             iso3_of_iso2(OGR_F_GetFieldAsString(f, m[T_CC].index)));
-    p->lat = OGR_F_GetFieldAsDouble(f, m[T_LAT].index);
-    p->lon = OGR_F_GetFieldAsDouble(f, m[T_LON].index);
+    p->source = t->source_field >= 0 ? arena_str(g, field_text(f, t->source_field)) : t->source;
+    snprintf(p->country, sizeof p->country, "%s", iso3_of_iso2(field_text(f, m[T_CC])));
+    p->lat = lat;
+    p->lon = lon;
     p->has_point = 1;
-    p->population = OGR_F_GetFieldAsDouble(f, m[T_POP].index);
-    if (add_name(g, idx, p->name) != 0 ||
-        add_name(g, idx, OGR_F_GetFieldAsString(f, m[T_ASCII].index)) != 0 ||
-        add_names(g, idx, OGR_F_GetFieldAsString(f, m[T_ALT].index), ',') != 0)
-        return bm_error_set(err, BM_ERR_RUNTIME, path, row, NULL, "out of memory");
+    p->population = atof(field_text(f, m[T_POP]));
+    if (add_name(g, idx, p->name, 0) != 0 || add_name(g, idx, field_text(f, m[T_ASCII]), 0) != 0 ||
+        add_names(g, idx, field_text(f, m[T_ALT]), ',') != 0)
+        return bm_error_set(err, BM_ERR_RUNTIME, t->path, line, NULL, "out of memory");
     return BM_OK;
+}
+
+static bm_status read_geonames(bm_gazetteer *g, GDALDatasetH ds, const char *const *columns,
+                               geonames_table *t, bm_error *err)
+{
+    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
+    bm_status st = map_geonames(layer, columns, t, err);
+    OGRFeatureH f;
+    long row = 0;
+    while (st == BM_OK && (f = OGR_L_GetNextFeature(layer)) != NULL) {
+        st = read_geonames_row(g, f, t, ++row + t->header, err);
+        OGR_F_Destroy(f);
+    }
+    return st;
 }
 
 static bm_status read_towns(bm_gazetteer *g, bm_error *err)
@@ -401,18 +534,30 @@ static bm_status read_towns(bm_gazetteer *g, bm_error *err)
     GDALDatasetH ds = open_vector(path, err);
     if (!ds)
         return err->status;
-    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
-    field_map m[T_N] = {{"geonameid", 0},    {"name", 0},         {"asciiname", 0},
-                        {"alternatenames", 0}, {"latitude", 0},   {"longitude", 0},
-                        {"feature_code", 0}, {"country_code", 0}, {"admin1_name", 0},
-                        {"population", 0}};
-    bm_status st = map_fields(layer, m, T_N, path, err);
-    OGRFeatureH f;
-    long row = 0;
-    while (st == BM_OK && (f = OGR_L_GetNextFeature(layer)) != NULL) {
-        st = read_town(g, f, m, ++row, path, err);
-        OGR_F_Destroy(f);
-    }
+    geonames_table t = {.path = path, .header = 1, .source = "GeoNames"};
+    bm_status st = read_geonames(g, ds, embedded_columns, &t, err);
+    GDALClose(ds);
+    return st;
+}
+
+bm_status bm_gazetteer_add_geonames(bm_gazetteer *g, const char *path, bm_error *err)
+{
+    static const char *const options[] = {"HEADERS=NO", "SEPARATOR=TAB",
+                                          "AUTODETECT_TYPE=NO", NULL};
+    char csv[1100];
+    snprintf(csv, sizeof csv, "CSV:%s", path);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALDatasetH ds = GDALOpenEx(csv, GDAL_OF_VECTOR, (const char *const[]){"CSV", NULL},
+                                 options, NULL);
+    CPLPopErrorHandler();
+    if (!ds)
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot read: %s",
+                            *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "no such file");
+    const char *base = strrchr(path, '/');
+    char source[300];
+    snprintf(source, sizeof source, "GeoNames (%s)", base ? base + 1 : path);
+    geonames_table t = {.path = path, .header = 0, .source = arena_str(g, source)};
+    bm_status st = read_geonames(g, ds, geonames_columns, &t, err);
     GDALClose(ds);
     return st;
 }
@@ -422,6 +567,25 @@ static bm_status point_on_surface(bm_gazetteer *g, const GEOSGeometry *geom, bm_
     GEOSGeometry *pt = GEOSPointOnSurface_r(g->geos, geom);
     if (!pt)
         return BM_ERR_RUNTIME;
+    GEOSGeomGetX_r(g->geos, pt, &p->lon);
+    GEOSGeomGetY_r(g->geos, pt, &p->lat);
+    GEOSGeom_destroy_r(g->geos, pt);
+    p->has_point = 1;
+    return BM_OK;
+}
+
+/* A region's point: the centroid of its area when it lies inside, else a
+ * point on its surface (a province with a long corridor, a crescent). The
+ * centroid is taken in degrees, as GDAL and QGIS take it; over a region
+ * the difference from an equal-area centroid is a few kilometres. */
+static bm_status representative_point(bm_gazetteer *g, const GEOSGeometry *geom, bm_place *p)
+{
+    GEOSGeometry *pt = GEOSGetCentroid_r(g->geos, geom);
+    if (!pt || GEOSisEmpty_r(g->geos, pt) || GEOSIntersects_r(g->geos, geom, pt) != 1) {
+        if (pt)
+            GEOSGeom_destroy_r(g->geos, pt);
+        return point_on_surface(g, geom, p);
+    }
     GEOSGeomGetX_r(g->geos, pt, &p->lon);
     GEOSGeomGetY_r(g->geos, pt, &p->lat);
     GEOSGeom_destroy_r(g->geos, pt);
@@ -477,10 +641,10 @@ static bm_status read_region(bm_gazetteer *g, OGRFeatureH f, const char *path, l
     p->admin1_key = admin1_key(g, name);
     p->code = arena_str(g, OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "type")));
     p->source = arena_str(g, OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "source")));
-    if (point_on_surface(g, geom, p) != BM_OK)
+    if (representative_point(g, geom, p) != BM_OK)
         return bm_error_set(err, BM_ERR_RUNTIME, path, row, "geometry",
                             "no point inside the region");
-    if (add_name(g, idx, name) != 0 ||
+    if (add_name(g, idx, name, 0) != 0 ||
         add_names(g, idx, OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "alt_names")), ';'))
         return bm_error_set(err, BM_ERR_RUNTIME, path, row, NULL, "out of memory");
     return BM_OK;
@@ -508,11 +672,12 @@ static bm_status read_feature(bm_gazetteer *g, OGRFeatureH f, const char *path, 
     p->rank = OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "rank"));
     int type = GEOSGeomTypeId_r(g->geos, geom);
     p->lineal = type == GEOS_LINESTRING || type == GEOS_MULTILINESTRING;
+    p->areal = bm_gazetteer_kind_qualifiers(p) == BM_QUALIFIER_TERRAIN;
     if (p->lineal ? line_middle(g->geos, geom, &p->lon, &p->lat) != 0
-                  : point_on_surface(g, geom, p) != BM_OK)
+                  : representative_point(g, geom, p) != BM_OK)
         return bm_error_set(err, BM_ERR_RUNTIME, path, row, "geometry", "cannot place feature");
     p->has_point = 1;
-    if (add_name(g, idx, p->name) != 0 ||
+    if (add_name(g, idx, p->name, 0) != 0 ||
         add_names(g, idx, OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "alt_names")), ';'))
         return bm_error_set(err, BM_ERR_RUNTIME, path, row, NULL, "out of memory");
     return BM_OK;
@@ -549,7 +714,7 @@ static int add_country_keys(bm_gazetteer *g, int32_t idx, const char *list)
             memcpy(item, list, len);
             item[len] = '\0';
             bm_normalize_key(item, key, sizeof key);
-            if (index_add(g, &g->countries, key, idx) != 0)
+            if (index_add(g, &g->countries, key, idx, 0) != 0)
                 return -1;
         }
         list += len;
@@ -584,6 +749,57 @@ static bm_status add_countries(bm_gazetteer *g, bm_error *err)
     return BM_OK;
 }
 
+/* The bbox line geodata/build writes to SOURCES.lock; data brought some
+ * other way has no known coverage. */
+static void read_coverage(bm_gazetteer *g)
+{
+    char path[1024], line[256];
+    FILE *f = fopen(bm_geodata_path("SOURCES.lock", path, sizeof path), "r");
+    double *b = g->coverage;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "bbox %lf,%lf,%lf,%lf", &b[0], &b[1], &b[2], &b[3]) == 4 &&
+            b[0] < b[2] && b[1] < b[3]) {
+            g->has_coverage = 1;
+            break;
+        }
+    if (f)
+        fclose(f);
+}
+
+int bm_gazetteer_coverage(const bm_gazetteer *g, double box[4])
+{
+    if (g->has_coverage)
+        memcpy(box, g->coverage, sizeof g->coverage);
+    return g->has_coverage;
+}
+
+int bm_gazetteer_world_extent(bm_gazetteer *g, const char *iso3, double box[4])
+{
+    char path[1024], where[64];
+    if (!g->world) {
+        CPLPushErrorHandler(CPLQuietErrorHandler);
+        g->world = GDALOpenEx(bm_geodata_path("world.geojson", path, sizeof path),
+                              GDAL_OF_VECTOR, NULL, NULL, NULL);
+        CPLPopErrorHandler();
+    }
+    if (!g->world || strspn(iso3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3 || iso3[3])
+        return 0;
+    OGRLayerH layer = GDALDatasetGetLayer(g->world, 0);
+    snprintf(where, sizeof where, "iso_a3 = '%s'", iso3);
+    OGR_L_SetAttributeFilter(layer, where);
+    OGR_L_ResetReading(layer);
+    OGRFeatureH f = OGR_L_GetNextFeature(layer);
+    OGREnvelope e;
+    int found = f && OGR_F_GetGeometryRef(f);
+    if (found) {
+        OGR_G_GetEnvelope(OGR_F_GetGeometryRef(f), &e);
+        box[0] = e.MinX, box[1] = e.MinY, box[2] = e.MaxX, box[3] = e.MaxY;
+    }
+    OGR_F_Destroy(f);
+    OGR_L_SetAttributeFilter(layer, NULL);
+    return found;
+}
+
 bm_gazetteer *bm_gazetteer_load(GEOSContextHandle_t geos, bm_error *err)
 {
     bm_init();
@@ -599,6 +815,7 @@ bm_gazetteer *bm_gazetteer_load(GEOSContextHandle_t geos, bm_error *err)
         bm_gazetteer_free(g);
         return NULL;
     }
+    read_coverage(g);
     return g;
 }
 
@@ -613,6 +830,8 @@ void bm_gazetteer_free(bm_gazetteer *g)
         free(g->frontiers[i].place);
     free(g->frontiers);
     bm_boundaries_free(g->boundaries);
+    if (g->world)
+        GDALClose(g->world);
     index_free(&g->names);
     index_free(&g->countries);
     free(g->places);
@@ -635,13 +854,13 @@ const bm_place *bm_gazetteer_at(const bm_gazetteer *g, size_t i)
     return i < g->count ? &g->places[i] : NULL;
 }
 
-size_t bm_gazetteer_lookup(const bm_gazetteer *g, const char *key, const bm_place **out,
+size_t bm_gazetteer_lookup(const bm_gazetteer *g, const char *key, bm_name_hit *out,
                            size_t max)
 {
     size_t n = 0;
     for (int32_t p = index_head(&g->names, key); p >= 0; p = g->names.posts[p].next, n++)
         if (n < max)
-            out[n] = &g->places[g->names.posts[p].value];
+            out[n] = (bm_name_hit){&g->places[g->names.posts[p].value], g->names.posts[p].loose};
     return n;
 }
 
@@ -682,7 +901,7 @@ bm_status bm_gazetteer_place(bm_gazetteer *g, const bm_place *p, double *lon, do
             return err->status;
         const bm_country *c = bm_boundaries_find(g->shared, p->country);
         bm_place *mp = &g->places[p - g->places];
-        if (!c || point_on_surface(g, c->geom, mp) != BM_OK)
+        if (!c || representative_point(g, c->geom, mp) != BM_OK)
             return bm_error_set(err, BM_ERR_RUNTIME, bm_boundaries_source(g->shared), 0,
                                 NULL, "no polygon for country %s", p->country);
         mp->source = arena_str(g, bm_boundaries_source(g->shared));

@@ -2,11 +2,13 @@
  * gazetteer.h — the embedded places, regions, countries and curated
  * features, indexed by folded name.
  *
- * Loads geodata/gazetteer.tsv (GeoNames), admin1.fgb, features.geojson
- * and the country table; country polygons (bm_boundaries_default_path())
- * are read only when a country or a frontier has to be placed, and a
- * frontier is computed only for the pair a query names. A gazetteer owns
- * GEOS geometries and must be used from one thread at a time.
+ * Loads geodata/gazetteer.tsv (GeoNames places and districts),
+ * admin1.fgb, features.geojson (curated features and named regions), the
+ * country table and, when asked, a user's own GeoNames file; country
+ * polygons (bm_boundaries_default_path()) are read only when a country or
+ * a frontier has to be placed, and a frontier is computed only for the
+ * pair a query names. A gazetteer owns GEOS geometries and must be used
+ * from one thread at a time.
  */
 #ifndef BM_GAZETTEER_H
 #define BM_GAZETTEER_H
@@ -21,8 +23,9 @@ typedef enum bm_place_kind {
     BM_PLACE_TOWN,     /* GeoNames populated place */
     BM_PLACE_ADMIN1,   /* first-level region */
     BM_PLACE_COUNTRY,
-    BM_PLACE_FEATURE,  /* curated: bases, rivers, bridges */
-    BM_PLACE_FRONTIER  /* land border of two countries */
+    BM_PLACE_FEATURE,  /* curated: bases, rivers, bridges, named regions */
+    BM_PLACE_FRONTIER, /* land border of two countries */
+    BM_PLACE_DISTRICT  /* second-level region (GeoNames ADM2) */
 } bm_place_kind;
 
 typedef struct bm_place {
@@ -39,20 +42,36 @@ typedef struct bm_place {
     double population;
     int rank;               /* curated rank, 1 = first choice; 0 when none */
     int lineal;             /* the feature is a line; its point lies on it */
+    int areal;              /* a named region (valley, range...): ACLED precision 3 */
 } bm_place;
 
 typedef struct bm_gazetteer bm_gazetteer;
 
 /* Loads the embedded data (bm_geodata_dir()). */
 bm_gazetteer *bm_gazetteer_load(GEOSContextHandle_t geos, bm_error *err);
+
+/* Adds the populated places and ADM2 districts of a file in GeoNames'
+ * own format (tab-separated, no header, the 19 columns of allCountries.txt
+ * or cities500.txt), as a user brings them for a region or places the
+ * embedded gazetteer lacks. Errors name the file, line and field. */
+bm_status bm_gazetteer_add_geonames(bm_gazetteer *g, const char *path, bm_error *err);
 void bm_gazetteer_free(bm_gazetteer *g);
 
 size_t bm_gazetteer_count(const bm_gazetteer *g);
 const bm_place *bm_gazetteer_at(const bm_gazetteer *g, size_t i);
 
+/* A place found by name. loose: the key matched only a variant of the
+ * place's name: without words that say what kind of place it is ("Batken"
+ * for "Batken Oblast"), or a curated alias that leaves out the feature's
+ * kind ("Murghab" for the Murghab River). */
+typedef struct bm_name_hit {
+    const bm_place *place;
+    int loose;
+} bm_name_hit;
+
 /* Places with a name whose key (bm_normalize_key) is key; fills up to max
  * and returns how many there are. */
-size_t bm_gazetteer_lookup(const bm_gazetteer *g, const char *key, const bm_place **out,
+size_t bm_gazetteer_lookup(const bm_gazetteer *g, const char *key, bm_name_hit *out,
                            size_t max);
 
 /* The ISO alpha-3 code of the country a folded key names by name, ISO
@@ -86,9 +105,29 @@ int bm_gazetteer_near_country(bm_gazetteer *g, const bm_place *p, const char *is
 int bm_gazetteer_same_place(bm_gazetteer *g, const bm_place *a, const bm_place *b);
 
 /* Strips words that only say what kind of place a name is ("Batken
- * oblast" -> "batken") from folded words in place; returns a mask of
- * BM_QUALIFIER_* found. */
-enum { BM_QUALIFIER_ADMIN = 1, BM_QUALIFIER_TOWN = 2, BM_QUALIFIER_DISTRICT = 4 };
+ * oblast" -> "batken", "Panj River" -> "panj") from folded words in place;
+ * returns a mask of BM_QUALIFIER_* found, 0 when nothing would be left. */
+enum {
+    BM_QUALIFIER_ADMIN = 1,    /* region, oblast, province... */
+    BM_QUALIFIER_TOWN = 2,     /* city, town, village */
+    BM_QUALIFIER_DISTRICT = 4, /* district, rayon, nohiya, tuman */
+    BM_QUALIFIER_RIVER = 8,    /* river, darya */
+    BM_QUALIFIER_BASE = 16,    /* base, airbase, airfield, garrison */
+    BM_QUALIFIER_TERRAIN = 32  /* valley, corridor, gorge, desert, range... */
+};
+#define BM_QUALIFIER_FEATURE (BM_QUALIFIER_RIVER | BM_QUALIFIER_BASE | BM_QUALIFIER_TERRAIN)
 int bm_gazetteer_strip_qualifiers(char *words);
+
+/* The BM_QUALIFIER_* words that name p's kind: a query's "province"
+ * agrees with an admin-1 region, its "river" with a river. */
+int bm_gazetteer_kind_qualifiers(const bm_place *p);
+
+/* The area the embedded geodata was built for (the bbox line of
+ * SOURCES.lock: min lon, min lat, max lon, max lat); 0 when unknown. */
+int bm_gazetteer_coverage(const bm_gazetteer *g, double box[4]);
+
+/* The extent of a country (ISO alpha-3) on the embedded world map, which
+ * covers the whole globe at small scale; 0 when it has none. */
+int bm_gazetteer_world_extent(bm_gazetteer *g, const char *iso3, double box[4]);
 
 #endif

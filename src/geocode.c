@@ -2,12 +2,22 @@
  * geocode.c — ranking gazetteer candidates for catalog place text and
  * writing the geocoded catalog.
  *
- * Scores add up: how the name matched (as written, or only after dropping
- * an article or a word like "region"), what the place is (a curated
- * feature or country is what a writer usually means; among towns a
- * capital outranks an admin seat, which outranks a village, and
- * population breaks ties) and, weighing most, whether it agrees with the
- * row's country and admin1.
+ * The ranking rules, in order; each decides only when the ones before it
+ * tie (bm_geocode_ranking_rules says them to users):
+ *   1. a frontier phrase ("Tajik-Afghan border") names a frontier;
+ *   2. the row's country, then its admin1: a candidate inside them comes
+ *      first, and none outside the row's country is ever accepted;
+ *   3. how the name matched: exactly (an article like "al-" aside, and a
+ *      kind word that agrees with the place: "Batken Region" for the
+ *      region) beats a match that needed a kind word dropped from the query
+ *      ("Balkh Province" for the town) or added to it ("Balkh" for a
+ *      river named "Balkh River"), which beats one that needed both;
+ *   4. the kind of place: a country; an admin-1 region or district when
+ *      the query says "region" or "district"; towns by rank (capital,
+ *      admin seats, village) and population; curated features by their
+ *      rank; regions and districts named bare after their towns.
+ * A runner-up within AMBIGUITY_MARGIN that is not the same place makes
+ * the answer ambiguous.
  */
 #include "geocode.h"
 
@@ -23,14 +33,22 @@
 
 #define KEY_MAX 256
 #define MAX_CANDIDATES 64
-#define HINT_COUNTRY 20.0
-#define HINT_ADMIN1 4.0
+/* Score weights: each rule outweighs everything the later rules add. */
+#define HINT_COUNTRY 1000.0
+#define HINT_ADMIN1 100.0
+#define MATCH_STEP 20.0      /* one step of the name match; priors stay below it */
 #define AMBIGUITY_MARGIN 2.0 /* score points; a closer runner-up makes a row ambiguous */
+
+/* How a name matched (rule 3), in MATCH_STEPs. */
+#define MATCH_EXACT 3.0
+#define MATCH_ARTICLE 2.95 /* only without a leading article */
+#define MATCH_LOOSE 2.0    /* a kind word dropped from the query or added to it */
+#define MATCH_LOOSER 1.0   /* both */
 
 const char *bm_match_kind_name(bm_match_kind kind)
 {
-    static const char *const names[] = {NULL,       "coordinates", "place",  "admin1",
-                                        "country",  "frontier",    "feature"};
+    static const char *const names[] = {NULL,      "coordinates", "place",   "admin1",
+                                        "country", "frontier",    "feature", "district"};
     return names[kind];
 }
 
@@ -41,6 +59,27 @@ typedef struct query {
     const char *country; /* ISO alpha-3 hint or NULL */
     char admin1_key[KEY_MAX];
 } query;
+
+const char bm_geocode_ranking_rules[] =
+    "Ranking, each rule deciding only when the ones before it tie:\n"
+    "  1. a frontier phrase (\"Tajik-Afghan border\", \"border between Kyrgyzstan\n"
+    "     and Tajikistan\") names that frontier;\n"
+    "  2. the row's country, then its admin1: a place inside them comes first,\n"
+    "     and a place outside the row's country is never accepted (the row stays\n"
+    "     unresolved, with the places found elsewhere in alternatives);\n"
+    "  3. how the name matched: exactly, an article (al-, el-) aside, or with a\n"
+    "     kind word that fits the place (\"Batken Region\" for the region) beats\n"
+    "     a match that needed a kind word dropped (\"Balkh Province\" for the\n"
+    "     town) or added (\"Murghab\" for the Murghab River); needing both\n"
+    "     comes last;\n"
+    "  4. the kind of place: a country; a region or district when the text says\n"
+    "     \"region\" or \"district\"; towns by rank (capital, admin seats, the\n"
+    "     rest) and population; curated features by rank; regions and districts\n"
+    "     named bare after their towns.\n"
+    "A runner-up close behind that is not the same place marks the answer\n"
+    "ambiguous. geo_precision (ACLED): 1 a town or point feature, 2 a district\n"
+    "or near a town, 3 an admin-1 region, country, frontier, river or named\n"
+    "region.\n";
 
 /* ---- frontiers ---- */
 
@@ -116,27 +155,48 @@ static int parse_frontier(const bm_gazetteer *g, const query *q, const char **a,
 
 typedef struct scored {
     const bm_place *place;
-    double quality;
+    double match; /* MATCH_* */
     double score;
 } scored;
 
-static size_t add_lookup(const bm_gazetteer *g, const char *key, double quality, scored *c,
-                         size_t n)
+/* The match of a hit from a key: as the key says, less when the index
+ * only holds a loose variant of the place's name (rule 3). */
+static double hit_match(const bm_name_hit *hit, double key_match)
 {
-    const bm_place *found[MAX_CANDIDATES];
+    if (!hit->loose)
+        return key_match;
+    return key_match >= MATCH_ARTICLE ? MATCH_LOOSE : MATCH_LOOSER;
+}
+
+static size_t add_lookup(const bm_gazetteer *g, const char *key, const query *q, int stripped,
+                         scored *c, size_t n)
+{
+    bm_name_hit found[MAX_CANDIDATES];
     size_t k = bm_gazetteer_lookup(g, key, found, MAX_CANDIDATES);
     if (k > MAX_CANDIDATES)
         k = MAX_CANDIDATES;
     for (size_t i = 0; i < k; i++) {
+        double m = stripped == 0 ? MATCH_EXACT : stripped == 1 ? MATCH_ARTICLE : 0;
+        if (stripped >= 2) {
+            /* The query's kind words were dropped: they agree with the place
+             * or cost a step; a feature's kind word ("river", "valley") must
+             * agree, or the query names something else. */
+            int kind = bm_gazetteer_kind_qualifiers(found[i].place);
+            if ((q->qualifiers & BM_QUALIFIER_FEATURE) && !(q->qualifiers & kind))
+                continue;
+            m = (q->qualifiers & kind) ? MATCH_EXACT : MATCH_LOOSE;
+            m -= stripped == 3 ? MATCH_EXACT - MATCH_ARTICLE : 0;
+        }
+        m = hit_match(&found[i], m);
         size_t j = 0;
-        while (j < n && c[j].place != found[i])
+        while (j < n && c[j].place != found[i].place)
             j++;
         if (j == n) {
             if (n == MAX_CANDIDATES)
                 continue;
-            c[n++] = (scored){found[i], quality, 0};
-        } else if (quality > c[j].quality) {
-            c[j].quality = quality;
+            c[n++] = (scored){found[i].place, m, 0};
+        } else if (m > c[j].match) {
+            c[j].match = m;
         }
     }
     return n;
@@ -159,22 +219,22 @@ static const char *skip_article(const char *words)
 }
 
 /* Looks the name up as written, then without an article, then without
- * qualifier words, each a little less trusted. */
+ * kind words (the 0..3 passed on says which). */
 static size_t gather(const bm_gazetteer *g, query *q, scored *c)
 {
     char key[KEY_MAX], stripped[KEY_MAX];
     size_t n = 0;
     join(q->words, key);
-    n = add_lookup(g, key, 10.0, c, n);
+    n = add_lookup(g, key, q, 0, c, n);
     join(skip_article(q->words), key);
-    n = add_lookup(g, key, 9.5, c, n);
+    n = add_lookup(g, key, q, 1, c, n);
     memcpy(stripped, q->words, sizeof stripped);
     q->qualifiers = bm_gazetteer_strip_qualifiers(stripped);
     if (q->qualifiers) {
         join(stripped, key);
-        n = add_lookup(g, key, 9.0, c, n);
+        n = add_lookup(g, key, q, 2, c, n);
         join(skip_article(stripped), key);
-        n = add_lookup(g, key, 8.5, c, n);
+        n = add_lookup(g, key, q, 3, c, n);
     }
     return n;
 }
@@ -192,30 +252,44 @@ static double town_rank(const char *code)
     return 1; /* sections of cities, historical and abandoned places */
 }
 
+/* Rule 4, below MATCH_STEP. A region or district named bare ranks after
+ * the admin seat it is usually named after, and a feature's curated rank
+ * (1 = first choice) places it among towns. */
 static double prior(const bm_place *p, int qualifiers)
 {
     switch (p->kind) {
     case BM_PLACE_TOWN:
-        return town_rank(p->code) + 0.8 * log10(p->population + 1) -
-               ((qualifiers & BM_QUALIFIER_ADMIN) ? 3 : 0);
+        return town_rank(p->code) + 0.8 * log10(p->population + 1);
     case BM_PLACE_ADMIN1:
-        return (qualifiers & BM_QUALIFIER_ADMIN) ? 11 : 5;
+        return (qualifiers & BM_QUALIFIER_ADMIN) ? 13 : 5;
+    case BM_PLACE_DISTRICT:
+        return (qualifiers & BM_QUALIFIER_DISTRICT) ? 13 : 3;
     case BM_PLACE_COUNTRY:
-        return 12;
+        return 14;
     case BM_PLACE_FEATURE:
         return 8 - (p->rank > 0 ? p->rank : 1);
     case BM_PLACE_FRONTIER:
-        return 30;
+        return 15;
     }
     return 0;
+}
+
+/* Whether p lies in the country a row names (rule 2); a border river or
+ * crossing and a frontier belong to both sides. */
+static int in_country(bm_gazetteer *g, const bm_place *p, const char *iso3)
+{
+    switch (p->kind) {
+    case BM_PLACE_FEATURE: return bm_gazetteer_near_country(g, p, iso3);
+    case BM_PLACE_FRONTIER: return strstr(p->id, iso3) != NULL;
+    default: return strcmp(p->country, iso3) == 0;
+    }
 }
 
 static double score(bm_gazetteer *g, const scored *c, const query *q)
 {
     const bm_place *p = c->place;
-    double s = c->quality + prior(p, q->qualifiers);
-    if (q->country && (p->kind == BM_PLACE_FEATURE ? bm_gazetteer_near_country(g, p, q->country)
-                                                   : strcmp(p->country, q->country) == 0))
+    double s = c->match * MATCH_STEP + prior(p, q->qualifiers);
+    if (q->country && in_country(g, p, q->country))
         s += HINT_COUNTRY;
     if (*q->admin1_key && *p->admin1_key && strcmp(p->admin1_key, q->admin1_key) == 0)
         s += HINT_ADMIN1;
@@ -238,6 +312,7 @@ static bm_match_kind kind_of(const bm_place *p)
     case BM_PLACE_COUNTRY: return BM_MATCH_COUNTRY;
     case BM_PLACE_FEATURE: return BM_MATCH_FEATURE;
     case BM_PLACE_FRONTIER: return BM_MATCH_FRONTIER;
+    case BM_PLACE_DISTRICT: return BM_MATCH_DISTRICT;
     }
     return BM_MATCH_NONE;
 }
@@ -248,8 +323,10 @@ static int precision_of(const bm_place *p, int qualifiers)
     switch (p->kind) {
     case BM_PLACE_TOWN:
         return (qualifiers & BM_QUALIFIER_DISTRICT) ? 2 : 1;
+    case BM_PLACE_DISTRICT:
+        return 2;
     case BM_PLACE_FEATURE:
-        if (p->lineal)
+        if (p->lineal || p->areal)
             return 3;
         return strstr(p->code, "river") ? 2 : 1;
     default:
@@ -257,18 +334,39 @@ static int precision_of(const bm_place *p, int qualifiers)
     }
 }
 
+/* "Faizabad (Badakhshan)", as ACLED notes and reports write a place with
+ * its region: the name before the brackets, and the bracketed text as the
+ * admin1 hint when the row gives none. Returns the name's length. */
+static size_t split_bracketed(const char *text, const char **inside, size_t *inside_len)
+{
+    size_t len = strlen(text);
+    const char *open = strrchr(text, '(');
+    *inside = NULL;
+    if (!open || open == text || len < 2 || text[len - 1] != ')')
+        return len;
+    *inside = open + 1;
+    *inside_len = (size_t)(text + len - 1 - *inside);
+    return (size_t)(open - text);
+}
+
 static void prepare(const bm_gazetteer *g, const char *text, const char *country,
                     const char *admin1, query *q)
 {
-    char key[KEY_MAX], words[KEY_MAX];
-    bm_normalize_words(text, q->words, sizeof q->words);
-    size_t len = strlen(text);
+    char key[KEY_MAX], words[KEY_MAX], name[KEY_MAX], region[KEY_MAX];
+    const char *inside;
+    size_t inside_len = 0, len = split_bracketed(text, &inside, &inside_len);
+    snprintf(name, sizeof name, "%.*s", (int)len, text);
+    bm_normalize_words(name, q->words, sizeof q->words);
     q->iso_like = len >= 2 && len <= 3 && strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == len;
     q->qualifiers = 0;
     q->country = NULL;
     if (country && *country) {
         bm_normalize_key(country, key, sizeof key);
         q->country = bm_gazetteer_country_code(g, key);
+    }
+    if ((!admin1 || !*admin1) && inside) {
+        snprintf(region, sizeof region, "%.*s", (int)inside_len, inside);
+        admin1 = region;
     }
     q->admin1_key[0] = '\0';
     if (admin1 && *admin1) {
@@ -295,7 +393,8 @@ static size_t rank_candidates(bm_gazetteer *g, query *q, scored *c, bm_error *er
     if (parse_frontier(g, q, &a, &b)) {
         const bm_place *f = bm_gazetteer_frontier(g, a, b, err);
         if (f) {
-            c[0] = (scored){f, 10.0, 10.0 + prior(f, 0)};
+            c[0] = (scored){f, MATCH_EXACT, 0};
+            c[0].score = score(g, &c[0], q);
             return 1;
         }
         if (err->status != BM_OK)
@@ -310,7 +409,7 @@ static size_t rank_candidates(bm_gazetteer *g, query *q, scored *c, bm_error *er
         const char *iso = bm_gazetteer_country_code(g, key);
         const bm_place *p = iso ? bm_gazetteer_country(g, iso) : NULL;
         if (p && n < MAX_CANDIDATES)
-            c[n++] = (scored){p, q->iso_like ? 10.0 : 8.0, 0};
+            c[n++] = (scored){p, q->iso_like ? MATCH_EXACT : MATCH_LOOSE, 0};
     }
     for (size_t i = 0; i < n; i++)
         c[i].score = score(g, &c[i], q);
@@ -348,6 +447,81 @@ static void list_alternative(char *buf, size_t size, const bm_candidate *c)
              *c->place->country ? c->place->country : "?", c->lat, c->lon);
 }
 
+/* ---- coverage ---- */
+
+static const char *country_name(bm_gazetteer *g, const char *iso3)
+{
+    const bm_place *p = bm_gazetteer_country(g, iso3);
+    return p ? p->name : iso3;
+}
+
+/* The command that adds box (widened to whole degrees) to the geodata. */
+static void build_advice(const double box[4], char *buf, size_t size)
+{
+    snprintf(buf, size,
+             "`geodata/build --bbox %.0f,%.0f,%.0f,%.0f --out DIR` (or --world), then "
+             "BORDERMAP_GEODATA=DIR, adds it",
+             floor(box[0]), floor(box[1]), ceil(box[2]), ceil(box[3]));
+}
+
+static int box_inside(const double inner[4], const double outer[4])
+{
+    return inner[0] >= outer[0] && inner[1] >= outer[1] && inner[2] <= outer[2] &&
+           inner[3] <= outer[3];
+}
+
+/* A row whose country the embedded geodata does not hold whole is told how
+ * to add it: its places may simply not be there. */
+static void note_country_outside(bm_gazetteer *g, const char *iso3, char *buf, size_t size)
+{
+    double area[4], box[4];
+    char advice[200];
+    if (!bm_gazetteer_coverage(g, area) || !bm_gazetteer_world_extent(g, iso3, box) ||
+        box_inside(box, area))
+        return;
+    build_advice(box, advice, sizeof advice);
+    snprintf(buf, size, "%s is not all inside the area of the embedded geodata (%g,%g,%g,%g); %s",
+             country_name(g, iso3), area[0], area[1], area[2], area[3], advice);
+}
+
+/* A point outside the embedded area has no country polygons or frontiers
+ * under it: maps show it on blank ground and its frontier distance is
+ * unknown. */
+static void note_point_outside(bm_gazetteer *g, const bm_candidate *best, char *buf,
+                               size_t size)
+{
+    double area[4], box[4], pt[4] = {best->lon, best->lat, best->lon, best->lat};
+    char advice[200];
+    if (!bm_gazetteer_coverage(g, area) || box_inside(pt, area))
+        return;
+    if (!bm_gazetteer_world_extent(g, best->place->country, box))
+        memcpy(box, (double[4]){best->lon - 2, best->lat - 2, best->lon + 2, best->lat + 2},
+               sizeof box);
+    build_advice(box, advice, sizeof advice);
+    snprintf(buf, size, "%s lies outside the area of the embedded geodata (%g,%g,%g,%g); %s",
+             best->place->name, area[0], area[1], area[2], area[3], advice);
+}
+
+/* Rule 2: no candidate inside the row's country, so none is accepted; the
+ * ones outside it are listed for the analyst. */
+static void refuse_outside(bm_gazetteer *g, const query *q, const scored *c, size_t n,
+                           bm_match *m)
+{
+    bm_error err;
+    for (size_t i = 0; i < n; i++) {
+        bm_candidate alt;
+        if (to_candidate(g, &c[i], q->qualifiers, &alt, &err) == BM_OK)
+            list_alternative(m->alternatives, sizeof m->alternatives, &alt);
+    }
+    memset(&m->best, 0, sizeof m->best);
+    m->best.kind = BM_MATCH_NONE;
+    char outside[300] = "";
+    note_country_outside(g, q->country, outside, sizeof outside);
+    snprintf(m->note, sizeof m->note, "no place of that name in %s, only elsewhere: %.*s%s%s",
+             country_name(g, q->country), (int)strcspn(m->alternatives, ";"), m->alternatives,
+             *outside ? "; " : "", outside);
+}
+
 bm_status bm_geocode_text(bm_gazetteer *g, const char *text, const char *country,
                           const char *admin1, bm_match *m, bm_error *err)
 {
@@ -368,6 +542,12 @@ bm_status bm_geocode_text(bm_gazetteer *g, const char *text, const char *country
     }
     if (first == n) {
         m->best.kind = BM_MATCH_NONE;
+        if (q.country)
+            note_country_outside(g, q.country, m->note, sizeof m->note);
+        return BM_OK;
+    }
+    if (q.country && !in_country(g, c[first].place, q.country)) {
+        refuse_outside(g, &q, c + first, n - first, m);
         return BM_OK;
     }
     for (size_t i = first + 1; i < n && c[i].score > c[first].score - AMBIGUITY_MARGIN; i++) {
@@ -380,6 +560,7 @@ bm_status bm_geocode_text(bm_gazetteer *g, const char *text, const char *country
         m->ambiguous = 1;
         list_alternative(m->alternatives, sizeof m->alternatives, &alt);
     }
+    note_point_outside(g, &m->best, m->note, sizeof m->note);
     return BM_OK;
 }
 
@@ -427,8 +608,11 @@ static bm_status resolve_record(bm_lazy_gazetteer *lg, bm_catalog *c, size_t i, 
     const char *text = bm_geocode_place_text(c, i);
     if (!*text)
         return BM_OK;
-    if (!lg->g && (lg->g = bm_gazetteer_load(lg->geos, err)) != NULL && lg->loaded)
-        lg->loaded(lg->g, lg->data);
+    if (!lg->g && (lg->g = bm_gazetteer_load(lg->geos, err)) != NULL && lg->loaded &&
+        lg->loaded(lg->g, lg->data, err) != BM_OK) {
+        bm_gazetteer_free(lg->g);
+        lg->g = NULL;
+    }
     if (!lg->g)
         return err->status;
     if (bm_geocode_text(lg->g, text, bm_catalog_get(c, i, "country"),
@@ -502,7 +686,8 @@ bm_status bm_geocode_missing(bm_lazy_gazetteer *lg, bm_catalog *c, bm_error *err
 /* The match fields, then the frontier distance fields (M_N to M_ALL),
  * which a layer has only when it measures distances. */
 enum {
-    M_PRECISION, M_KIND, M_NAME, M_ID, M_SOURCE, M_SCORE, M_AMBIGUOUS, M_ALTERNATIVES, M_N,
+    M_PRECISION, M_KIND, M_NAME, M_ID, M_SOURCE, M_SCORE, M_AMBIGUOUS, M_ALTERNATIVES, M_NOTE,
+    M_N,
     M_FRONTIER_KM = M_N, M_FRONTIER, M_FRONTIER_ISO, M_IN_COUNTRY, M_ALL
 };
 
@@ -512,7 +697,7 @@ static const struct {
 } match_fields[M_ALL] = {
     {"geo_precision", OFTInteger}, {"match_kind", OFTString}, {"match_name", OFTString},
     {"match_id", OFTString},       {"match_source", OFTString}, {"match_score", OFTReal},
-    {"ambiguous", OFTInteger},     {"alternatives", OFTString},
+    {"ambiguous", OFTInteger},     {"alternatives", OFTString}, {"match_note", OFTString},
     {"frontier_km", OFTReal},      {"frontier", OFTString},     {"frontier_iso", OFTString},
     {"in_country", OFTString},
 };
@@ -576,10 +761,16 @@ static bm_status create_fields(const bm_catalog *c, OGRLayerH layer, added_field
 static void set_match_fields(OGRFeatureH f, const bm_match *m, const int *map)
 {
     const bm_candidate *b = &m->best;
+    if (*m->note)
+        OGR_F_SetFieldString(f, map[M_NOTE], m->note);
+    else
+        OGR_F_SetFieldNull(f, map[M_NOTE]);
     if (b->kind == BM_MATCH_NONE) {
-        for (int i = 0; i < M_N; i++)
+        for (int i = 0; i < M_NOTE; i++)
             OGR_F_SetFieldNull(f, map[i]);
         OGR_F_SetFieldInteger(f, map[M_AMBIGUOUS], 0);
+        if (*m->alternatives)
+            OGR_F_SetFieldString(f, map[M_ALTERNATIVES], m->alternatives);
         return;
     }
     OGR_F_SetFieldInteger(f, map[M_PRECISION], b->precision);

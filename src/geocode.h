@@ -3,11 +3,13 @@
  * the precision and provenance of each answer.
  *
  * A row's location text is resolved against the gazetteer: frontiers as
- * journalists write them ("Tajik-Afghan border"), curated features,
- * places, admin-1 regions and countries. Candidates are ranked by the
- * row's country and admin1 hints first, then by kind and rank (capital >
- * admin seat > town) and population; when the best two are close and not
- * the same place, the answer is flagged ambiguous and the others listed.
+ * journalists write them ("Tajik-Afghan border"), curated features and
+ * named regions, places, districts, admin-1 regions and countries.
+ * Candidates are ranked by the rules bm_geocode_ranking_rules() states:
+ * the row's country and admin1 first, then how exactly the name matched,
+ * then kind, rank and population; when the best two are close and not the
+ * same place, the answer is flagged ambiguous and the others listed. A
+ * row is never placed outside its own country.
  */
 #ifndef BM_GEOCODE_H
 #define BM_GEOCODE_H
@@ -27,8 +29,12 @@ typedef enum bm_match_kind {
     BM_MATCH_ADMIN1,
     BM_MATCH_COUNTRY,
     BM_MATCH_FRONTIER,
-    BM_MATCH_FEATURE
+    BM_MATCH_FEATURE,
+    BM_MATCH_DISTRICT
 } bm_match_kind;
+
+/* The ranking rules as users read them (geocode --help). */
+extern const char bm_geocode_ranking_rules[];
 
 /* "coordinates", "place", ...; NULL for BM_MATCH_NONE. */
 const char *bm_match_kind_name(bm_match_kind kind);
@@ -45,6 +51,9 @@ typedef struct bm_match {
     bm_candidate best; /* kind BM_MATCH_NONE when unresolved */
     int ambiguous;
     char alternatives[480]; /* "Murghob (TJK, 38.17,73.96); ..." */
+    /* Why a row stayed unresolved, or what a user should know about its
+     * point ("outside the area of the embedded geodata..."); "" if nothing. */
+    char note[400];
 } bm_match;
 
 /* The best candidates for text, best first; country (name, ISO code or
@@ -68,8 +77,8 @@ typedef struct bm_lazy_gazetteer {
     GEOSContextHandle_t geos;
     bm_gazetteer *g;
     /* Called once the gazetteer is loaded, or NULL: a context hands it
-     * its boundaries there. */
-    void (*loaded)(bm_gazetteer *g, void *data);
+     * its boundaries and the user's places there. */
+    bm_status (*loaded)(bm_gazetteer *g, void *data, bm_error *err);
     void *data;
 } bm_lazy_gazetteer;
 

@@ -50,8 +50,10 @@ void cli_catalog_args_free(cli_catalog_args *a)
 {
     bm_filter_free(a->filter);
     json_decref(a->unresolved);
+    json_decref(a->notes);
     a->filter = NULL;
     a->unresolved = NULL;
+    a->notes = NULL;
 }
 
 static bm_status set_filter(int c, const char *arg, bm_filter *f, bm_error *err)
@@ -148,23 +150,33 @@ bm_catalog *cli_catalog_read(const char *cmd, const char *path, const char *cons
     return c;
 }
 
-void cli_catalog_note(cli_catalog_args *a, const bm_catalog *c, size_t record)
+static void append_row(json_t **list, const bm_catalog *c, size_t record, const char *key,
+                       const char *text)
 {
-    if (bm_catalog_point(c, record, NULL, NULL)) {
-        a->placed++;
-        return;
-    }
-    if (!a->unresolved)
-        a->unresolved = json_array();
-    json_array_append_new(a->unresolved,
-                          json_pack("{s:I, s:s}", "line", (json_int_t)bm_catalog_row(c, record),
-                                    "place", bm_geocode_place_text(c, record)));
+    if (!*list)
+        *list = json_array();
+    json_array_append_new(*list, json_pack("{s:I, s:s, s:s}", "line",
+                                           (json_int_t)bm_catalog_row(c, record), "place",
+                                           bm_geocode_place_text(c, record), key, text));
 }
 
-void cli_catalog_note_all(cli_catalog_args *a, const bm_catalog *c)
+void cli_catalog_note(cli_catalog_args *a, const bm_catalog *c, size_t record,
+                      const bm_match *m)
+{
+    const char *note = m ? m->note : "";
+    if (bm_catalog_point(c, record, NULL, NULL)) {
+        a->placed++;
+        if (*note)
+            append_row(&a->notes, c, record, "note", note);
+        return;
+    }
+    append_row(&a->unresolved, c, record, "reason", note);
+}
+
+void cli_catalog_note_all(cli_catalog_args *a, const bm_catalog *c, const bm_match *matches)
 {
     for (size_t i = 0; i < bm_catalog_count(c); i++)
-        cli_catalog_note(a, c, i);
+        cli_catalog_note(a, c, i, matches ? &matches[i] : NULL);
 }
 
 static size_t unresolved_count(const cli_catalog_args *a)
@@ -191,10 +203,29 @@ static size_t name_unresolved(const char *cmd, const bm_catalog *c, const json_t
     for (size_t i = 0; i < named; i++) {
         const json_t *u = json_array_get(list, i);
         const char *text = json_string_value(json_object_get(u, "place"));
-        fprintf(stderr, "bordermap %s: %s:%" JSON_INTEGER_FORMAT ": unresolved: %s%s%s\n", cmd,
+        const char *reason = json_string_value(json_object_get(u, "reason"));
+        fprintf(stderr, "bordermap %s: %s:%" JSON_INTEGER_FORMAT ": unresolved: ", cmd,
+                bm_catalog_path(c), json_integer_value(json_object_get(u, "line")));
+        if (!*text)
+            fprintf(stderr, "no coordinates and no place text\n");
+        else if (!*reason)
+            fprintf(stderr, "no place matches '%s'\n", text);
+        else
+            fprintf(stderr, "'%s': %s\n", text, reason);
+    }
+    return named;
+}
+
+static size_t name_notes(const char *cmd, const bm_catalog *c, const json_t *list,
+                         size_t budget)
+{
+    size_t n = list ? json_array_size(list) : 0, named = n < budget ? n : budget;
+    for (size_t i = 0; i < named; i++) {
+        const json_t *u = json_array_get(list, i);
+        fprintf(stderr, "bordermap %s: %s:%" JSON_INTEGER_FORMAT ": note: '%s': %s\n", cmd,
                 bm_catalog_path(c), json_integer_value(json_object_get(u, "line")),
-                *text ? "no place matches '" : "no coordinates and no place text", text,
-                *text ? "'" : "");
+                json_string_value(json_object_get(u, "place")),
+                json_string_value(json_object_get(u, "note")));
     }
     return named;
 }
@@ -203,9 +234,11 @@ void cli_catalog_name_rows(const char *cmd, const bm_catalog *c, const cli_catal
 {
     size_t named = name_rejected(cmd, c);
     named += name_unresolved(cmd, c, a->unresolved, NAMED_ON_STDERR - named);
-    size_t all = bm_catalog_rejected_count(c) + unresolved_count(a);
+    named += name_notes(cmd, c, a->notes, NAMED_ON_STDERR - named);
+    size_t all = bm_catalog_rejected_count(c) + unresolved_count(a) +
+                 (a->notes ? json_array_size(a->notes) : 0);
     if (all > named)
-        fprintf(stderr, "bordermap %s: ... and %zu more rows left out or unresolved "
+        fprintf(stderr, "bordermap %s: ... and %zu more rows left out, unresolved or noted "
                         "(--json lists them all)\n", cmd, all - named);
 }
 
@@ -224,13 +257,14 @@ static void print_json(const char *cmd, const bm_catalog *c, const cli_catalog_a
                        const char *outcome, size_t written)
 {
     json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "command", cmd, "input",
+        "{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "command", cmd, "input",
         bm_catalog_path(c), "format", bm_input_format_name(bm_catalog_format(c)), "rows_read",
         (json_int_t)bm_catalog_rows_read(c), "placed", (json_int_t)a->placed, "unresolved",
         (json_int_t)unresolved_count(a), "rejected", (json_int_t)bm_catalog_rejected_count(c),
         "filtered_out", (json_int_t)bm_catalog_filtered_count(c), outcome, (json_int_t)written,
         "rejected_rows", rejected_json(c), "unresolved_rows",
-        a->unresolved ? json_incref(a->unresolved) : json_array());
+        a->unresolved ? json_incref(a->unresolved) : json_array(), "noted_rows",
+        a->notes ? json_incref(a->notes) : json_array());
     json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', stdout);
     json_decref(o);
@@ -281,6 +315,6 @@ bm_catalog *cli_catalog_load(bm_context *ctx, const char *cmd, const char *path,
         bm_catalog_free(c);
         return NULL;
     }
-    cli_catalog_note_all(a, c);
+    cli_catalog_note_all(a, c, matches);
     return bm_context_adopt_catalog(ctx, c, matches, path, err) == BM_OK ? c : NULL;
 }

@@ -21,6 +21,7 @@
 #include "context.h"
 #include "error.h"
 #include "filter.h"
+#include "geocode.h"
 #include "style.h"
 
 enum {
@@ -64,7 +65,8 @@ typedef struct cli_catalog_args {
     int quiet, json;
     struct cli_progress *progress; /* while reading */
     size_t placed;                 /* records noted with a point */
-    json_t *unresolved;            /* records noted without: [{line, place}] */
+    json_t *unresolved;            /* records noted without: [{line, place, reason}] */
+    json_t *notes;                 /* placed records with a note: [{line, place, note}] */
 } cli_catalog_args;
 
 /* Sets up args (a filter that matches everything); 0 when out of memory. */
@@ -102,11 +104,14 @@ bm_catalog *cli_catalog_open(const char *cmd, const char *path, cli_catalog_args
 void cli_catalog_close(cli_catalog_args *a);
 
 /* Counts a record as placed or unresolved, once its fate is known
- * (after geocoding); _all notes every record of a whole catalog. */
-void cli_catalog_note(cli_catalog_args *a, const bm_catalog *c, size_t record);
-void cli_catalog_note_all(cli_catalog_args *a, const bm_catalog *c);
+ * (after geocoding), with the geocoder's note on it when m is not NULL;
+ * _all notes every record of a whole catalog (matches may be NULL). */
+void cli_catalog_note(cli_catalog_args *a, const bm_catalog *c, size_t record,
+                      const bm_match *m);
+void cli_catalog_note_all(cli_catalog_args *a, const bm_catalog *c, const bm_match *matches);
 
-/* Names on stderr the first rows that were rejected or left unresolved. */
+/* Names on stderr the first rows that were rejected, left unresolved or
+ * placed with a note. */
 void cli_catalog_name_rows(const char *cmd, const bm_catalog *c, const cli_catalog_args *a);
 
 /* Prints the account of c and the noted records on stderr (unless --quiet) and, with --json, a

@@ -101,7 +101,7 @@ static void on_catalog(const bm_catalog *c, void *ctx)
     if (pg->quiet)
         return;
     cli_catalog_args a = {0};
-    cli_catalog_note_all(&a, c);
+    cli_catalog_note_all(&a, c, NULL);
     cli_catalog_name_rows("batch", c, &a);
     json_decref(a.unresolved);
 }

@@ -19,14 +19,16 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: bordermap geocode INPUT|- [-o OUT.geojson|OUT.gpkg|-] [--strict] [--regeocode]\n"
-            "                         [--frontier-distance] [reading options]\n"
+            "                         [--frontier-distance] [--gazetteer FILE] [--boundaries FILE]\n"
+            "                         [reading options]\n"
             "       bordermap geocode --query TEXT [--country CC] [--admin1 NAME]\n\n"
-            "Resolves the place text of a catalog to points: places, admin-1 regions,\n"
-            "countries, frontiers (\"Tajik-Afghan border\") and curated features\n"
-            "(\"201st base\"), with precision and provenance. Reads ACLED and UCDP GED\n"
-            "exports as published, and any point table GDAL reads (CSV, TSV, XLSX,\n"
-            "GeoJSON, GeoJSONSeq, GeoPackage, FlatGeobuf). Rows with coordinates keep\n"
-            "them; the others are resolved by location, admin1 or country.\n\n"
+            "Resolves the place text of a catalog to points: places, districts, admin-1\n"
+            "regions, countries, frontiers (\"Tajik-Afghan border\"), curated features\n"
+            "(\"201st base\") and named regions (\"Rasht Valley\"), with precision and\n"
+            "provenance. Reads ACLED and UCDP GED exports as published, and any point\n"
+            "table GDAL reads (CSV, TSV, XLSX, GeoJSON, GeoJSONSeq, GeoPackage,\n"
+            "FlatGeobuf). Rows with coordinates keep them; the others are resolved by\n"
+            "location, admin1 or country.\n\n"
             "  -o, --output PATH  GeoJSON (RFC 7946) or GeoPackage; - for stdout (default)\n"
             "  --strict           exit 1 when any row stays unresolved\n"
             "  --regeocode        resolve rows that already have coordinates too\n"
@@ -35,8 +37,18 @@ static void usage(FILE *out)
             "  --query TEXT       print the best candidates for TEXT as a table\n"
             "  --country CC       with --query: country hint (name, ISO code or demonym);\n"
             "                     with INPUT: a filter, as below\n"
-            "  --admin1 NAME      admin-1 hint for --query\n\n%s",
-            cli_catalog_usage);
+            "  --admin1 NAME      admin-1 hint for --query\n"
+            "  --gazetteer FILE   also places from FILE, in GeoNames' own format (tab-\n"
+            "                     separated, 19 columns, as allCountries.txt or\n"
+            "                     cities500.txt): populated places and ADM2 districts\n"
+            "  --boundaries FILE  country polygons (ISO_A3/NAME, any format GDAL reads)\n"
+            "                     for countries, frontiers and --frontier-distance\n"
+            "                     instead of the embedded ones\n\n"
+            "The embedded geodata covers the area geodata/build was run for (see its\n"
+            "SOURCES.lock); `geodata/build --bbox W,S,E,N --out DIR` or --world builds\n"
+            "another, used with BORDERMAP_GEODATA=DIR. A row outside the area, or whose\n"
+            "country is not all inside it, is told so.\n\n%s\n%s",
+            bm_geocode_ranking_rules, cli_catalog_usage);
 }
 
 /* Pads by characters, not bytes: names have diacritics. */
@@ -48,12 +60,32 @@ static void print_padded(const char *s, int width)
     printf("%s%*s ", s, width > chars ? width - chars : 0, "");
 }
 
-static int run_query(const char *text, const char *country, const char *admin1)
+typedef struct geocode_args {
+    const char *output, *query, *country, *admin1, *gazetteer, *boundaries;
+    int strict, regeocode, frontier_distance;
+    cli_catalog_args catalog;
+} geocode_args;
+
+static bm_context *create_context(const geocode_args *g, bm_error *err)
 {
+    bm_context *ctx = bm_context_create(err);
+    /* The user's polygons are read now: a bad file is an error, not a
+     * country that quietly matches nothing. */
+    if (ctx && (bm_context_use_data(ctx, g->gazetteer, g->boundaries, err) != BM_OK ||
+                (g->boundaries && !bm_context_boundaries(ctx, err)))) {
+        bm_context_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+static int run_query(const geocode_args *a)
+{
+    const char *text = a->query, *country = a->country, *admin1 = a->admin1;
     bm_error err;
     bm_error_clear(&err);
     int status = CLI_EXIT_OK;
-    bm_context *ctx = bm_context_create(&err);
+    bm_context *ctx = create_context(a, &err);
     bm_gazetteer *g = ctx ? bm_context_gazetteer(ctx, &err) : NULL;
     bm_candidate c[QUERY_ROWS];
     size_t n = g ? bm_geocode_query(g, text, country, admin1, c, QUERY_ROWS, &err) : 0;
@@ -76,12 +108,6 @@ static int run_query(const char *text, const char *country, const char *admin1)
     return status;
 }
 
-typedef struct geocode_args {
-    const char *output, *query, *country, *admin1;
-    int strict, regeocode, frontier_distance;
-    cli_catalog_args catalog;
-} geocode_args;
-
 /* Streams the catalog: read a row, resolve it, write it. */
 static bm_status geocode_stream(bm_catalog *c, bm_context *ctx, geocode_args *g,
                                 bm_geocode_summary *sum, bm_error *err)
@@ -101,7 +127,7 @@ static bm_status geocode_stream(bm_catalog *c, bm_context *ctx, geocode_args *g,
             bm_geocode_writer_abort(w);
             return err->status;
         }
-        cli_catalog_note(&g->catalog, c, 0);
+        cli_catalog_note(&g->catalog, c, 0, &m);
     }
     /* An input without rows still gives a (valid, empty) output. */
     if (got == 0 && !w)
@@ -123,7 +149,7 @@ static int run_catalog(const char *input, geocode_args *g)
     bm_error err;
     bm_error_clear(&err);
     bm_geocode_summary sum = {0};
-    bm_context *ctx = bm_context_create(&err);
+    bm_context *ctx = create_context(g, &err);
     bm_catalog *c = ctx ? cli_catalog_open("geocode", input, a, &err) : NULL;
     bm_status st = c ? geocode_stream(c, ctx, g, &sum, &err) : err.status;
     if (st != BM_OK) { /* stops the reading thread before the progress line goes */
@@ -155,7 +181,7 @@ static int run(int argc, char **argv, geocode_args *g)
             return cli_usage_error("geocode", "--query takes no INPUT, got '%s'", argv[optind]);
         if (g->frontier_distance)
             return cli_usage_error("geocode", "--frontier-distance goes with INPUT");
-        return run_query(g->query, g->country, g->admin1);
+        return run_query(g);
     }
     if (g->admin1)
         return cli_usage_error("geocode", "--admin1 goes with --query");
@@ -169,7 +195,10 @@ static int run(int argc, char **argv, geocode_args *g)
 
 int cmd_geocode(int argc, char **argv)
 {
-    enum { OPT_STRICT = 256, OPT_REGEOCODE, OPT_QUERY, OPT_ADMIN1, OPT_FRONTIER_DISTANCE };
+    enum {
+        OPT_STRICT = 256, OPT_REGEOCODE, OPT_QUERY, OPT_ADMIN1, OPT_FRONTIER_DISTANCE,
+        OPT_GAZETTEER, OPT_BOUNDARIES
+    };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"strict", no_argument, NULL, OPT_STRICT},
@@ -177,6 +206,8 @@ int cmd_geocode(int argc, char **argv)
         {"query", required_argument, NULL, OPT_QUERY},
         {"admin1", required_argument, NULL, OPT_ADMIN1},
         {"frontier-distance", no_argument, NULL, OPT_FRONTIER_DISTANCE},
+        {"gazetteer", required_argument, NULL, OPT_GAZETTEER},
+        {"boundaries", required_argument, NULL, OPT_BOUNDARIES},
         {"help", no_argument, NULL, 'h'},
         CLI_CATALOG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -203,6 +234,10 @@ int cmd_geocode(int argc, char **argv)
             g.admin1 = optarg;
         else if (c == OPT_FRONTIER_DISTANCE)
             g.frontier_distance = 1;
+        else if (c == OPT_GAZETTEER)
+            g.gazetteer = optarg;
+        else if (c == OPT_BOUNDARIES)
+            g.boundaries = optarg;
         else if (c == 'h')
             usage(stdout), status = CLI_EXIT_OK;
         else

@@ -97,6 +97,54 @@ ogrinfo -ro -al -q distance.gpkg | grep -q 'frontier_iso (String) = AFG-TJK' ||
 pass
 expect_status 2 "$BORDERMAP" geocode --query Dushanbe --frontier-distance
 
+# A row is never placed outside its own country: it stays unresolved, says
+# why and lists what was found elsewhere.
+printf 'location,country\nSpringfield,Tajikistan\nKyiv,Ukraine\nOrlando,United States\n' >outside.csv
+expect_status 0 "$BORDERMAP" geocode outside.csv -o outside.geojson
+expect_stderr "outside.csv:2: unresolved: 'Springfield': no place of that name in Tajikistan, only elsewhere: Springfield (USA"
+grep -q '"match_note": "no place of that name in Tajikistan' outside.geojson ||
+    fail "no match_note on the refused row"
+pass
+# Outside the embedded area: which command adds the region.
+expect_stderr "outside.csv:3: unresolved: 'Kyiv': Ukraine is not all inside the area of the embedded geodata (25,10,100,56); \`geodata/build --bbox 22,45,41,53 --out DIR\`"
+expect_stderr "outside.csv:4: note: 'Orlando': Orlando lies outside the area of the embedded geodata"
+pass
+
+# A user's own GeoNames file (tests/data/geocode/SOURCES.md) adds its places.
+expect_status 1 "$BORDERMAP" geocode --query Uzhgorod
+expect_status 0 "$BORDERMAP" geocode --query Uzhgorod --gazetteer "$DATA/geonames-ukraine.txt"
+grep -q '^Uzhgorod .* place .* UKR .* 22\.2' out || fail "Uzhgorod not placed from the user's file"
+pass
+expect_status 0 "$BORDERMAP" geocode outside.csv --gazetteer "$DATA/geonames-ukraine.txt" -o user.geojson
+grep -q '"match_source": "GeoNames (geonames-ukraine.txt)"' user.geojson || fail "no provenance"
+pass
+awk 'BEGIN { FS = OFS = "\t" } NR == 3 { $6 = 999 } { print }' "$DATA/geonames-ukraine.txt" >bad.txt
+expect_status 1 "$BORDERMAP" geocode --query Uzhgorod --gazetteer bad.txt
+expect_stderr "bad.txt:3: field 'LONGITUDE': '999' is not a longitude"
+expect_status 1 "$BORDERMAP" geocode --query Uzhgorod --gazetteer "$DATA/geonames-missing.txt"
+expect_stderr "geonames-missing.txt"
+printf 'a\tb\n' >short.txt
+expect_status 1 "$BORDERMAP" geocode --query Uzhgorod --gazetteer short.txt
+expect_stderr "not a GeoNames table"
+pass
+
+# --boundaries: the user's country polygons place countries and frontiers.
+cat >squares.geojson <<'EOF'
+{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"iso_a3": "TJK", "name": "Tajikistan"},
+  "geometry": {"type": "Polygon", "coordinates": [[[60, 30], [70, 30], [70, 40], [60, 40], [60, 30]]]}},
+ {"type": "Feature", "properties": {"iso_a3": "AFG", "name": "Afghanistan"},
+  "geometry": {"type": "Polygon", "coordinates": [[[70, 30], [80, 30], [80, 40], [70, 40], [70, 30]]]}}]}
+EOF
+expect_status 0 "$BORDERMAP" geocode --query "Tajik-Afghan border" --boundaries squares.geojson
+grep -q ' frontier .* 70\.00000 ' out || fail "frontier not on the user's shared edge"
+expect_status 0 "$BORDERMAP" geocode --query Tajikistan --boundaries squares.geojson
+grep -q ' country .* TJK .* 65\.00000 *35\.00000' out || fail "country not at the user's square"
+pass
+expect_status 1 "$BORDERMAP" geocode --query Tajikistan --boundaries "$DATA/missing.geojson"
+expect_stderr "missing.geojson"
+pass
+
 # Usage errors exit 2.
 expect_status 2 "$BORDERMAP" geocode
 expect_status 2 "$BORDERMAP" geocode "$SEED" --bogus

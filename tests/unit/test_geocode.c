@@ -15,8 +15,12 @@
 
 #include <cmocka.h>
 
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include "boundaries.h"
 #include "catalog.h"
+#include "geodata.h"
 #include "frontiers.h"
 #include "gazetteer.h"
 #include "geocode.h"
@@ -296,9 +300,100 @@ static void test_murghab(void **state)
     }
     bm_match m = resolve(f, "Murghab", "Tajikistan", NULL);
     assert_near("Murghab (TJK)", &m, 38.17, 73.97);
-    m = resolve(f, "Murghab", NULL, NULL); /* town or river: say so */
-    assert_true(m.ambiguous);
-    assert_non_null(strstr(m.alternatives, "Murghab River"));
+}
+
+/* Rule 3: a town of exactly that name beats a curated feature whose alias
+ * leaves out its kind word, and the kind word brings the feature back. */
+static void test_exact_name_beats_kindless_alias(void **state)
+{
+    fixture *f = *state;
+    bm_match m = resolve(f, "Murghab", NULL, NULL);
+    assert_int_equal(m.best.kind, BM_MATCH_PLACE);
+    assert_near("Murghab", &m, 38.17, 73.97);
+    assert_null(strstr(m.alternatives, "Murghab River"));
+    m = resolve(f, "Murghab River", NULL, NULL);
+    assert_int_equal(m.best.kind, BM_MATCH_FEATURE);
+    m = resolve(f, "Ayni", NULL, NULL); /* the town in Sughd, not the air base */
+    assert_int_equal(m.best.kind, BM_MATCH_PLACE);
+    assert_near("Ayni", &m, 39.39, 68.54);
+    m = resolve(f, "Ayni air base", NULL, NULL);
+    assert_string_equal(m.best.place->id, "ayni-air-base");
+    m = resolve(f, "Panj", "Tajikistan", NULL); /* the town on the river */
+    assert_int_equal(m.best.kind, BM_MATCH_PLACE);
+    assert_near("Panj", &m, 37.24, 69.10);
+    m = resolve(f, "Panj River", "Tajikistan", NULL);
+    assert_string_equal(m.best.place->id, "panj-river");
+}
+
+/* Rule 3: a kind word that fits the place is an exact match; one that
+ * does not costs a step, below every exact match. */
+static void test_kind_words(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *text;
+        bm_match_kind kind;
+    } cases[] = {
+        {"Balkh", BM_MATCH_PLACE},          {"Balkh Province", BM_MATCH_ADMIN1},
+        {"Balkh city", BM_MATCH_PLACE},     {"Batken", BM_MATCH_PLACE},
+        {"Batken Region", BM_MATCH_ADMIN1}, {"Batken oblast", BM_MATCH_ADMIN1},
+        {"Kunduz", BM_MATCH_PLACE},         {"Kunduz province", BM_MATCH_ADMIN1},
+        {"Osh", BM_MATCH_PLACE},            {"Osh Region", BM_MATCH_ADMIN1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        bm_match m = resolve(f, cases[i].text, NULL, NULL);
+        if (m.best.kind != cases[i].kind)
+            fail_msg("'%s' -> %s (%s), wanted %s", cases[i].text,
+                     m.best.place ? m.best.place->name : "nothing",
+                     bm_match_kind_name(m.best.kind), bm_match_kind_name(cases[i].kind));
+    }
+    /* "Place (Region)": the bracket is the admin1 hint. */
+    bm_match m0 = resolve(f, "Faizabad (Jowzjan)", NULL, NULL);
+    assert_near("Faizabad (Jowzjan)", &m0, 36.82, 66.46);
+    m0 = resolve(f, "Faizabad (Badakhshan)", NULL, NULL);
+    assert_near("Faizabad (Badakhshan)", &m0, 37.12, 70.58);
+    /* A feature's kind word must fit: no river is named Balkh here, and the
+     * town is not one. */
+    bm_match m = resolve(f, "Balkh River", NULL, NULL);
+    assert_int_equal(m.best.kind, BM_MATCH_NONE);
+}
+
+/* Rule 2: a row is never placed outside its own country; the places found
+ * elsewhere are listed, and the note says why. */
+static void test_outside_country_refused(void **state)
+{
+    fixture *f = *state;
+    bm_match m = resolve(f, "Springfield", "Tajikistan", NULL);
+    assert_int_equal(m.best.kind, BM_MATCH_NONE);
+    assert_non_null(strstr(m.alternatives, "Springfield (USA"));
+    assert_non_null(strstr(m.note, "no place of that name in Tajikistan"));
+    m = resolve(f, "Kul", "TJ", NULL);
+    assert_int_equal(m.best.kind, BM_MATCH_NONE);
+    m = resolve(f, "Springfield", NULL, NULL); /* no country: the usual ranking */
+    assert_int_equal(m.best.kind, BM_MATCH_PLACE);
+    assert_string_equal(m.best.place->country, "USA");
+    m = resolve(f, "Tajik-Afghan border", "Afghanistan", NULL); /* a frontier is both sides' */
+    assert_int_equal(m.best.kind, BM_MATCH_FRONTIER);
+    m = resolve(f, "Murghab River", "Afghanistan", NULL); /* and so is a border river */
+    assert_int_equal(m.best.kind, BM_MATCH_FEATURE);
+}
+
+/* A row whose country the embedded area does not hold whole is told which
+ * command adds it; a point outside the area is noted. */
+static void test_coverage_notes(void **state)
+{
+    fixture *f = *state;
+    bm_match m = resolve(f, "Xqzzyv", "Ukraine", NULL);
+    assert_int_equal(m.best.kind, BM_MATCH_NONE);
+    assert_non_null(strstr(m.note, "Ukraine is not all inside the area"));
+    assert_non_null(strstr(m.note, "geodata/build --bbox 22,"));
+    m = resolve(f, "Xqzzyv", "Tajikistan", NULL); /* inside: nothing to add */
+    assert_string_equal(m.note, "");
+    m = resolve(f, "Orlando", "United States", NULL);
+    assert_int_equal(m.best.kind, BM_MATCH_PLACE);
+    assert_non_null(strstr(m.note, "outside the area of the embedded geodata"));
+    m = resolve(f, "Dushanbe", "Tajikistan", NULL);
+    assert_string_equal(m.note, "");
 }
 
 static void test_ranking(void **state)
@@ -334,10 +429,65 @@ static void test_query_candidates(void **state)
         assert_true(c[i - 1].score >= c[i].score);
 }
 
+/* The gazetteer's admin-1 regions, in the order of admin1.fgb. */
+static const bm_place *nth_region(fixture *f, size_t n)
+{
+    for (size_t i = 0; i < bm_gazetteer_count(f->g); i++)
+        if (bm_gazetteer_at(f->g, i)->kind == BM_PLACE_ADMIN1 && n-- == 0)
+            return bm_gazetteer_at(f->g, i);
+    return NULL;
+}
+
+/* An admin-1 region's point is the centroid of its polygon, computed here
+ * by GDAL, or a point inside it when the centroid falls outside. */
+static void test_region_points(void **state)
+{
+    fixture *f = *state;
+    char path[1024], id[200];
+    GDALDatasetH ds = GDALOpenEx(bm_geodata_path("admin1.fgb", path, sizeof path),
+                                 GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureH feat;
+    size_t regions = 0, outside = 0;
+    while ((feat = OGR_L_GetNextFeature(layer)) != NULL) {
+        OGRGeometryH geom = OGR_F_GetGeometryRef(feat), centroid = OGR_G_CreateGeometry(wkbPoint);
+        snprintf(id, sizeof id, "%s/%s", OGR_F_GetFieldAsString(feat, OGR_F_GetFieldIndex(feat, "iso_a3")),
+                 OGR_F_GetFieldAsString(feat, OGR_F_GetFieldIndex(feat, "name")));
+        const bm_place *p = nth_region(f, regions);
+        if (!p || strcmp(p->id, id) != 0)
+            fail_msg("region %s is not in the gazetteer", id);
+        assert_int_equal(OGR_G_Centroid(geom, centroid), OGRERR_NONE);
+        if (OGR_G_Intersects(geom, centroid)) {
+            if (fabs(p->lon - OGR_G_GetX(centroid, 0)) > 1e-6 ||
+                fabs(p->lat - OGR_G_GetY(centroid, 0)) > 1e-6)
+                fail_msg("%s at (%.5f, %.5f), its centroid is (%.5f, %.5f)", id, p->lon, p->lat,
+                         OGR_G_GetX(centroid, 0), OGR_G_GetY(centroid, 0));
+        } else {
+            OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+            OGR_G_AddPoint_2D(pt, p->lon, p->lat);
+            if (!OGR_G_Intersects(geom, pt))
+                fail_msg("%s: centroid outside, and its point (%.5f, %.5f) too", id, p->lon,
+                         p->lat);
+            OGR_G_DestroyGeometry(pt);
+            outside++;
+        }
+        OGR_G_DestroyGeometry(centroid);
+        OGR_F_Destroy(feat);
+        regions++;
+    }
+    GDALClose(ds);
+    assert_true(regions > 100);
+    assert_true(outside > 0 && outside < regions / 10); /* both branches are exercised */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_catalog),    cmocka_unit_test(test_spelling_variants),
+        cmocka_unit_test(test_exact_name_beats_kindless_alias),
+        cmocka_unit_test(test_kind_words),      cmocka_unit_test(test_outside_country_refused),
+        cmocka_unit_test(test_coverage_notes),  cmocka_unit_test(test_region_points),
         cmocka_unit_test(test_regions_and_countries), cmocka_unit_test(test_frontiers),
         cmocka_unit_test(test_features),        cmocka_unit_test(test_murghab),
         cmocka_unit_test(test_ranking),         cmocka_unit_test(test_query_candidates),
