@@ -56,6 +56,11 @@ typedef struct name_index {
     size_t n_posts, cap_posts;
 } name_index;
 
+typedef struct world_extent {
+    char iso3[4];
+    double box[4];
+} world_extent;
+
 typedef struct frontier_entry {
     char a[4], b[4];
     bm_place *place; /* NULL: no shared border */
@@ -78,7 +83,9 @@ struct bm_gazetteer {
     size_t n_frontiers;
     double coverage[4];
     int has_coverage;
-    GDALDatasetH world; /* the small-scale world map, opened on first use */
+    world_extent *world; /* extents of the small-scale world map, read on first use */
+    size_t n_world;
+    int world_read;
 };
 
 /* ---- arena ---- */
@@ -773,31 +780,44 @@ int bm_gazetteer_coverage(const bm_gazetteer *g, double box[4])
     return g->has_coverage;
 }
 
+static void read_world_extents(bm_gazetteer *g)
+{
+    char path[1024];
+    g->world_read = 1;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALDatasetH ds = GDALOpenEx(bm_geodata_path("world.geojson", path, sizeof path),
+                                 GDAL_OF_VECTOR, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    OGRLayerH layer = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
+    OGRFeatureH f;
+    while (layer && (f = OGR_L_GetNextFeature(layer)) != NULL) {
+        OGRGeometryH geom = OGR_F_GetGeometryRef(f);
+        world_extent *w = geom ? realloc(g->world, (g->n_world + 1) * sizeof *w) : NULL;
+        if (w) {
+            OGREnvelope e;
+            OGR_G_GetEnvelope(geom, &e);
+            g->world = w;
+            w += g->n_world++;
+            snprintf(w->iso3, sizeof w->iso3, "%s",
+                     OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "iso_a3")));
+            memcpy(w->box, (double[4]){e.MinX, e.MinY, e.MaxX, e.MaxY}, sizeof w->box);
+        }
+        OGR_F_Destroy(f);
+    }
+    if (ds)
+        GDALClose(ds);
+}
+
 int bm_gazetteer_world_extent(bm_gazetteer *g, const char *iso3, double box[4])
 {
-    char path[1024], where[64];
-    if (!g->world) {
-        CPLPushErrorHandler(CPLQuietErrorHandler);
-        g->world = GDALOpenEx(bm_geodata_path("world.geojson", path, sizeof path),
-                              GDAL_OF_VECTOR, NULL, NULL, NULL);
-        CPLPopErrorHandler();
-    }
-    if (!g->world || strspn(iso3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3 || iso3[3])
-        return 0;
-    OGRLayerH layer = GDALDatasetGetLayer(g->world, 0);
-    snprintf(where, sizeof where, "iso_a3 = '%s'", iso3);
-    OGR_L_SetAttributeFilter(layer, where);
-    OGR_L_ResetReading(layer);
-    OGRFeatureH f = OGR_L_GetNextFeature(layer);
-    OGREnvelope e;
-    int found = f && OGR_F_GetGeometryRef(f);
-    if (found) {
-        OGR_G_GetEnvelope(OGR_F_GetGeometryRef(f), &e);
-        box[0] = e.MinX, box[1] = e.MinY, box[2] = e.MaxX, box[3] = e.MaxY;
-    }
-    OGR_F_Destroy(f);
-    OGR_L_SetAttributeFilter(layer, NULL);
-    return found;
+    if (!g->world_read)
+        read_world_extents(g);
+    for (size_t i = 0; i < g->n_world; i++)
+        if (strcmp(g->world[i].iso3, iso3) == 0) {
+            memcpy(box, g->world[i].box, sizeof g->world[i].box);
+            return 1;
+        }
+    return 0;
 }
 
 bm_gazetteer *bm_gazetteer_load(GEOSContextHandle_t geos, bm_error *err)
@@ -830,8 +850,7 @@ void bm_gazetteer_free(bm_gazetteer *g)
         free(g->frontiers[i].place);
     free(g->frontiers);
     bm_boundaries_free(g->boundaries);
-    if (g->world)
-        GDALClose(g->world);
+    free(g->world);
     index_free(&g->names);
     index_free(&g->countries);
     free(g->places);
