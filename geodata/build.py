@@ -506,7 +506,14 @@ def build_admin1(src, region, countries, out_dir):
         props = {"iso_a3": iso, "name": name, "alt_names": ";".join(alts),
                  "type": kind, "source": SRC_ADMIN1}
         rows.append((props, polygons_only(round_geom(geom, 6))))
-    missing = sorted(set(ADMIN1_FIXES) - used_fixes)
+    # A fix that matched no region of this bbox may be of a region outside
+    # it; only one that matches nothing in the whole layer means the source
+    # changed.
+    missing = set(ADMIN1_FIXES) - used_fixes
+    if missing:
+        lyr.SetSpatialFilter(None)
+        missing -= {(f["adm0_a3"], f["name"] or "", f["gn_name"] or "") for f in lyr}
+        missing = sorted(missing)
     if missing:
         sys.exit(f"admin1: fixes that matched nothing (source changed?): {missing}")
     rows.sort(key=lambda r: (r[0]["iso_a3"], r[0]["name"], r[0]["alt_names"]))
@@ -784,6 +791,15 @@ def district_names(name, local_names):
     return result
 
 
+def district_id(cc, a1, a2):
+    """A district's gazetteer id: its GeoNames ADM2 geonameid where the admin2
+    code is one (most countries), else "adm2:CC.A1.A2" for countries whose
+    admin2 codes are national codes (US county FIPS codes "001", ...)."""
+    if a2.isdigit() and not a2.startswith("0") and len(a2) >= 6:
+        return int(a2)
+    return f"adm2:{cc}.{a1}.{a2}"
+
+
 SEAT_PREFERENCE = {"PPLA2": 0, "PPLC": 1, "PPLA": 2, "PPLA3": 3, "PPLA4": 4, "PPL": 5}
 
 
@@ -894,7 +910,7 @@ def build_districts(src, places, want, admin1_names, curated_seats, log_counts):
                 seen.add(a)
                 uniq.append(a)
         pop = sum(int(r[G_POP]) for r in coded)
-        rows.append([int(a2) if a2.isdigit() else a2, name, ascii_name(name), ",".join(uniq),
+        rows.append([district_id(cc, a1, a2), name, ascii_name(name), ",".join(uniq),
                      lat, lon, "A", "ADM2", cc, a1,
                      clean_field(admin1_names.get(f"{cc}.{a1}", "")), str(pop), a2,
                      f"{SRC_ADM2}; {point}"])
@@ -1027,6 +1043,8 @@ def build_gazetteer(src, here, out_dir, countries, names, bbox):
         if k not in seen:
             seen.add(k)
             uniq.append(r)
+    if len(uniq) != len(rows):
+        log(f"gazetteer: {len(rows) - len(uniq)} rows with a repeated id dropped")
     rows = uniq
     path = os.path.join(out_dir, "gazetteer.tsv")
     with open(path, "w", encoding="utf-8", newline="") as f:
