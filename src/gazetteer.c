@@ -56,6 +56,13 @@ typedef struct name_index {
     size_t n_posts, cap_posts;
 } name_index;
 
+typedef struct spelling {
+    char country[4]; /* a key names places of several countries: one entry each */
+    const char *key;
+    size_t len;
+    int32_t head;    /* postings of the key */
+} spelling;
+
 typedef struct world_extent {
     char iso3[4];
     double box[4];
@@ -73,6 +80,8 @@ struct bm_gazetteer {
     GEOSGeometry **geoms; /* per place: admin-1 polygon or feature geometry, else NULL */
     size_t count, cap;
     name_index names;     /* key -> place index */
+    spelling *spellings;  /* keys by country, first letter and length, for near matches */
+    size_t n_spellings;
     name_index countries; /* key -> bm_country_table index */
     int32_t country_place[N_COUNTRIES];
     bm_boundaries *boundaries; /* read on first use, unless borrowed */
@@ -549,6 +558,9 @@ static bm_status read_towns(bm_gazetteer *g, bm_error *err)
 
 bm_status bm_gazetteer_add_geonames(bm_gazetteer *g, const char *path, bm_error *err)
 {
+    free(g->spellings); /* sorted again with the new names on the next near lookup */
+    g->spellings = NULL;
+    g->n_spellings = 0;
     static const char *const options[] = {"HEADERS=NO", "SEPARATOR=TAB",
                                           "AUTODETECT_TYPE=NO", NULL};
     char csv[1100];
@@ -851,6 +863,7 @@ void bm_gazetteer_free(bm_gazetteer *g)
     free(g->frontiers);
     bm_boundaries_free(g->boundaries);
     free(g->world);
+    free(g->spellings);
     index_free(&g->names);
     index_free(&g->countries);
     free(g->places);
@@ -871,6 +884,115 @@ size_t bm_gazetteer_count(const bm_gazetteer *g)
 const bm_place *bm_gazetteer_at(const bm_gazetteer *g, size_t i)
 {
     return i < g->count ? &g->places[i] : NULL;
+}
+
+/* ---- near spellings ---- */
+
+static int compare_spellings(const void *x, const void *y)
+{
+    const spelling *a = x, *b = y;
+    int c = strcmp(a->country, b->country);
+    if (c != 0)
+        return c;
+    if (a->key[0] != b->key[0])
+        return (unsigned char)a->key[0] < (unsigned char)b->key[0] ? -1 : 1;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return strcmp(a->key, b->key);
+}
+
+/* Sorts the keys once, on the first near lookup: most runs never need it.
+ * A key gets an entry for each country its places are in, so a lookup
+ * reads one country's keys of about the right length only. */
+static int sort_spellings(bm_gazetteer *g)
+{
+    g->spellings = malloc(g->names.n_posts * sizeof *g->spellings);
+    if (!g->spellings)
+        return -1;
+    for (size_t i = 0; i < g->names.cap; i++) {
+        const slot *sl = &g->names.slots[i];
+        size_t first = g->n_spellings;
+        for (int32_t p = sl->key ? sl->head : -1; p >= 0; p = g->names.posts[p].next) {
+            const char *country = g->places[g->names.posts[p].value].country;
+            size_t j = first;
+            while (j < g->n_spellings && strcmp(g->spellings[j].country, country) != 0)
+                j++;
+            if (j == g->n_spellings) {
+                spelling *sp = &g->spellings[g->n_spellings++];
+                memcpy(sp->country, country, sizeof sp->country);
+                sp->key = sl->key;
+                sp->len = strlen(sl->key);
+                sp->head = sl->head;
+            }
+        }
+    }
+    qsort(g->spellings, g->n_spellings, sizeof *g->spellings, compare_spellings);
+    return 0;
+}
+
+/* The Levenshtein distance of a and b when it is at most max, else max + 1. */
+static int edit_distance(const char *a, size_t la, const char *b, size_t lb, int max)
+{
+    enum { LONGEST = 64 };
+    int row[LONGEST + 1];
+    if (la > LONGEST || lb > LONGEST)
+        return max + 1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diagonal = row[0], smallest = row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int above = row[j];
+            int best = diagonal + (a[i - 1] != b[j - 1]);
+            if (above + 1 < best)
+                best = above + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = above;
+            if (best < smallest)
+                smallest = best;
+        }
+        if (smallest > max)
+            return max + 1;
+    }
+    return row[lb];
+}
+
+size_t bm_gazetteer_lookup_near(bm_gazetteer *g, const char *key, const char *iso3,
+                                int max_edits, bm_name_hit *out, size_t max)
+{
+    size_t len = strlen(key), n = 0;
+    if (!*key || (!g->spellings && sort_spellings(g) != 0))
+        return 0;
+    /* The first spelling of the country with key's first letter and the
+     * shortest length. */
+    spelling probe = {"", key, len > (size_t)max_edits ? len - (size_t)max_edits : 0, -1};
+    snprintf(probe.country, sizeof probe.country, "%s", iso3);
+    size_t lo = 0, hi = g->n_spellings;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (compare_spellings(&g->spellings[mid], &probe) < 0 &&
+            !(strcmp(g->spellings[mid].country, iso3) == 0 &&
+              g->spellings[mid].key[0] == key[0] && g->spellings[mid].len >= probe.len))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < g->n_spellings; i++) {
+        const spelling *s = &g->spellings[i];
+        if (strcmp(s->country, iso3) != 0 || s->key[0] != key[0] ||
+            s->len > len + (size_t)max_edits)
+            break;
+        if (edit_distance(key, len, s->key, s->len, max_edits) > max_edits)
+            continue;
+        for (int32_t p = s->head; p >= 0; p = g->names.posts[p].next) {
+            const bm_place *pl = &g->places[g->names.posts[p].value];
+            if (strcmp(pl->country, iso3) == 0 && n < max)
+                out[n++] = (bm_name_hit){pl, 1};
+        }
+    }
+    return n;
 }
 
 size_t bm_gazetteer_lookup(const bm_gazetteer *g, const char *key, bm_name_hit *out,

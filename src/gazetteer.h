@@ -74,6 +74,13 @@ typedef struct bm_name_hit {
 size_t bm_gazetteer_lookup(const bm_gazetteer *g, const char *key, bm_name_hit *out,
                            size_t max);
 
+/* Places of country iso3 with a name whose key differs from key by at most
+ * max_edits letters (Levenshtein), the first letter kept: "Sulukta" for
+ * Suluktu, "Samarkandek" for Samarkandyk. Fills up to max hits, all loose,
+ * and returns how many it filled. The first call sorts the index. */
+size_t bm_gazetteer_lookup_near(bm_gazetteer *g, const char *key, const char *iso3,
+                                int max_edits, bm_name_hit *out, size_t max);
+
 /* The ISO alpha-3 code of the country a folded key names by name, ISO
  * alpha-2/alpha-3 code or demonym ("tajik" -> "TJK"); NULL when none. */
 const char *bm_gazetteer_country_code(const bm_gazetteer *g, const char *key);

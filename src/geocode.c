@@ -44,6 +44,8 @@
 #define MATCH_ARTICLE 2.95 /* only without a leading article */
 #define MATCH_LOOSE 2.0    /* a kind word dropped from the query or added to it */
 #define MATCH_LOOSER 1.0   /* both */
+#define MATCH_NEAR 0.5     /* a spelling a letter or two away, in the row's country */
+#define NEAR_MIN_LEN 5     /* shorter keys have too many neighbours to guess from */
 
 const char *bm_match_kind_name(bm_match_kind kind)
 {
@@ -386,6 +388,37 @@ static bm_status to_candidate(bm_gazetteer *g, const scored *s, int qualifiers,
     return bm_gazetteer_place(g, s->place, &out->lon, &out->lat, err);
 }
 
+/* The last resort, below every rule-3 match: when the row's country has no
+ * place of that name, its places spelled a letter or two differently
+ * ("Sulukta" for Suluktu, "Darvaz" for Darvoz), one edit in five letters,
+ * two from nine; the answer says it matched a near spelling. */
+static size_t add_near_spellings(bm_gazetteer *g, const query *q, scored *c, size_t n)
+{
+    char words[KEY_MAX], key[KEY_MAX];
+    for (size_t i = 0; i < n; i++)
+        if (in_country(g, c[i].place, q->country))
+            return n;
+    memcpy(words, q->words, sizeof words);
+    join(skip_article(bm_gazetteer_strip_qualifiers(words) ? words : q->words), key);
+    size_t len = strlen(key);
+    if (len < NEAR_MIN_LEN)
+        return n;
+    bm_name_hit hits[MAX_CANDIDATES];
+    size_t k = bm_gazetteer_lookup_near(g, key, q->country, len >= 9 ? 2 : 1, hits,
+                                        MAX_CANDIDATES);
+    for (size_t i = 0; i < k && n < MAX_CANDIDATES; i++) {
+        int kind = bm_gazetteer_kind_qualifiers(hits[i].place);
+        if ((q->qualifiers & BM_QUALIFIER_FEATURE) && !(q->qualifiers & kind))
+            continue;
+        size_t j = 0;
+        while (j < n && c[j].place != hits[i].place)
+            j++;
+        if (j == n)
+            c[n++] = (scored){hits[i].place, MATCH_NEAR, 0};
+    }
+    return n;
+}
+
 /* Fills c with scored candidates, best first; returns how many. */
 static size_t rank_candidates(bm_gazetteer *g, query *q, scored *c, bm_error *err)
 {
@@ -411,6 +444,8 @@ static size_t rank_candidates(bm_gazetteer *g, query *q, scored *c, bm_error *er
         if (p && n < MAX_CANDIDATES)
             c[n++] = (scored){p, q->iso_like ? MATCH_EXACT : MATCH_LOOSE, 0};
     }
+    if (q->country)
+        n = add_near_spellings(g, q, c, n);
     for (size_t i = 0; i < n; i++)
         c[i].score = score(g, &c[i], q);
     qsort(c, n, sizeof *c, compare_scored);
@@ -560,7 +595,12 @@ bm_status bm_geocode_text(bm_gazetteer *g, const char *text, const char *country
         m->ambiguous = 1;
         list_alternative(m->alternatives, sizeof m->alternatives, &alt);
     }
-    note_point_outside(g, &m->best, m->note, sizeof m->note);
+    if (c[first].match == MATCH_NEAR)
+        snprintf(m->note, sizeof m->note,
+                 "no place of that name in %s; matched a near spelling: %s",
+                 country_name(g, q.country), c[first].place->name);
+    else
+        note_point_outside(g, &m->best, m->note, sizeof m->note);
     return BM_OK;
 }
 

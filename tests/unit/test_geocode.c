@@ -386,6 +386,25 @@ static void test_outside_country_refused(void **state)
     assert_int_equal(m.best.kind, BM_MATCH_FEATURE);
 }
 
+/* The last resort: a name the row's country lacks matches its places
+ * spelled a letter or two differently, and says so; never without a
+ * country, and never for short names. */
+static void test_near_spellings(void **state)
+{
+    fixture *f = *state;
+    bm_match m = resolve(f, "Sulukta", "Kyrgyzstan", NULL);
+    assert_near("Sulukta", &m, 39.94, 69.57);
+    assert_non_null(strstr(m.note, "matched a near spelling: Suluktu"));
+    m = resolve(f, "Samarkandek", "KG", "Batken");
+    assert_near("Samarkandek", &m, 40.00, 70.55);
+    m = resolve(f, "Sulukta", NULL, NULL);
+    assert_int_equal(m.best.kind, BM_MATCH_NONE);
+    m = resolve(f, "Oshq", "Kyrgyzstan", NULL);
+    assert_int_equal(m.best.kind, BM_MATCH_NONE);
+    m = resolve(f, "Osh", "Kyrgyzstan", NULL); /* an exact name has no note */
+    assert_string_equal(m.note, "");
+}
+
 /* A row whose country the embedded area does not hold whole is told which
  * command adds it; a point outside the area is noted. */
 static void test_coverage_notes(void **state)
@@ -496,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_exact_name_beats_kindless_alias),
         cmocka_unit_test(test_kind_words),      cmocka_unit_test(test_outside_country_refused),
         cmocka_unit_test(test_coverage_notes),  cmocka_unit_test(test_region_points),
+        cmocka_unit_test(test_near_spellings),
         cmocka_unit_test(test_regions_and_countries), cmocka_unit_test(test_frontiers),
         cmocka_unit_test(test_features),        cmocka_unit_test(test_murghab),
         cmocka_unit_test(test_ranking),         cmocka_unit_test(test_query_candidates),
