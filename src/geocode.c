@@ -15,7 +15,9 @@
  *   4. the kind of place: a country; an admin-1 region or district when
  *      the query says "region" or "district"; towns by rank (capital,
  *      admin seats, village) and population; curated features by their
- *      rank; regions and districts named bare after their towns.
+ *      rank; regions and districts named bare after their towns;
+ *   5. last, only inside the row's country and only when it has no place
+ *      of that name: near spellings (add_near_spellings).
  * A runner-up within AMBIGUITY_MARGIN that is not the same place makes
  * the answer ambiguous.
  */
@@ -77,7 +79,10 @@ const char bm_geocode_ranking_rules[] =
     "  4. the kind of place: a country; a region or district when the text says\n"
     "     \"region\" or \"district\"; towns by rank (capital, admin seats, the\n"
     "     rest) and population; curated features by rank; regions and districts\n"
-    "     named bare after their towns.\n"
+    "     named bare after their towns;\n"
+    "  5. last, when the row's country has no place of that name: its places\n"
+    "     spelled one letter differently (two from nine letters), said in\n"
+    "     match_note (\"Sulukta\" finds Suluktu).\n"
     "A runner-up close behind that is not the same place marks the answer\n"
     "ambiguous. geo_precision (ACLED): 1 a town or point feature, 2 a district\n"
     "or near a town, 3 an admin-1 region, country, frontier, river or named\n"
