@@ -581,9 +581,11 @@ bm_status bm_geocode_text(bm_gazetteer *g, const char *text, const char *country
         first++;
     }
     if (first == n) {
+        /* Nothing, or only countries the embedded polygons lack. */
         m->best.kind = BM_MATCH_NONE;
-        if (q.country)
-            note_country_outside(g, q.country, m->note, sizeof m->note);
+        if (q.country || n > 0)
+            note_country_outside(g, q.country ? q.country : c[0].place->country, m->note,
+                                 sizeof m->note);
         return BM_OK;
     }
     if (q.country && !in_country(g, c[first].place, q.country)) {

@@ -92,7 +92,10 @@ static int run_query(const geocode_args *a)
     if (err.status != BM_OK) {
         status = cli_fail(&err);
     } else if (n == 0) {
-        fprintf(stderr, "bordermap geocode: no match for '%s'\n", text);
+        bm_match m;
+        bm_geocode_text(g, text, country, admin1, &m, &err);
+        fprintf(stderr, "bordermap geocode: no match for '%s'%s%s\n", text, *m.note ? ": " : "",
+                m.note);
         status = CLI_EXIT_RUNTIME;
     } else {
         printf("%-40s %-11s %-7s %-24s %11s %10s %7s\n", "name", "kind", "country", "admin1",

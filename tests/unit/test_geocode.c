@@ -414,6 +414,9 @@ static void test_coverage_notes(void **state)
     assert_int_equal(m.best.kind, BM_MATCH_NONE);
     assert_non_null(strstr(m.note, "Ukraine is not all inside the area"));
     assert_non_null(strstr(m.note, "geodata/build --bbox 22,"));
+    m = resolve(f, "Argentina", NULL, NULL); /* a country the polygons lack */
+    assert_int_equal(m.best.kind, BM_MATCH_NONE);
+    assert_non_null(strstr(m.note, "Argentina is not all inside the area"));
     m = resolve(f, "Xqzzyv", "Tajikistan", NULL); /* inside: nothing to add */
     assert_string_equal(m.note, "");
     m = resolve(f, "Orlando", "United States", NULL);
