@@ -15,7 +15,8 @@
  *   4. the kind of place: a country; an admin-1 region or district when
  *      the query says "region" or "district"; towns by rank (capital,
  *      admin seats, village) and population; curated features by their
- *      rank; regions and districts named bare after their towns;
+ *      rank; a region named bare after its seat, a district named bare
+ *      after any town of its name;
  *   5. last, only inside the row's country and only when it has no place
  *      of that name: near spellings (add_near_spellings).
  * A runner-up within AMBIGUITY_MARGIN that is not the same place makes
@@ -78,8 +79,8 @@ const char bm_geocode_ranking_rules[] =
     "     comes last;\n"
     "  4. the kind of place: a country; a region or district when the text says\n"
     "     \"region\" or \"district\"; towns by rank (capital, admin seats, the\n"
-    "     rest) and population; curated features by rank; regions and districts\n"
-    "     named bare after their towns;\n"
+    "     rest) and population; curated features by rank; a region named bare\n"
+    "     after its admin seat, a district named bare after any town of its name;\n"
     "  5. last, when the row's country has no place of that name: its places\n"
     "     spelled one letter differently (two from nine letters), said in\n"
     "     match_note (\"Sulukta\" finds Suluktu).\n"
@@ -256,12 +257,14 @@ static double town_rank(const char *code)
     for (size_t i = 0; i < sizeof ranks / sizeof *ranks; i++)
         if (strcmp(ranks[i].code, code) == 0)
             return ranks[i].rank;
-    return 1; /* sections of cities, historical and abandoned places */
+    return 1; /* sections of cities, historical and abandoned places, unknown */
 }
 
-/* Rule 4, below MATCH_STEP. A region or district named bare ranks after
- * the admin seat it is usually named after, and a feature's curated rank
- * (1 = first choice) places it among towns. */
+/* Rule 4, below MATCH_STEP. A region named bare ranks after the admin
+ * seat it is usually named after (and towns of some 5,000 people), a
+ * district named bare after any town of its name: ACLED's location column
+ * names the town. A feature's curated rank (1 = first choice) places it
+ * among towns. */
 static double prior(const bm_place *p, int qualifiers)
 {
     switch (p->kind) {
@@ -270,7 +273,7 @@ static double prior(const bm_place *p, int qualifiers)
     case BM_PLACE_ADMIN1:
         return (qualifiers & BM_QUALIFIER_ADMIN) ? 13 : 5;
     case BM_PLACE_DISTRICT:
-        return (qualifiers & BM_QUALIFIER_DISTRICT) ? 13 : 3;
+        return (qualifiers & BM_QUALIFIER_DISTRICT) ? 13 : 0.5;
     case BM_PLACE_COUNTRY:
         return 14;
     case BM_PLACE_FEATURE:

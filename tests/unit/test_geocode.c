@@ -347,6 +347,8 @@ static void test_kind_words(void **state)
         {"Batken Region", BM_MATCH_ADMIN1}, {"Batken oblast", BM_MATCH_ADMIN1},
         {"Kunduz", BM_MATCH_PLACE},         {"Kunduz province", BM_MATCH_ADMIN1},
         {"Osh", BM_MATCH_PLACE},            {"Osh Region", BM_MATCH_ADMIN1},
+        {"Tagtabazar", BM_MATCH_PLACE},     {"Tagtabazar district", BM_MATCH_DISTRICT},
+        {"Jirgatol", BM_MATCH_PLACE},       {"Jirgatol district", BM_MATCH_DISTRICT},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         bm_match m = resolve(f, cases[i].text, NULL, NULL);
