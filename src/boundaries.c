@@ -3,6 +3,7 @@
  */
 #include "boundaries.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +43,18 @@ static bm_status read_country(bm_boundaries *b, OGRFeatureH feat, long fid,
                               bm_error *err)
 {
     const char *iso = OGR_F_GetFieldAsString(feat, iso_field);
-    if (strlen(iso) != 3)
+    char code[4];
+    if (strlen(iso) != 3 || strspn(iso, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != 3)
         return bm_error_set(err, BM_ERR_RUNTIME, path, fid, "iso_a3",
-                            "expected an ISO 3166-1 alpha-3 code, got '%s'", iso);
+                            "expected an ISO 3166-1 alpha-3 code (three letters), got '%s'", iso);
+    for (int i = 0; i < 4; i++)
+        code[i] = (char)toupper((unsigned char)iso[i]);
+    /* Two features of one country would make a frontier with itself. */
+    for (size_t i = 0; i < b->count; i++)
+        if (strcmp(b->countries[i].iso_a3, code) == 0)
+            return bm_error_set(err, BM_ERR_RUNTIME, path, fid, "iso_a3",
+                                "%s appears twice; make each country one (multi)polygon "
+                                "feature", code);
 
     GEOSGeometry *geom = NULL;
     if (bm_geometry_from_ogr(b->geos, OGR_F_GetGeometryRef(feat), BM_GEOM_POLYGONAL,
@@ -52,9 +62,7 @@ static bm_status read_country(bm_boundaries *b, OGRFeatureH feat, long fid,
         return err->status;
 
     bm_country *c = &b->countries[b->count++];
-    for (int i = 0; i < 3; i++)
-        c->iso_a3[i] = (char)(iso[i] & ~0x20); /* upper case */
-    c->iso_a3[3] = '\0';
+    memcpy(c->iso_a3, code, sizeof code);
     snprintf(c->name, sizeof c->name, "%s",
              name_field >= 0 ? OGR_F_GetFieldAsString(feat, name_field) : c->iso_a3);
     c->geom = geom;

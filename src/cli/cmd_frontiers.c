@@ -1,6 +1,7 @@
 /*
  * cmd_frontiers.c — `bordermap frontiers`: shared borders and their lengths.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +18,9 @@
 #include "vector_out.h"
 
 #define MAX_COUNTRIES 256
+/* Beyond 10 km "shared" joins coasts across straits and gulfs: Afghanistan
+ * and Tajikistan measure 1,897 km at 100 km. */
+#define MAX_TOLERANCE_M 10000.0
 
 enum { OPT_COUNTRIES = 256, OPT_BOUNDARIES, OPT_TOLERANCE, OPT_MARITIME, OPT_TABLE, OPT_CATALOG,
        OPT_WITHIN };
@@ -35,7 +39,7 @@ static void usage(FILE *out)
             "  --boundaries PATH   admin-0 polygons readable by GDAL with an iso_a3 field\n"
             "                      (default: the embedded country polygons)\n"
             "  --tolerance M       boundaries closer than M metres count as shared\n"
-            "                      (default %.0f)\n"
+            "                      (default %.0f, at most 10000)\n"
             "  --include-maritime  add sea sector lines (e.g. in the Caspian)\n"
             "  -o, --output PATH   GeoJSON (RFC 7946) or GeoPackage; - for stdout\n"
             "  --table             print an aligned table sorted by length\n"
@@ -184,21 +188,38 @@ static int run(frontiers_args *a)
     return status;
 }
 
+/* Three letters each, upper-cased in place, no country twice. */
+static int check_countries(char **isos, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (strlen(isos[i]) != 3 ||
+            strspn(isos[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != 3)
+            return cli_usage_error("frontiers", "--countries wants ISO alpha-3 codes, got '%s'",
+                                   isos[i]);
+        for (char *p = isos[i]; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        for (int j = 0; j < i; j++)
+            if (strcmp(isos[i], isos[j]) == 0)
+                return cli_usage_error("frontiers", "--countries names %s twice", isos[i]);
+    }
+    return -1;
+}
+
 static int frontiers_option(int c, const char *arg, frontiers_args *a)
 {
     char *end;
     switch (c) {
     case OPT_COUNTRIES:
         a->n_isos = cli_split_list((char *)arg, a->isos, MAX_COUNTRIES);
-        return -1;
+        return check_countries(a->isos, a->n_isos);
     case OPT_BOUNDARIES:
         a->boundaries = arg;
         return -1;
     case OPT_TOLERANCE:
         a->opt.tolerance_m = strtod(arg, &end);
-        if (*end || !(a->opt.tolerance_m > 0) || !isfinite(a->opt.tolerance_m))
-            return cli_usage_error("frontiers", "--tolerance wants a positive number of "
-                                                "metres, got '%s'", arg);
+        if (*end || !(a->opt.tolerance_m > 0) || !(a->opt.tolerance_m <= MAX_TOLERANCE_M))
+            return cli_usage_error("frontiers", "--tolerance wants metres, more than 0 and at "
+                                                "most %.0f, got '%s'", MAX_TOLERANCE_M, arg);
         return -1;
     case OPT_MARITIME:
         a->opt.include_maritime = 1;

@@ -50,6 +50,32 @@ expect_stderr "point-geometry.geojson:2: field 'geometry'"
 expect_no_file bad4.geojson
 expect_status 2 "$BORDERMAP" frontiers --tolerance -5
 expect_stderr "tolerance"
+expect_status 2 "$BORDERMAP" frontiers --tolerance 100000 -o wide.geojson
+expect_stderr "at most 10000, got '100000'"
+expect_no_file wide.geojson
+expect_status 2 "$BORDERMAP" frontiers --countries A1b,TJK
+expect_stderr "wants ISO alpha-3 codes, got 'A1b'"
+expect_status 2 "$BORDERMAP" frontiers --countries TJK,tjk
+expect_stderr "names TJK twice"
+expect_status 0 "$BORDERMAP" frontiers --countries afg,tjk --table
+grep -q '^AFG   TJK ' out || fail "lower-case codes not accepted"
+# A boundaries file with a code that is not three letters, or one country twice.
+for bad in '"A1b"' '"TJK"'; do
+    cat >twice.geojson <<EOF
+{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"iso_a3": "TJK"},
+  "geometry": {"type": "Polygon", "coordinates": [[[60, 30], [70, 30], [70, 40], [60, 30]]]}},
+ {"type": "Feature", "properties": {"iso_a3": $bad},
+  "geometry": {"type": "Polygon", "coordinates": [[[70, 30], [80, 30], [80, 40], [70, 30]]]}}]}
+EOF
+    expect_status 1 "$BORDERMAP" frontiers --boundaries twice.geojson -o self.geojson
+    expect_no_file self.geojson
+    case $bad in
+    *A1b*) expect_stderr "twice.geojson:2: field 'iso_a3': expected an ISO 3166-1 alpha-3 code (three letters), got 'A1b'" ;;
+    *) expect_stderr "twice.geojson:2: field 'iso_a3': TJK appears twice" ;;
+    esac
+done
+pass
 expect_status 2 "$BORDERMAP" frontiers -o out.shp
 expect_stderr "unknown output format"
 expect_no_file out.shp
