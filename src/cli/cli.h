@@ -28,6 +28,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Whether two paths name one existing file (same device and inode). */
 int cli_same_file(const char *a, const char *b);
 
+/* s with control characters (C0, DEL, C1, and bytes that are not UTF-8)
+ * written as \xHH, for text from data that goes to the terminal: a job
+ * name or catalog value must not retitle or clear it. Returns one of a few
+ * rotating buffers: valid until the fourth call after. */
+const char *cli_printable(const char *s);
+
 /* Splits "A,B,C" in place into at most max items; returns the count. */
 int cli_split_list(char *list, char **items, int max);
 

@@ -190,8 +190,8 @@ static size_t name_rejected(const char *cmd, const bm_catalog *c)
     for (size_t i = 0; i < named; i++) {
         const bm_bad_row *b = bm_catalog_rejected(c, i);
         fprintf(stderr, "bordermap %s: %s:%ld: %s%s%s%s; row left out\n", cmd,
-                bm_catalog_path(c), b->line, b->field[0] ? "field '" : "", b->field,
-                b->field[0] ? "': " : "", b->reason);
+                cli_printable(bm_catalog_path(c)), b->line, b->field[0] ? "field '" : "",
+                cli_printable(b->field), b->field[0] ? "': " : "", cli_printable(b->reason));
     }
     return named;
 }
@@ -205,13 +205,13 @@ static size_t name_unresolved(const char *cmd, const bm_catalog *c, const json_t
         const char *text = json_string_value(json_object_get(u, "place"));
         const char *reason = json_string_value(json_object_get(u, "reason"));
         fprintf(stderr, "bordermap %s: %s:%" JSON_INTEGER_FORMAT ": unresolved: ", cmd,
-                bm_catalog_path(c), json_integer_value(json_object_get(u, "line")));
+                cli_printable(bm_catalog_path(c)), json_integer_value(json_object_get(u, "line")));
         if (!*text)
             fprintf(stderr, "no coordinates and no place text\n");
         else if (!*reason)
-            fprintf(stderr, "no place matches '%s'\n", text);
+            fprintf(stderr, "no place matches '%s'\n", cli_printable(text));
         else
-            fprintf(stderr, "'%s': %s\n", text, reason);
+            fprintf(stderr, "'%s': %s\n", cli_printable(text), cli_printable(reason));
     }
     return named;
 }
@@ -223,9 +223,9 @@ static size_t name_notes(const char *cmd, const bm_catalog *c, const json_t *lis
     for (size_t i = 0; i < named; i++) {
         const json_t *u = json_array_get(list, i);
         fprintf(stderr, "bordermap %s: %s:%" JSON_INTEGER_FORMAT ": note: '%s': %s\n", cmd,
-                bm_catalog_path(c), json_integer_value(json_object_get(u, "line")),
-                json_string_value(json_object_get(u, "place")),
-                json_string_value(json_object_get(u, "note")));
+                cli_printable(bm_catalog_path(c)), json_integer_value(json_object_get(u, "line")),
+                cli_printable(json_string_value(json_object_get(u, "place"))),
+                cli_printable(json_string_value(json_object_get(u, "note"))));
     }
     return named;
 }

@@ -67,19 +67,20 @@ static void draw_bar(const bm_job_result *r, size_t done, size_t total)
     enum { WIDTH = 30 };
     int filled = total ? (int)(WIDTH * done / total) : WIDTH;
     fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu %s: %s", filled,
-            "##############################", WIDTH - filled, "", done, total, r->job->name,
-            state_name(r));
+            "##############################", WIDTH - filled, "", done, total,
+            cli_printable(r->job->name), state_name(r));
 }
 
 static void on_event(const bm_job_result *r, size_t done, size_t total, void *ctx)
 {
     const progress *pg = ctx;
     if (r->state == BM_JOB_FAILED) {
-        fprintf(stderr, "%sbordermap: %s\n", pg->tty && !pg->quiet ? "\r\033[K" : "", r->error);
+        fprintf(stderr, "%sbordermap: %s\n", pg->tty && !pg->quiet ? "\r\033[K" : "",
+                cli_printable(r->error));
     } else if (pg->quiet) {
         return;
     } else if (pg->dry_run) {
-        fprintf(pg->list, "%-10s %s\n", state_name(r), r->job->name);
+        fprintf(pg->list, "%-10s %s\n", state_name(r), cli_printable(r->job->name));
         return;
     }
     if (pg->quiet)
@@ -89,10 +90,11 @@ static void on_event(const bm_job_result *r, size_t done, size_t total, void *ct
     else if (r->state == BM_JOB_DONE)
         fprintf(stderr, "[%zu/%zu] %s done (%.1f s): %zu rows read = %zu placed + %zu "
                         "unresolved + %zu rejected + %zu filtered out\n",
-                done, total, r->job->name, r->seconds, r->rows_read, r->placed, r->unresolved,
+                done, total, cli_printable(r->job->name), r->seconds, r->rows_read, r->placed,
+                r->unresolved,
                 r->rejected, r->filtered);
     else if (r->state == BM_JOB_SKIPPED)
-        fprintf(stderr, "[%zu/%zu] %s up to date\n", done, total, r->job->name);
+        fprintf(stderr, "[%zu/%zu] %s up to date\n", done, total, cli_printable(r->job->name));
 }
 
 static void on_catalog(const bm_catalog *c, void *ctx)

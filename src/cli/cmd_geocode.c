@@ -94,8 +94,8 @@ static int run_query(const geocode_args *a)
     } else if (n == 0) {
         bm_match m;
         bm_geocode_text(g, text, country, admin1, &m, &err);
-        fprintf(stderr, "bordermap geocode: no match for '%s'%s%s\n", text, *m.note ? ": " : "",
-                m.note);
+        fprintf(stderr, "bordermap geocode: no match for '%s'%s%s\n", cli_printable(text),
+                *m.note ? ": " : "", cli_printable(m.note));
         status = CLI_EXIT_RUNTIME;
     } else {
         printf("%-40s %-11s %-7s %-24s %11s %10s %7s\n", "name", "kind", "country", "admin1",

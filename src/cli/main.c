@@ -14,6 +14,7 @@
 #include <cairo.h>
 #include <gdal.h>
 #include <geos_c.h>
+#include <glib.h>
 #include <pango/pango.h>
 #include <proj.h>
 
@@ -59,22 +60,50 @@ static void print_version(void)
     printf("pango %s\n", pango_version_string());
 }
 
+const char *cli_printable(const char *s)
+{
+    enum { BUFFERS = 4, SIZE = 2048 };
+    static char buffers[BUFFERS][SIZE];
+    static int next;
+    char *out = buffers[next++ % BUFFERS];
+    size_t len = 0;
+    while (*s && len + 5 < SIZE) {
+        const char *end = s;
+        gunichar c = g_utf8_get_char_validated(s, -1);
+        if (c != (gunichar)-1 && c != (gunichar)-2)
+            end = g_utf8_next_char(s);
+        if (end == s || c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+            /* not UTF-8, or a control character: each byte of it escaped */
+            for (const char *b = s; b < (end == s ? s + 1 : end) && len + 5 < SIZE; b++)
+                len += (size_t)snprintf(out + len, SIZE - len, "\\x%02X", (unsigned char)*b);
+            s = end == s ? s + 1 : end;
+            continue;
+        }
+        memcpy(out + len, s, (size_t)(end - s));
+        len += (size_t)(end - s);
+        s = end;
+    }
+    out[len] = '\0';
+    return out;
+}
+
 int cli_fail(const bm_error *err)
 {
     char msg[1400];
     bm_error_format(err, msg, sizeof msg);
-    fprintf(stderr, "bordermap: %s\n", msg);
+    fprintf(stderr, "bordermap: %s\n", cli_printable(msg));
     return err->status == BM_OK ? CLI_EXIT_RUNTIME : (int)err->status;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+    char msg[1400];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "bordermap %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'bordermap %s --help'.\n", cmd);
+    fprintf(stderr, "bordermap %s: %s\nTry 'bordermap %s --help'.\n", cmd, cli_printable(msg),
+            cmd);
     return CLI_EXIT_USAGE;
 }
 
@@ -129,7 +158,7 @@ int main(int argc, char **argv)
             return commands[i].run(argc - sub, argv + sub);
         }
     }
-    fprintf(stderr, "bordermap: unknown command '%s'\n", name);
+    fprintf(stderr, "bordermap: unknown command '%s'\n", cli_printable(name));
     print_usage(stderr);
     return CLI_EXIT_USAGE;
 }

@@ -52,6 +52,12 @@ expect_status 0 "$BORDERMAP" batch ok.json -j 2 --json
 [ "$(json_field out skipped)" -eq 4 ] && [ "$(json_field out rendered)" -eq 0 ] || fail "second run: $(cat out)"
 expect_status 0 "$BORDERMAP" batch ok.json --dry-run
 expect_stderr "4 up to date"
+# A job name reaches the terminal with its control characters escaped.
+sed 's/"name": "m00"/"name": "m00\\u001b]0;pwned\\u0007"/' ok.json >esc.json
+expect_status 0 "$BORDERMAP" batch esc.json --dry-run
+grep -q "$(printf '\033')" out err && fail "a raw escape character reached the terminal"
+grep -qF 'm00\x1B]0;pwned\x07' out err || fail "job name not escaped: $(cat out err)"
+pass
 sed 's/"Map 1"/"Map one"/' ok.json >ok2.json && mv ok2.json ok.json
 expect_status 0 "$BORDERMAP" batch ok.json --json
 [ "$(json_field out rendered)" -eq 1 ] || fail "changed job not re-rendered: $(cat out)"

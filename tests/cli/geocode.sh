@@ -146,6 +146,13 @@ expect_status 1 "$BORDERMAP" geocode --query Tajikistan --boundaries "$DATA/miss
 expect_stderr "missing.geojson"
 pass
 
+# Catalog values reach the terminal with their control characters escaped.
+printf 'location,country\n"Bad\033]0;pwned\007place",Tajikistan\n' >escape.csv
+expect_status 0 "$BORDERMAP" geocode escape.csv -o escape.geojson
+grep -q "$(printf '\033')" err && fail "a raw escape character reached the terminal"
+grep -qF "no place matches 'Bad\x1B]0;pwned\x07place'" err || fail "not escaped: $(cat err)"
+pass
+
 # Usage errors exit 2.
 expect_status 2 "$BORDERMAP" geocode
 expect_status 2 "$BORDERMAP" geocode "$SEED" --bogus
