@@ -77,12 +77,14 @@ int bm_style_parse_color(const char *text, bm_color *out)
         {"blue", "00f"}, {"green", "008000"}, {"grey", "808080"}, {"gray", "808080"},
     };
     double r, g, b, a = 1.0;
-    char tail;
+    int end = 0;
     if (text[0] == '#')
         return parse_hex(text + 1, out);
-    if ((sscanf(text, "rgb(%lf ,%lf ,%lf %c", &r, &g, &b, &tail) == 4 && tail == ')') ||
-        (sscanf(text, "rgba(%lf ,%lf ,%lf ,%lf %c", &r, &g, &b, &a, &tail) == 5 && tail == ')')) {
-        if (r < 0 || r > 255 || g < 0 || g > 255 || b < 0 || b > 255 || a < 0 || a > 1)
+    /* Whole text only, and NaN (which sscanf reads) fails every range. */
+    if (((sscanf(text, "rgb(%lf ,%lf ,%lf )%n", &r, &g, &b, &end) == 3 && end > 0) ||
+         (sscanf(text, "rgba(%lf ,%lf ,%lf ,%lf )%n", &r, &g, &b, &a, &end) == 4 && end > 0))) {
+        if (text[end] != '\0' || !(r >= 0 && r <= 255) || !(g >= 0 && g <= 255) ||
+            !(b >= 0 && b <= 255) || !(a >= 0 && a <= 1))
             return -1;
         *out = (bm_color){r / 255.0, g / 255.0, b / 255.0, a};
         return 0;
@@ -490,30 +492,44 @@ typedef struct prop_spec {
     size_t offset;
     value_kind kind;
     unsigned types; /* bit per bm_layer_type the property applies to */
+    double max;     /* numbers: the largest value a style may give, from 0 */
 } prop_spec;
 
+/* The ranges keep a map drawable: an opacity is a fraction, and widths and
+ * radii in pixels stay below what cairo can stroke in reasonable time. */
 #define T(x) (1u << BM_LAYER_##x)
-#define P(name, member, kind, types) {name, offsetof(bm_layer, member), kind, types}
+#define P(name, member, kind, types, max) {name, offsetof(bm_layer, member), kind, types, max}
 static const prop_spec paint_specs[] = {
-    P("fill-color", fill_color, VAL_COLOR, T(FILL)),
-    P("fill-opacity", fill_opacity, VAL_NUMBER, T(FILL)),
-    P("line-color", line_color, VAL_COLOR, T(LINE) | T(FRONTIER)),
-    P("line-width", line_width, VAL_NUMBER, T(LINE) | T(FRONTIER)),
-    P("line-opacity", line_opacity, VAL_NUMBER, T(LINE) | T(FRONTIER)),
-    P("circle-color", circle_color, VAL_COLOR, T(CIRCLE)),
-    P("circle-radius", circle_radius, VAL_NUMBER, T(CIRCLE)),
-    P("circle-opacity", circle_opacity, VAL_NUMBER, T(CIRCLE)),
-    P("circle-stroke-color", circle_stroke_color, VAL_COLOR, T(CIRCLE)),
-    P("circle-stroke-width", circle_stroke_width, VAL_NUMBER, T(CIRCLE)),
-    P("text-color", text_color, VAL_COLOR, T(SYMBOL) | T(FRONTIER) | T(CIRCLE)),
-    P("text-halo-color", text_halo_color, VAL_COLOR, T(SYMBOL) | T(FRONTIER) | T(CIRCLE)),
-    P("text-halo-width", text_halo_width, VAL_NUMBER, T(SYMBOL) | T(FRONTIER) | T(CIRCLE)),
-    P("heatmap-radius", heatmap_radius, VAL_NUMBER, T(HEATMAP)),
-    P("heatmap-weight", heatmap_weight, VAL_NUMBER, T(HEATMAP)),
-    P("heatmap-intensity", heatmap_intensity, VAL_NUMBER, T(HEATMAP)),
-    P("heatmap-opacity", heatmap_opacity, VAL_NUMBER, T(HEATMAP)),
+    P("fill-color", fill_color, VAL_COLOR, T(FILL), 0),
+    P("fill-opacity", fill_opacity, VAL_NUMBER, T(FILL), 1),
+    P("line-color", line_color, VAL_COLOR, T(LINE) | T(FRONTIER), 0),
+    P("line-width", line_width, VAL_NUMBER, T(LINE) | T(FRONTIER), 100),
+    P("line-opacity", line_opacity, VAL_NUMBER, T(LINE) | T(FRONTIER), 1),
+    P("circle-color", circle_color, VAL_COLOR, T(CIRCLE), 0),
+    P("circle-radius", circle_radius, VAL_NUMBER, T(CIRCLE), 200),
+    P("circle-opacity", circle_opacity, VAL_NUMBER, T(CIRCLE), 1),
+    P("circle-stroke-color", circle_stroke_color, VAL_COLOR, T(CIRCLE), 0),
+    P("circle-stroke-width", circle_stroke_width, VAL_NUMBER, T(CIRCLE), 50),
+    P("text-color", text_color, VAL_COLOR, T(SYMBOL) | T(FRONTIER) | T(CIRCLE), 0),
+    P("text-halo-color", text_halo_color, VAL_COLOR, T(SYMBOL) | T(FRONTIER) | T(CIRCLE), 0),
+    P("text-halo-width", text_halo_width, VAL_NUMBER, T(SYMBOL) | T(FRONTIER) | T(CIRCLE), 20),
+    P("heatmap-radius", heatmap_radius, VAL_NUMBER, T(HEATMAP), 500),
+    P("heatmap-weight", heatmap_weight, VAL_NUMBER, T(HEATMAP), 1e6),
+    P("heatmap-intensity", heatmap_intensity, VAL_NUMBER, T(HEATMAP), 100),
+    P("heatmap-opacity", heatmap_opacity, VAL_NUMBER, T(HEATMAP), 1),
 };
 #undef P
+
+/* Every number a property can take, its constant, cases and stops. */
+static int check_range(parser *ps, const bm_prop *p, double max, const char *path)
+{
+    int bad = !(p->fallback.number <= max);
+    for (size_t i = 0; !bad && p->values && i < p->n; i++)
+        bad = !(p->values[i].number <= max);
+    char msg[64];
+    snprintf(msg, sizeof msg, "expected numbers from 0 to %g", max);
+    return bad ? fail(ps, path, "%s", msg) : 0;
+}
 
 /* MapLibre's default heatmap-color: transparent blue, royalblue, cyan,
  * lime, yellow, red. */
@@ -609,8 +625,8 @@ static int parse_paint(parser *ps, json_t *paint, bm_layer *l, const char *base)
                 return fail(ps, path, "expected an array of 1 to 8 dash lengths%s", NULL);
             for (size_t i = 0; i < l->n_dash; i++) {
                 l->line_dash[i] = json_number_value(json_array_get(v, i));
-                if (!(l->line_dash[i] > 0))
-                    return fail(ps, path, "expected positive dash lengths%s", NULL);
+                if (!(l->line_dash[i] > 0 && l->line_dash[i] <= 1000))
+                    return fail(ps, path, "expected dash lengths above 0, at most 1000%s", NULL);
             }
             continue;
         }
@@ -626,7 +642,8 @@ static int parse_paint(parser *ps, json_t *paint, bm_layer *l, const char *base)
         if (i == sizeof paint_specs / sizeof *paint_specs || !(paint_specs[i].types & (1u << l->type)))
             return fail(ps, path, "unknown paint property for this layer type%s", NULL);
         bm_prop *p = (bm_prop *)((char *)l + paint_specs[i].offset);
-        if (parse_prop(ps, v, paint_specs[i].kind, path, p))
+        if (parse_prop(ps, v, paint_specs[i].kind, path, p) ||
+            (paint_specs[i].kind == VAL_NUMBER && check_range(ps, p, paint_specs[i].max, path)))
             return -1;
         /* As in MapLibre, a heatmap's intensity and opacity are one number. */
         if ((p == &l->heatmap_intensity || p == &l->heatmap_opacity) && p->kind != BM_PROP_CONST)
@@ -674,6 +691,19 @@ static int check_shapes(parser *ps, const bm_layer *l, const char *path)
     return r;
 }
 
+/* A number from min to max, or an error naming the JSON path. */
+static int parse_bounded(parser *ps, json_t *v, double min, double max, const char *path,
+                         double *out)
+{
+    double x = json_number_value(v);
+    char msg[64];
+    snprintf(msg, sizeof msg, "expected a number from %g to %g", min, max);
+    if (!json_is_number(v) || !(x >= min && x <= max))
+        return fail(ps, path, "%s", msg);
+    *out = x;
+    return 0;
+}
+
 static int parse_layout_key(parser *ps, const char *key, json_t *v, bm_layer *l,
                             const char *path)
 {
@@ -681,10 +711,10 @@ static int parse_layout_key(parser *ps, const char *key, json_t *v, bm_layer *l,
         copy(l->text_field, sizeof l->text_field, json_string_value(v));
     else if (strcmp(key, "text-font") == 0)
         return parse_font(ps, v, l, path);
-    else if (strcmp(key, "text-size") == 0 && json_number_value(v) > 0)
-        l->text_size = json_number_value(v);
-    else if (strcmp(key, "text-letter-spacing") == 0 && json_is_number(v))
-        l->text_letter_spacing = json_number_value(v);
+    else if (strcmp(key, "text-size") == 0)
+        return parse_bounded(ps, v, 1, 200, path, &l->text_size);
+    else if (strcmp(key, "text-letter-spacing") == 0)
+        return parse_bounded(ps, v, -1, 5, path, &l->text_letter_spacing);
     else if (strcmp(key, "text-transform") == 0 && json_is_string(v) &&
              (strcmp(json_string_value(v), "uppercase") == 0 ||
               strcmp(json_string_value(v), "none") == 0))
@@ -1019,6 +1049,13 @@ static int parse_page_geometry(parser *ps, json_t *page, bm_page *p)
     p->dpi = dpi;
     if ((v = json_object_get(page, "margins")) && parse_numbers(ps, v, p->margin, 4, "page.margins"))
         return -1;
+    /* [top, right, bottom, left]: the map keeps at least 16 pixels each way. */
+    for (int i = 0; i < 4; i++)
+        if (!(p->margin[i] >= 0))
+            return fail(ps, "page.margins", "expected margins of 0 pixels or more%s", NULL);
+    if (!(p->margin[0] + p->margin[2] <= p->height - 16 && p->margin[1] + p->margin[3] <= p->width - 16))
+        return fail(ps, "page.margins", "expected margins that leave the map 16 pixels or more%s",
+                    NULL);
     if ((v = json_object_get(page, "extent"))) {
         if (parse_numbers(ps, v, p->extent, 4, "page.extent"))
             return -1;
@@ -1029,8 +1066,10 @@ static int parse_page_geometry(parser *ps, json_t *page, bm_page *p)
                                            "min < max, within ±180/±85%s", NULL);
     }
     json_t *grat = json_object_get(page, "graticule");
-    if (json_is_object(grat) && json_number_value(json_object_get(grat, "step")) > 0)
-        p->graticule_step = json_number_value(json_object_get(grat, "step"));
+    /* A finer step draws thousands of lines for nothing a reader can see. */
+    if (json_is_object(grat) && (v = json_object_get(grat, "step")) &&
+        parse_bounded(ps, v, 0.1, 90, "page.graticule.step", &p->graticule_step))
+        return -1;
     json_t *inset = json_object_get(page, "inset");
     if (json_is_object(inset) && json_is_string(json_object_get(inset, "source")))
         copy(p->inset_source, sizeof p->inset_source,

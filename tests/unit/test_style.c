@@ -112,6 +112,52 @@ static void test_bad_values_in_strings(void **state)
     }
 }
 
+/* Numbers that would hang or blow up the renderer are refused on load,
+ * with their JSON path and range: a graticule step of 0.001 degrees, a
+ * radius of 1e100, a text size of 1e300, negative margins, NaN colours. */
+static void test_limits(void **state)
+{
+    (void)state;
+#define LAYER(x) "{\"sources\":{\"c\":{\"type\":\"catalog\"}},\"layers\":[{\"type\":" \
+                 "\"circle\",\"source\":\"c\"," x "}]}"
+#define PAGE(x) "{\"sources\":{\"c\":{\"type\":\"catalog\"}},\"layers\":[{\"type\":" \
+                "\"circle\",\"source\":\"c\"}],\"page\":{" x "}}"
+    static const struct { const char *json, *path, *message; } cases[] = {
+        {PAGE("\"graticule\":{\"step\":0.001}"), "page.graticule.step",
+         "expected a number from 0.1 to 90"},
+        {PAGE("\"margins\":[-5,0,0,0]"), "page.margins", "0 pixels or more"},
+        {PAGE("\"size\":[400,300],\"margins\":[200,0,200,0]"), "page.margins",
+         "leave the map 16 pixels"},
+        {LAYER("\"paint\":{\"circle-radius\":1e100}"), "layers[0].paint.circle-radius",
+         "expected numbers from 0 to 200"},
+        {LAYER("\"paint\":{\"circle-radius\":[\"step\",[\"get\",\"fatalities\"],3,5,1e9]}"),
+         "layers[0].paint.circle-radius", "expected numbers from 0 to 200"},
+        {LAYER("\"paint\":{\"circle-opacity\":1.5}"), "layers[0].paint.circle-opacity",
+         "expected numbers from 0 to 1"},
+        {LAYER("\"paint\":{\"circle-color\":\"rgb(nan,nan,nan)\"}"),
+         "layers[0].paint.circle-color", "expected a colour"},
+        {LAYER("\"paint\":{\"circle-color\":\"rgb(1,2,3)junk\"}"),
+         "layers[0].paint.circle-color", "expected a colour"},
+        {LAYER("\"layout\":{\"text-field\":\"{location}\",\"text-size\":1e300}"),
+         "layers[0].layout.text-size", "expected a number from 1 to 200"},
+        {LAYER("\"layout\":{\"text-field\":\"{location}\",\"text-size\":\"big\"}"),
+         "layers[0].layout.text-size", "expected a number from 1 to 200"},
+    };
+#undef LAYER
+#undef PAGE
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        bm_error err;
+        bm_error_clear(&err);
+        bm_style *s = bm_style_parse(cases[i].json, "inline.json", &err);
+        if (s)
+            fail_msg("case %zu accepted", i);
+        assert_int_equal(err.status, BM_ERR_USAGE);
+        if (strcmp(err.field, cases[i].path) != 0 || !strstr(err.message, cases[i].message))
+            fail_msg("case %zu: %s: '%s', wanted %s: '%s'", i, err.field, err.message,
+                     cases[i].path, cases[i].message);
+    }
+}
+
 /* A filter on a field the source does not have shows only against the
  * data: the map refuses to be made, naming the filter's path. */
 static void test_unknown_filter_field(void **state)
@@ -163,6 +209,9 @@ static void test_colours(void **state)
     assert_int_equal(bm_style_parse_color("white", &c), 0);
     assert_int_not_equal(bm_style_parse_color("#12345", &c), 0);
     assert_int_not_equal(bm_style_parse_color("rgb(300,0,0)", &c), 0);
+    assert_int_not_equal(bm_style_parse_color("rgb(nan,nan,nan)", &c), 0);
+    assert_int_not_equal(bm_style_parse_color("rgba(0,0,0,0.5) x", &c), 0);
+    assert_int_equal(bm_style_parse_color("rgb( 1 , 2 , 3 )", &c), 0);
     assert_int_not_equal(bm_style_parse_color("chartreuse-ish", &c), 0);
 }
 
@@ -233,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_bundled_styles_load),
         cmocka_unit_test(test_bad_styles_name_the_json_path),
         cmocka_unit_test(test_bad_values_in_strings),
+        cmocka_unit_test(test_limits),
         cmocka_unit_test(test_unknown_filter_field),
         cmocka_unit_test(test_auto_positions),
         cmocka_unit_test(test_colours),
