@@ -1,19 +1,39 @@
 /*
- * atomic_file.c — temporary names and the final rename.
+ * atomic_file.c — exclusive temporary files, sync and the final rename.
  */
+#define _GNU_SOURCE /* mkostemps */
 #include "atomic_file.h"
 
 #include <errno.h>
-#include <stdatomic.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+static mode_t file_mode;
+
+/* mkostemps creates files readable by their owner only; the output gets
+ * the mode any new file of the user gets. umask can only be read by
+ * setting it, so that is done once. */
+static void read_umask(void)
+{
+    mode_t mask = umask(022);
+    umask(mask);
+    file_mode = 0666 & ~mask;
+}
+
 bm_status bm_atomic_file_begin(bm_atomic_file *f, const char *path, bm_error *err)
 {
-    static atomic_uint counter;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, read_umask);
+    f->fd = -1;
     if (strlen(path) >= sizeof f->final_path)
-        return bm_error_set(err, BM_ERR_USAGE, path, 0, NULL, "output path too long");
+        return bm_error_set(err, BM_ERR_USAGE, path, 0, NULL,
+                            "output path too long (%zu bytes at most)",
+                            sizeof f->final_path - 1);
     snprintf(f->final_path, sizeof f->final_path, "%s", path);
 
     const char *slash = strrchr(path, '/');
@@ -22,23 +42,67 @@ bm_status bm_atomic_file_begin(bm_atomic_file *f, const char *path, bm_error *er
     const char *dot = strrchr(base, '.');
     const char *ext = dot ? dot : "";
     int stem_len = dot ? (int)(dot - base) : (int)strlen(base);
-    snprintf(f->temp_path, sizeof f->temp_path, "%.*s.%.*s.tmp-%ld-%u%s", dir_len, path,
-             stem_len, base, (long)getpid(), atomic_fetch_add(&counter, 1), ext);
+    snprintf(f->temp_path, sizeof f->temp_path, "%.*s.%.*s.tmp-%ld-XXXXXX%s", dir_len, path,
+             stem_len, base, (long)getpid(), ext);
+    /* mkostemps opens with O_CREAT | O_EXCL and picks the six letters at
+     * random, retrying on a name that exists. */
+    f->fd = mkostemps(f->temp_path, (int)strlen(ext), O_CLOEXEC);
+    if (f->fd < 0)
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot create a file there: %s",
+                            strerror(errno));
+    fchmod(f->fd, file_mode);
     return BM_OK;
+}
+
+/* The directory entry of the rename reaches the disk too. */
+static int sync_directory(const char *path)
+{
+    char dir[1024];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path + (slash == path)) : 1,
+             slash ? path : ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+void bm_atomic_file_release(bm_atomic_file *f)
+{
+    close(f->fd);
+    f->fd = -1;
+    unlink(f->temp_path);
 }
 
 bm_status bm_atomic_file_commit(bm_atomic_file *f, bm_error *err)
 {
-    if (rename(f->temp_path, f->final_path) != 0) {
-        int e = errno;
+    const char *step = "writing it to disk failed";
+    if (f->fd < 0) /* released: the writer made the file, with the user's mode */
+        f->fd = open(f->temp_path, O_RDONLY | O_CLOEXEC);
+    int ok = f->fd >= 0 && fsync(f->fd) == 0;
+    int e = errno;
+    if (f->fd >= 0 && close(f->fd) != 0 && ok)
+        ok = 0, e = errno;
+    f->fd = -1;
+    if (ok && rename(f->temp_path, f->final_path) != 0)
+        ok = 0, e = errno, step = "cannot move it into place";
+    if (!ok) {
         unlink(f->temp_path);
-        return bm_error_set(err, BM_ERR_RUNTIME, f->final_path, 0, NULL,
-                            "cannot move output into place: %s", strerror(e));
+        return bm_error_set(err, BM_ERR_RUNTIME, f->final_path, 0, NULL, "%s: %s", step,
+                            strerror(e));
     }
+    /* The file is whole under its name; a failed directory sync only means
+     * a crash right now could bring the old one back. */
+    sync_directory(f->final_path);
     return BM_OK;
 }
 
 void bm_atomic_file_abort(bm_atomic_file *f)
 {
+    if (f->fd >= 0)
+        close(f->fd);
+    f->fd = -1;
     unlink(f->temp_path);
 }

@@ -1,9 +1,14 @@
 /*
- * atomic_file.h — write-to-temporary-then-rename.
+ * atomic_file.h — write-to-temporary-then-rename, durably.
  *
  * Every output file of bordermap is first written under a hidden name in
  * the target's directory (same file system, so rename is atomic) that keeps
- * the target's extension, because some GDAL drivers check it.
+ * the target's extension, because some GDAL drivers check it:
+ * ".<stem>.tmp-<pid>-<random><ext>". The file is created by begin with
+ * O_EXCL under a name no one can predict, so a symbolic link planted in
+ * the directory cannot redirect the write; commit syncs it to disk before
+ * the rename and syncs the directory after, so the final name holds either
+ * the old file or the whole new one, never a part.
  */
 #ifndef BM_ATOMIC_FILE_H
 #define BM_ATOMIC_FILE_H
@@ -13,15 +18,23 @@
 typedef struct bm_atomic_file {
     char final_path[1024];
     char temp_path[1100];
+    int fd; /* the temporary file, open for writing until commit or abort */
 } bm_atomic_file;
 
-/* Chooses a fresh temporary name for path; creates nothing yet. */
+/* Creates the temporary file for path. A path too long is an error, never
+ * cut. Writers may write through fd or reopen temp_path by name. */
 bm_status bm_atomic_file_begin(bm_atomic_file *f, const char *path, bm_error *err);
 
-/* Renames the temporary file over the final one. */
+/* For writers that must create the file themselves (SQLite refuses an
+ * existing one): closes and removes the temporary file, keeping its
+ * random name for them. */
+void bm_atomic_file_release(bm_atomic_file *f);
+
+/* Syncs the temporary file, closes it and renames it over the final one;
+ * on any failure removes it and leaves the final name as it was. */
 bm_status bm_atomic_file_commit(bm_atomic_file *f, bm_error *err);
 
-/* Removes the temporary file if it exists. */
+/* Closes and removes the temporary file. */
 void bm_atomic_file_abort(bm_atomic_file *f);
 
 #endif

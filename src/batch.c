@@ -581,7 +581,10 @@ static bm_status write_sidecar(const bm_batch_job *job, hash_cache *hc, const bm
     bm_batch_sidecar_path(job, path, sizeof path);
     if (bm_atomic_file_begin(&af, path, err) != BM_OK)
         return err->status;
-    FILE *f = fopen(af.temp_path, "w");
+    int fd = dup(af.fd);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f && fd >= 0)
+        close(fd);
     int ok = f && write_inputs(f, hc, ctx, hash);
     if (f && fclose(f) != 0)
         ok = 0;

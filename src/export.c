@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -498,7 +499,10 @@ static unsigned char *make_project(bm_context *ctx, const bm_style *s, const qgi
 static bm_status write_bytes(bm_atomic_file *f, const unsigned char *bytes, size_t size,
                              bm_error *err)
 {
-    FILE *out = fopen(f->temp_path, "wb");
+    int fd = dup(f->fd);
+    FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!out && fd >= 0)
+        close(fd);
     int ok = out && fwrite(bytes, 1, size, out) == size;
     ok = out && fclose(out) == 0 && ok;
     if (!ok) {

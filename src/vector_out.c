@@ -1,8 +1,17 @@
 /*
  * vector_out.c — atomic vector output through GDAL.
+ *
+ * GDAL's GeoJSON writer does not check its writes: on a full disk it
+ * leaves a cut file and reports success. So GeoJSON goes through a small
+ * VSI file system of our own, "/vsibmsink/", whose writes land on a file
+ * descriptor we hold (the temporary file, or standard output) and record
+ * the first error, which commit then reports. GeoPackage goes through
+ * SQLite, which checks every write, to the temporary file by name.
  */
 #include "vector_out.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +19,19 @@
 #include <unistd.h>
 
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <ogr_srs_api.h>
 
 #include "atomic_file.h"
 #include "geodata.h"
+
+/* Where a sink's writes go and what became of them. */
+typedef struct sink {
+    int fd;
+    int error;          /* errno of the first failed write; 0 when none */
+    vsi_l_offset pos;   /* bytes written */
+    struct sink *next;  /* the live sinks: a name is honoured only for these */
+} sink;
 
 struct bm_vector_out {
     GDALDatasetH ds;
@@ -21,7 +39,109 @@ struct bm_vector_out {
     bm_atomic_file target;
     int to_stdout;
     int in_transaction;
+    sink sink; /* GeoJSON only */
 };
+
+#define SINK_PREFIX "/vsibmsink/"
+
+static pthread_mutex_t sinks_lock = PTHREAD_MUTEX_INITIALIZER;
+static sink *live_sinks;
+
+static void sink_register(sink *k, int fd)
+{
+    *k = (sink){fd, 0, 0, NULL};
+    pthread_mutex_lock(&sinks_lock);
+    k->next = live_sinks;
+    live_sinks = k;
+    pthread_mutex_unlock(&sinks_lock);
+}
+
+static void sink_unregister(sink *k)
+{
+    pthread_mutex_lock(&sinks_lock);
+    for (sink **p = &live_sinks; *p; p = &(*p)->next)
+        if (*p == k) {
+            *p = k->next;
+            break;
+        }
+    pthread_mutex_unlock(&sinks_lock);
+}
+
+/* "/vsibmsink/<address>/name" (GDAL passes what follows the prefix): the
+ * address must be a live sink's, so a name from a style or a catalog
+ * cannot make this code write anywhere. */
+static void *sink_open(void *data, const char *name, const char *access)
+{
+    (void)data;
+    void *address = NULL;
+    if (access[0] != 'w' || sscanf(name, "%p", &address) != 1)
+        return NULL;
+    sink *found = NULL;
+    pthread_mutex_lock(&sinks_lock);
+    for (sink *k = live_sinks; k && !found; k = k->next)
+        if ((void *)k == address)
+            found = k;
+    pthread_mutex_unlock(&sinks_lock);
+    return found;
+}
+
+static size_t sink_write(void *file, const void *buf, size_t size, size_t count)
+{
+    sink *k = file;
+    const char *p = buf;
+    size_t left = size * count;
+    while (left > 0 && !k->error) {
+        ssize_t n = write(k->fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            k->error = n < 0 ? errno : EIO;
+            break;
+        }
+        p += n, left -= (size_t)n, k->pos += (vsi_l_offset)n;
+    }
+    return size ? (size * count - left) / size : 0;
+}
+
+static vsi_l_offset sink_tell(void *file)
+{
+    return ((sink *)file)->pos;
+}
+
+/* The GeoJSON writer only ever asks to stay where it is. */
+static int sink_seek(void *file, vsi_l_offset offset, int whence)
+{
+    sink *k = file;
+    return (whence == SEEK_SET && offset == k->pos) || (whence == SEEK_CUR && offset == 0) ||
+                   (whence == SEEK_END && offset == 0)
+               ? 0
+               : -1;
+}
+
+static int sink_stat(void *data, const char *name, VSIStatBufL *st, int flags)
+{
+    (void)data, (void)name, (void)st, (void)flags;
+    return -1; /* nothing to find: every sink is a new file */
+}
+
+static int sink_close(void *file)
+{
+    (void)file; /* the fd is the output's to sync and close */
+    return 0;
+}
+
+static void install_sink_handler(void)
+{
+    VSIFilesystemPluginCallbacksStruct *cb = VSIAllocFilesystemPluginCallbacksStruct();
+    cb->open = sink_open;
+    cb->write = sink_write;
+    cb->tell = sink_tell;
+    cb->seek = sink_seek;
+    cb->stat = sink_stat;
+    cb->close = sink_close;
+    VSIInstallPluginHandler(SINK_PREFIX, cb);
+    VSIFreeFilesystemPluginCallbacksStruct(cb);
+}
 
 static const char *extension(const char *path)
 {
@@ -56,15 +176,23 @@ bm_vector_out *bm_vector_out_open(const char *path, bm_error *err)
         bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "out of memory");
         return NULL;
     }
+    static pthread_once_t sink_handler = PTHREAD_ONCE_INIT;
+    pthread_once(&sink_handler, install_sink_handler);
     out->driver = driver_name;
     out->to_stdout = strcmp(path, "-") == 0;
-    const char *ds_name = "/vsistdout/";
-    if (!out->to_stdout) {
-        if (bm_atomic_file_begin(&out->target, path, err) != BM_OK) {
-            free(out);
-            return NULL;
-        }
-        ds_name = out->target.temp_path;
+    out->target.fd = -1;
+    if (!out->to_stdout && bm_atomic_file_begin(&out->target, path, err) != BM_OK) {
+        free(out);
+        return NULL;
+    }
+    char ds_name[1200];
+    if (strcmp(driver_name, "GeoJSON") == 0) {
+        sink_register(&out->sink, out->to_stdout ? STDOUT_FILENO : out->target.fd);
+        snprintf(ds_name, sizeof ds_name, SINK_PREFIX "%p/out.geojson", (void *)&out->sink);
+    } else {
+        /* SQLite creates the file itself; the random name stays ours. */
+        bm_atomic_file_release(&out->target);
+        snprintf(ds_name, sizeof ds_name, "%s", out->target.temp_path);
     }
     GDALDriverH drv = GDALGetDriverByName(driver_name);
     out->ds = drv ? GDALCreate(drv, ds_name, 0, 0, 0, GDT_Unknown, NULL) : NULL;
@@ -126,6 +254,11 @@ GDALDatasetH bm_vector_out_dataset(bm_vector_out *out)
     return out->ds;
 }
 
+static int is_sink(const bm_vector_out *out)
+{
+    return strcmp(out->driver, "GeoJSON") == 0;
+}
+
 bm_status bm_vector_out_commit(bm_vector_out *out, bm_error *err)
 {
     CPLErrorReset();
@@ -133,9 +266,16 @@ bm_status bm_vector_out_commit(bm_vector_out *out, bm_error *err)
     GDALClose(out->ds);
     out->ds = NULL;
     bm_status st = BM_OK;
-    if (!committed || CPLGetLastErrorType() >= CE_Failure)
-        st = bm_error_set(err, BM_ERR_RUNTIME, out->target.final_path, 0, NULL,
-                          "writing failed: %s", CPLGetLastErrorMsg());
+    const char *name = out->to_stdout ? "standard output" : out->target.final_path;
+    if (is_sink(out)) {
+        sink_unregister(&out->sink);
+        if (out->sink.error)
+            st = bm_error_set(err, BM_ERR_RUNTIME, name, 0, NULL, "writing failed: %s",
+                              strerror(out->sink.error));
+    }
+    if (st == BM_OK && (!committed || CPLGetLastErrorType() >= CE_Failure))
+        st = bm_error_set(err, BM_ERR_RUNTIME, name, 0, NULL, "writing failed: %s",
+                          CPLGetLastErrorMsg());
     if (!out->to_stdout) {
         if (st == BM_OK)
             st = bm_atomic_file_commit(&out->target, err);
@@ -152,6 +292,8 @@ void bm_vector_out_abort(bm_vector_out *out)
         return;
     if (out->ds)
         GDALClose(out->ds);
+    if (is_sink(out))
+        sink_unregister(&out->sink);
     if (!out->to_stdout)
         bm_atomic_file_abort(&out->target);
     free(out);
