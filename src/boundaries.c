@@ -19,6 +19,8 @@ struct bm_boundaries {
     char source[256];
     size_t count;
     bm_country *countries;
+    int checked;    /* every polygon valid (repaired where it was not) */
+    char path[1024]; /* for the messages of bm_boundaries_check */
 };
 
 const char *bm_boundaries_default_path(void)
@@ -47,7 +49,8 @@ static bm_status read_country(bm_boundaries *b, OGRFeatureH feat, long fid,
                             "expected an ISO 3166-1 alpha-3 code, got '%s'", iso);
 
     GEOSGeometry *geom = NULL;
-    if (bm_geometry_from_ogr(b->geos, OGR_F_GetGeometryRef(feat), BM_GEOM_POLYGONAL,
+    if (bm_geometry_from_ogr(b->geos, OGR_F_GetGeometryRef(feat),
+                             b->checked ? BM_GEOM_POLYGONAL : BM_GEOM_POLYGONAL_AS_IS,
                              &geom, path, fid, err) != BM_OK)
         return err->status;
 
@@ -103,8 +106,8 @@ static bm_status read_layer(bm_boundaries *b, OGRLayerH layer, const char *path,
     return BM_OK;
 }
 
-bm_boundaries *bm_boundaries_load(GEOSContextHandle_t geos, const char *path,
-                                  bm_error *err)
+static bm_boundaries *load(GEOSContextHandle_t geos, const char *path, int checked,
+                           bm_error *err)
 {
     bm_init();
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
@@ -119,6 +122,8 @@ bm_boundaries *bm_boundaries_load(GEOSContextHandle_t geos, const char *path,
         return NULL;
     }
     b->geos = geos;
+    b->checked = checked;
+    snprintf(b->path, sizeof b->path, "%s", path);
     snprintf(b->source, sizeof b->source, "%s", path);
     OGRLayerH layer = GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL;
     bm_status st = layer ? read_layer(b, layer, path, err)
@@ -129,6 +134,38 @@ bm_boundaries *bm_boundaries_load(GEOSContextHandle_t geos, const char *path,
         return NULL;
     }
     return b;
+}
+
+bm_boundaries *bm_boundaries_load(GEOSContextHandle_t geos, const char *path,
+                                  bm_error *err)
+{
+    return load(geos, path, 1, err);
+}
+
+bm_boundaries *bm_boundaries_load_unchecked(GEOSContextHandle_t geos, const char *path,
+                                            bm_error *err)
+{
+    return load(geos, path, 0, err);
+}
+
+bm_status bm_boundaries_check(bm_boundaries *b, bm_error *err)
+{
+    for (size_t i = 0; !b->checked && i < b->count; i++) {
+        bm_country *c = &b->countries[i];
+        if (GEOSisValid_r(b->geos, c->geom) == 1)
+            continue;
+        /* Repaired on a copy: a set that fails stays as it was (and fails
+         * again when asked again). */
+        GEOSGeometry *copy = GEOSGeom_clone_r(b->geos, c->geom);
+        GEOSGeometry *fixed = copy ? bm_geometry_repair(b->geos, copy) : NULL;
+        if (!fixed)
+            return bm_error_set(err, BM_ERR_RUNTIME, b->path, (long)i + 1, "geometry",
+                                "invalid polygon that cannot be repaired");
+        GEOSGeom_destroy_r(b->geos, c->geom);
+        c->geom = fixed;
+    }
+    b->checked = 1;
+    return BM_OK;
 }
 
 void bm_boundaries_free(bm_boundaries *b)
