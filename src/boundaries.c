@@ -20,6 +20,10 @@ struct bm_boundaries {
     size_t count;
     bm_country *countries;
     int checked;    /* every polygon valid (repaired where it was not) */
+    /* Polygons replaced by their repair, kept for the features that
+     * borrowed them (the countries drawn) until the set is freed. */
+    GEOSGeometry **retired;
+    size_t n_retired;
     char path[1024]; /* for the messages of bm_boundaries_check */
 };
 
@@ -158,10 +162,15 @@ bm_status bm_boundaries_check(bm_boundaries *b, bm_error *err)
          * again when asked again). */
         GEOSGeometry *copy = GEOSGeom_clone_r(b->geos, c->geom);
         GEOSGeometry *fixed = copy ? bm_geometry_repair(b->geos, copy) : NULL;
-        if (!fixed)
+        GEOSGeometry **r = fixed ? realloc(b->retired, (b->n_retired + 1) * sizeof *r) : NULL;
+        if (!r) {
+            if (fixed)
+                GEOSGeom_destroy_r(b->geos, fixed);
             return bm_error_set(err, BM_ERR_RUNTIME, b->path, (long)i + 1, "geometry",
-                                "invalid polygon that cannot be repaired");
-        GEOSGeom_destroy_r(b->geos, c->geom);
+                                fixed ? "out of memory" : "invalid polygon that cannot be repaired");
+        }
+        b->retired = r;
+        b->retired[b->n_retired++] = c->geom;
         c->geom = fixed;
     }
     b->checked = 1;
@@ -174,6 +183,9 @@ void bm_boundaries_free(bm_boundaries *b)
         return;
     for (size_t i = 0; i < b->count; i++)
         GEOSGeom_destroy_r(b->geos, b->countries[i].geom);
+    for (size_t i = 0; i < b->n_retired; i++)
+        GEOSGeom_destroy_r(b->geos, b->retired[i]);
+    free(b->retired);
     free(b->countries);
     free(b);
 }
