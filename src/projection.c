@@ -53,7 +53,7 @@ static int direct_pipeline(const char *def, char *buf, size_t size)
     static const char *const params[] = {"lat_0=", "lat_1=", "lat_2=", "lon_0=", "lat_ts=", "k=",
                                          "k_0=", "x_0=", "y_0=", "zone=", "south", NULL};
     static const char *const geographic[] = {"longlat", "latlong", "lonlat", "latlon",
-                                             "pipeline", NULL};
+                                             "geocent", "cart", "pipeline", NULL};
     char copy[512];
     int wgs84 = 0, proj = 0;
     size_t n = (size_t)snprintf(buf, size, "+proj=pipeline +step +proj=unitconvert +xy_in=deg "
