@@ -20,6 +20,12 @@ struct bm_boundaries {
     char source[256];
     size_t count;
     bm_country *countries;
+    int checked;    /* every polygon valid (repaired where it was not) */
+    /* Polygons replaced by their repair, kept for the features that
+     * borrowed them (the countries drawn) until the set is freed. */
+    GEOSGeometry **retired;
+    size_t n_retired;
+    char path[1024]; /* for the messages of bm_boundaries_check */
 };
 
 const char *bm_boundaries_default_path(void)
@@ -57,7 +63,8 @@ static bm_status read_country(bm_boundaries *b, OGRFeatureH feat, long fid,
                                 "feature", code);
 
     GEOSGeometry *geom = NULL;
-    if (bm_geometry_from_ogr(b->geos, OGR_F_GetGeometryRef(feat), BM_GEOM_POLYGONAL,
+    if (bm_geometry_from_ogr(b->geos, OGR_F_GetGeometryRef(feat),
+                             b->checked ? BM_GEOM_POLYGONAL : BM_GEOM_POLYGONAL_AS_IS,
                              &geom, path, fid, err) != BM_OK)
         return err->status;
 
@@ -111,8 +118,8 @@ static bm_status read_layer(bm_boundaries *b, OGRLayerH layer, const char *path,
     return BM_OK;
 }
 
-bm_boundaries *bm_boundaries_load(GEOSContextHandle_t geos, const char *path,
-                                  bm_error *err)
+static bm_boundaries *load(GEOSContextHandle_t geos, const char *path, int checked,
+                           bm_error *err)
 {
     bm_init();
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
@@ -127,6 +134,8 @@ bm_boundaries *bm_boundaries_load(GEOSContextHandle_t geos, const char *path,
         return NULL;
     }
     b->geos = geos;
+    b->checked = checked;
+    snprintf(b->path, sizeof b->path, "%s", path);
     snprintf(b->source, sizeof b->source, "%s", path);
     OGRLayerH layer = GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL;
     bm_status st = layer ? read_layer(b, layer, path, err)
@@ -139,12 +148,52 @@ bm_boundaries *bm_boundaries_load(GEOSContextHandle_t geos, const char *path,
     return b;
 }
 
+bm_boundaries *bm_boundaries_load(GEOSContextHandle_t geos, const char *path,
+                                  bm_error *err)
+{
+    return load(geos, path, 1, err);
+}
+
+bm_boundaries *bm_boundaries_load_unchecked(GEOSContextHandle_t geos, const char *path,
+                                            bm_error *err)
+{
+    return load(geos, path, 0, err);
+}
+
+bm_status bm_boundaries_check(bm_boundaries *b, bm_error *err)
+{
+    for (size_t i = 0; !b->checked && i < b->count; i++) {
+        bm_country *c = &b->countries[i];
+        if (GEOSisValid_r(b->geos, c->geom) == 1)
+            continue;
+        /* Repaired on a copy: a set that fails stays as it was (and fails
+         * again when asked again). */
+        GEOSGeometry *copy = GEOSGeom_clone_r(b->geos, c->geom);
+        GEOSGeometry *fixed = copy ? bm_geometry_repair(b->geos, copy) : NULL;
+        GEOSGeometry **r = fixed ? realloc(b->retired, (b->n_retired + 1) * sizeof *r) : NULL;
+        if (!r) {
+            if (fixed)
+                GEOSGeom_destroy_r(b->geos, fixed);
+            return bm_error_set(err, BM_ERR_RUNTIME, b->path, (long)i + 1, "geometry",
+                                fixed ? "out of memory" : "invalid polygon that cannot be repaired");
+        }
+        b->retired = r;
+        b->retired[b->n_retired++] = c->geom;
+        c->geom = fixed;
+    }
+    b->checked = 1;
+    return BM_OK;
+}
+
 void bm_boundaries_free(bm_boundaries *b)
 {
     if (!b)
         return;
     for (size_t i = 0; i < b->count; i++)
         GEOSGeom_destroy_r(b->geos, b->countries[i].geom);
+    for (size_t i = 0; i < b->n_retired; i++)
+        GEOSGeom_destroy_r(b->geos, b->retired[i]);
+    free(b->retired);
     free(b->countries);
     free(b);
 }

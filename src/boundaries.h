@@ -30,6 +30,13 @@ const char *bm_boundaries_default_path(void);
  * with GEOSMakeValid; ones that cannot be repaired are an error. */
 bm_boundaries *bm_boundaries_load(GEOSContextHandle_t geos, const char *path,
                                   bm_error *err);
+/* The same without the validity check (GEOSisValid on every country took
+ * as long as the rest of a small map): for drawing, which needs no valid
+ * polygons. bm_boundaries_check makes such a set what bm_boundaries_load
+ * returns (a no-op on a checked set). */
+bm_boundaries *bm_boundaries_load_unchecked(GEOSContextHandle_t geos, const char *path,
+                                            bm_error *err);
+bm_status bm_boundaries_check(bm_boundaries *b, bm_error *err);
 void bm_boundaries_free(bm_boundaries *b);
 
 size_t bm_boundaries_count(const bm_boundaries *b);

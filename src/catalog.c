@@ -51,6 +51,11 @@ typedef struct column {
     OGRFieldType type;
     derivation how;
     int src; /* OGR field index (FROM_INPUT) or catalog column */
+    /* A number the record does not keep and nothing derives from: any value
+     * passes its checks, so it is not read (formatting doubles as text was
+     * a tenth of drawing 100k points); a coordinate column still is when
+     * the row has no geometry. */
+    int unread;
 } column;
 
 struct bm_catalog {
@@ -617,14 +622,20 @@ static int build_record(const bm_catalog *c, builder *b, OGRFeatureH f, double *
                         row_problem *p)
 {
     b->len = 0;
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    int has_geometry = g && !OGR_G_IsEmpty(g);
     for (size_t i = 0; i < c->n_fields; i++) {
         const column *col = &c->cols[i];
-        if (col->how == FROM_INPUT ? !input_value(c, b, f, i, p)
-                                   : !append(b, i, derive(col, built(b, (size_t)col->src))))
+        int coordinate = (int)i == c->lat_field || (int)i == c->lon_field;
+        if (col->unread && (has_geometry || !coordinate)) {
+            if (!append(b, i, ""))
+                return snprintf(p->reason, sizeof p->reason, "out of memory"), -1;
+        } else if (col->how == FROM_INPUT ? !input_value(c, b, f, i, p)
+                                          : !append(b, i, derive(col, built(b, (size_t)col->src)))) {
             return -1;
+        }
     }
-    OGRGeometryH g = OGR_F_GetGeometryRef(f);
-    if (g && !OGR_G_IsEmpty(g))
+    if (has_geometry)
         return point_of_geometry(g, lon, lat, p);
     return point_of_fields(c, b, lon, lat, p);
 }
@@ -756,12 +767,29 @@ static bm_status choose_columns(bm_catalog *c, const reader *r, bm_error *err)
     return BM_OK;
 }
 
+/* Marks the columns that need not be read (column.unread). */
+static void mark_unread(bm_catalog *c, OGRFeatureDefnH defn)
+{
+    for (size_t i = 0; c->slot && i < c->n_fields; i++) {
+        column *col = &c->cols[i];
+        if (c->slot[i] >= 0 || col->how != FROM_INPUT ||
+            (col->type != OFTString && col->type != OFTReal))
+            continue;
+        OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, col->src));
+        int used = !(t == OFTInteger || t == OFTInteger64 || t == OFTReal);
+        for (size_t k = 0; !used && k < c->n_fields; k++)
+            used = c->cols[k].how != FROM_INPUT && c->cols[k].src == (int)i;
+        col->unread = !used;
+    }
+}
+
 static bm_status start_layer(bm_catalog *c, reader *r, bm_error *err)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(r->layer);
     if (detect_format(c, defn, r->opt.format, err) != BM_OK ||
         set_columns(c, defn, err) != BM_OK || choose_columns(c, r, err) != BM_OK)
         return err->status;
+    mark_unread(c, defn);
     r->b.utf8_checked = r->scan != NULL;
     r->b.off = calloc(c->n_fields + 1, sizeof *r->b.off);
     r->b.scratch = calloc(c->n_fields + 1, sizeof *r->b.scratch);

@@ -357,20 +357,30 @@ const char *bm_context_credits(bm_context *ctx)
 
 /* ---- boundaries and gazetteer -------------------------------------------- */
 
-const bm_boundaries *bm_context_boundaries_from(bm_context *ctx, const char *path,
-                                                bm_error *err)
+/* The boundaries in path, checked for validity (and repaired) when check
+ * is set; a set loaded unchecked for drawing is checked when an analysis
+ * asks for it. */
+static const bm_boundaries *boundaries_from(bm_context *ctx, const char *path, int check,
+                                            bm_error *err)
 {
     bm_context_note_file(ctx, path);
     for (size_t i = 0; i < ctx->n_boundaries; i++)
-        if (strcmp(ctx->boundaries[i].path, path) == 0)
-            return ctx->boundaries[i].boundaries;
+        if (strcmp(ctx->boundaries[i].path, path) == 0) {
+            bm_boundaries *b = ctx->boundaries[i].boundaries;
+            if (check && bm_boundaries_check(b, err) != BM_OK) {
+                with_geos_message(ctx, err);
+                return NULL;
+            }
+            return b;
+        }
     boundaries_entry *p = grow(ctx->boundaries, ctx->n_boundaries, sizeof *p);
     if (!p) {
         out_of_memory(err);
         return NULL;
     }
     ctx->boundaries = p;
-    bm_boundaries *b = bm_boundaries_load(ctx->geos, path, err);
+    bm_boundaries *b = check ? bm_boundaries_load(ctx->geos, path, err)
+                             : bm_boundaries_load_unchecked(ctx->geos, path, err);
     if (!b)
         with_geos_message(ctx, err);
     char *copy = b ? strdup(path) : NULL;
@@ -382,6 +392,12 @@ const bm_boundaries *bm_context_boundaries_from(bm_context *ctx, const char *pat
     }
     p[ctx->n_boundaries++] = (boundaries_entry){copy, b};
     return b;
+}
+
+const bm_boundaries *bm_context_boundaries_from(bm_context *ctx, const char *path,
+                                                bm_error *err)
+{
+    return boundaries_from(ctx, path, 1, err);
 }
 
 const bm_boundaries *bm_context_boundaries(bm_context *ctx, bm_error *err)
@@ -866,21 +882,27 @@ char *bm_context_geodata_file(const char *layer, char *buf, size_t size)
     return buf; /* the last candidate: its absence is reported when opened */
 }
 
-/* The countries as features, from the boundaries the frontiers use. */
+/* The countries as features, from the boundaries the frontiers use; read
+ * without the validity check when nothing has asked for it yet (drawing
+ * needs none, and it took a third of a small map's time). */
 static bm_features *countries_features(bm_context *ctx, bm_error *err)
 {
     static const char *const fields[] = {"iso_a3", "name"};
-    const bm_boundaries *b = bm_context_boundaries(ctx, err);
+    const bm_boundaries *b = boundaries_from(
+        ctx, ctx->user_boundaries ? ctx->user_boundaries : bm_boundaries_default_path(), 0, err);
     if (!b)
         return NULL;
     size_t n = bm_boundaries_count(b);
     bm_features *f = bm_features_create(n, 2, fields, NULL);
     int rc = f ? 0 : -1;
+    /* The polygons are the boundaries' own (a copy was 8 MB): the context
+     * frees its sources before its boundaries. */
+    if (f)
+        f->geom_borrowed = 1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const bm_country *c = bm_boundaries_at(b, i);
         rc = bm_features_set(f, i, 0, c->iso_a3) | bm_features_set(f, i, 1, c->name);
-        if (rc == 0 && !(f->geom[i] = GEOSGeom_clone_r(ctx->geos, c->geom)))
-            rc = -1;
+        f->geom[i] = c->geom;
     }
     if (rc != 0) {
         bm_features_free(ctx->geos, f);

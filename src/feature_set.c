@@ -55,7 +55,7 @@ void bm_features_free(GEOSContextHandle_t geos, bm_features *f)
         free(f->fields[k]);
     for (size_t i = 0; f->values && i < f->n * f->n_fields; i++)
         free(f->values[i]);
-    for (size_t i = 0; f->geom && i < f->n; i++)
+    for (size_t i = 0; f->geom && !f->geom_borrowed && i < f->n; i++)
         if (f->geom[i])
             GEOSGeom_destroy_r(geos, f->geom[i]);
     free(f->fields);

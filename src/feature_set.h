@@ -34,6 +34,8 @@ typedef struct bm_features {
     bm_field_type *types;
     char **values;                 /* n x n_fields; NULL for a catalog view */
     GEOSGeometry **geom;           /* lon/lat; NULL entries have none */
+    int geom_borrowed;             /* geom belongs to someone else (the context's
+                                      boundaries): bm_features_free leaves it */
     const bm_catalog *catalog;     /* a catalog view: its records are the features */
     const struct bm_match *matches; /* the geocoder's match per record, or NULL */
     OGRwkbGeometryType layer_type;  /* of a layer written from it; wkbUnknown: from

@@ -52,7 +52,7 @@ static GEOSGeometry *polygonal_part(GEOSContextHandle_t geos, GEOSGeometry *g)
     return out;
 }
 
-static GEOSGeometry *repair(GEOSContextHandle_t geos, GEOSGeometry *g)
+GEOSGeometry *bm_geometry_repair(GEOSContextHandle_t geos, GEOSGeometry *g)
 {
     if (GEOSisValid_r(geos, g) == 1)
         return g;
@@ -80,14 +80,15 @@ bm_status bm_geometry_from_ogr(GEOSContextHandle_t geos, OGRGeometryH ogr,
     if (!g)
         return bm_error_set(err, BM_ERR_RUNTIME, path, feature, "geometry",
                             "geometry cannot be converted for GEOS");
-    if (kind == BM_GEOM_POLYGONAL) {
+    if (kind == BM_GEOM_POLYGONAL || kind == BM_GEOM_POLYGONAL_AS_IS) {
         if (!is_polygonal(geos, g)) {
             GEOSGeom_destroy_r(geos, g);
             return bm_error_set(err, BM_ERR_RUNTIME, path, feature, "geometry",
                                 "expected a Polygon or MultiPolygon, got %s",
                                 OGR_G_GetGeometryName(ogr));
         }
-        g = repair(geos, g);
+        if (kind == BM_GEOM_POLYGONAL)
+            g = bm_geometry_repair(geos, g);
         if (!g)
             return bm_error_set(err, BM_ERR_RUNTIME, path, feature, "geometry",
                                 "invalid polygon that cannot be repaired");

@@ -15,6 +15,7 @@
 typedef enum bm_geom_kind {
     BM_GEOM_ANY,
     BM_GEOM_POLYGONAL, /* Polygon or MultiPolygon, repaired if invalid */
+    BM_GEOM_POLYGONAL_AS_IS, /* Polygon or MultiPolygon, not checked for validity */
     BM_GEOM_LINEAL     /* LineString or MultiLineString */
 } bm_geom_kind;
 
@@ -27,5 +28,9 @@ bm_status bm_geometry_from_ogr(GEOSContextHandle_t geos, OGRGeometryH ogr,
 
 /* A new OGR geometry equal to geom, or NULL on failure. */
 OGRGeometryH bm_geometry_to_ogr(GEOSContextHandle_t geos, const GEOSGeometry *geom);
+
+/* g if it is valid, else its polygonal part after GEOSMakeValid (g is
+ * consumed); NULL when that is empty or still invalid. */
+GEOSGeometry *bm_geometry_repair(GEOSContextHandle_t geos, GEOSGeometry *g);
 
 #endif

@@ -76,8 +76,10 @@ bm_labels *bm_labels_create(bm_box area)
     l->gw = (int)ceil((area.x1 - area.x0) / CELL_PX) + 1;
     l->gh = (int)ceil((area.y1 - area.y0) / CELL_PX) + 1;
     l->cells = calloc((size_t)l->gw * (size_t)l->gh, sizeof *l->cells);
-    l->ctx = make_context();
-    if (!l->cells || !l->ctx) {
+    /* The pango context is made for the first label: a map without text
+     * never starts fontconfig (its configuration and cache, a thread and
+     * some 5 MB). */
+    if (!l->cells) {
         bm_labels_free(l);
         return NULL;
     }
@@ -201,6 +203,8 @@ static placed *add_label(bm_labels *l, const bm_text_style *st, const char *a, c
 
 static PangoLayout *make_layout(bm_labels *l, const bm_text_style *st, const char *text)
 {
+    if (!l->ctx)
+        l->ctx = make_context();
     PangoLayout *lay = pango_layout_new(l->ctx);
     PangoFontDescription *fd = pango_font_description_new();
     pango_font_description_set_family(fd, st->font);

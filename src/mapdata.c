@@ -43,6 +43,161 @@ static GEOSGeometry *non_empty(GEOSContextHandle_t geos, GEOSGeometry *g)
     return g;
 }
 
+/* ---- densifying and projecting in one pass ------------------------------ */
+
+/* GEOSDensify_r followed by GEOSGeom_transformXY_r, for lines and polygons:
+ * the same points (GEOS's Densifier: a segment of length L > tol becomes
+ * ceil(L / tol) equal parts, p0 + (j * (L / n) / L) * (p1 - p0); repeated
+ * points dropped), projected as they are made. GEOS's Densifier also checks
+ * every polygon it returns for validity (and buffers an invalid one by 0),
+ * which took as long as reading the countries; the clipped polygons of
+ * valid input stay valid when points are added along their edges, and
+ * drawing does not need valid polygons. Returns NULL for what it does not
+ * handle (points, collections, a ring that would collapse): the caller then
+ * uses GEOS. */
+typedef struct dense_buf {
+    double *xy;
+    size_t n, cap;
+} dense_buf;
+
+static int dense_add(dense_buf *b, double x, double y)
+{
+    if (b->n && b->xy[2 * b->n - 2] == x && b->xy[2 * b->n - 1] == y)
+        return 0;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 256;
+        double *xy = realloc(b->xy, 2 * cap * sizeof *xy);
+        if (!xy)
+            return -1;
+        b->xy = xy, b->cap = cap;
+    }
+    b->xy[2 * b->n] = x, b->xy[2 * b->n + 1] = y;
+    b->n++;
+    return 0;
+}
+
+/* One line or ring: densified into b, then projected in place. */
+static int dense_points(GEOSContextHandle_t geos, const GEOSGeometry *line, double tol,
+                        const to_px *t, dense_buf *b)
+{
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(geos, line);
+    unsigned int n = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(geos, seq, &n) || n < 2)
+        return -1;
+    double *in = malloc(2 * (size_t)n * sizeof *in);
+    if (!in || !GEOSCoordSeq_copyToBuffer_r(geos, seq, in, 0, 0)) {
+        free(in);
+        return -1;
+    }
+    b->n = 0;
+    int rc = 0;
+    for (unsigned int i = 0; rc == 0 && i + 1 < n; i++) {
+        double x0 = in[2 * i], y0 = in[2 * i + 1], x1 = in[2 * i + 2], y1 = in[2 * i + 3];
+        rc = dense_add(b, x0, y0);
+        double dx = x1 - x0, dy = y1 - y0, len = sqrt(dx * dx + dy * dy);
+        double count = ceil(len / tol);
+        if (count > 1 && count < 1e7) {
+            int parts = (int)count;
+            double part = len / parts;
+            for (int j = 1; rc == 0 && j < parts; j++) {
+                double f = (j * part) / len;
+                rc = dense_add(b, x0 + f * (x1 - x0), y0 + f * (y1 - y0));
+            }
+        } else if (count > 1) {
+            rc = -1;
+        } else {
+            rc = dense_add(b, x1, y1);
+        }
+    }
+    if (rc == 0)
+        rc = dense_add(b, in[2 * n - 2], in[2 * n - 1]);
+    free(in);
+    for (size_t i = 0; rc == 0 && i < b->n; i++)
+        if (!project_xy(&b->xy[2 * i], &b->xy[2 * i + 1], (void *)t))
+            rc = -1;
+    return rc;
+}
+
+static GEOSGeometry *dense_line(GEOSContextHandle_t geos, const GEOSGeometry *line, int ring,
+                                double tol, const to_px *t, dense_buf *b)
+{
+    if (dense_points(geos, line, tol, t, b) || b->n < (ring ? 4u : 2u))
+        return NULL;
+    GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(geos, b->xy, (unsigned)b->n, 0, 0);
+    if (!seq)
+        return NULL;
+    GEOSGeometry *g = ring ? GEOSGeom_createLinearRing_r(geos, seq)
+                           : GEOSGeom_createLineString_r(geos, seq);
+    if (!g)
+        GEOSCoordSeq_destroy_r(geos, seq);
+    return g;
+}
+
+static GEOSGeometry *dense_polygon(GEOSContextHandle_t geos, const GEOSGeometry *poly, double tol,
+                                   const to_px *t, dense_buf *b)
+{
+    int holes = GEOSGetNumInteriorRings_r(geos, poly);
+    const GEOSGeometry *ext = GEOSGetExteriorRing_r(geos, poly);
+    if (holes < 0 || !ext || GEOSisEmpty_r(geos, ext))
+        return NULL;
+    GEOSGeometry *shell = dense_line(geos, ext, 1, tol, t, b);
+    GEOSGeometry **rings = calloc((size_t)holes + 1, sizeof *rings);
+    int ok = shell && rings;
+    for (int i = 0; ok && i < holes; i++) {
+        const GEOSGeometry *h = GEOSGetInteriorRingN_r(geos, poly, i);
+        ok = h && !GEOSisEmpty_r(geos, h) && (rings[i] = dense_line(geos, h, 1, tol, t, b));
+    }
+    GEOSGeometry *g = ok ? GEOSGeom_createPolygon_r(geos, shell, rings, (unsigned)holes) : NULL;
+    if (!g) {
+        if (shell)
+            GEOSGeom_destroy_r(geos, shell);
+        for (int i = 0; rings && i < holes; i++)
+            if (rings[i])
+                GEOSGeom_destroy_r(geos, rings[i]);
+    }
+    free(rings);
+    return g;
+}
+
+static GEOSGeometry *dense_part(GEOSContextHandle_t geos, const GEOSGeometry *g, double tol,
+                                const to_px *t, dense_buf *b)
+{
+    switch (GEOSGeomTypeId_r(geos, g)) {
+    case GEOS_LINESTRING: return dense_line(geos, g, 0, tol, t, b);
+    case GEOS_POLYGON: return dense_polygon(geos, g, tol, t, b);
+    default: return NULL;
+    }
+}
+
+static GEOSGeometry *densify_project(GEOSContextHandle_t geos, const GEOSGeometry *g, double tol,
+                                     const to_px *t)
+{
+    int type = GEOSGeomTypeId_r(geos, g);
+    if (type != GEOS_LINESTRING && type != GEOS_POLYGON && type != GEOS_MULTILINESTRING &&
+        type != GEOS_MULTIPOLYGON)
+        return NULL;
+    dense_buf b = {0};
+    GEOSGeometry *out = NULL;
+    if (type == GEOS_LINESTRING || type == GEOS_POLYGON) {
+        out = dense_part(geos, g, tol, t, &b);
+    } else {
+        int n = GEOSGetNumGeometries_r(geos, g), ok = n > 0;
+        GEOSGeometry **parts = ok ? calloc((size_t)n, sizeof *parts) : NULL;
+        for (int i = 0; ok && parts && i < n; i++)
+            ok = (parts[i] = dense_part(geos, GEOSGetGeometryN_r(geos, g, i), tol, t, &b)) != NULL;
+        /* As GEOS builds its result: a collection of one part is that part. */
+        if (ok && parts)
+            out = n == 1 ? parts[0] : GEOSGeom_createCollection_r(geos, type, parts, (unsigned)n);
+        if (!out)
+            for (int i = 0; parts && i < n; i++)
+                if (parts[i])
+                    GEOSGeom_destroy_r(geos, parts[i]);
+        free(parts);
+    }
+    free(b.xy);
+    return out;
+}
+
 GEOSGeometry *bm_mapdata_project_with(GEOSContextHandle_t geos, bm_projection *p,
                                       const double ll[4], double scale, double ox, double oy,
                                       bm_box clip, const GEOSGeometry *g)
@@ -50,13 +205,18 @@ GEOSGeometry *bm_mapdata_project_with(GEOSContextHandle_t geos, bm_projection *p
     GEOSGeometry *c = non_empty(geos, GEOSClipByRect_r(geos, g, ll[0], ll[1], ll[2], ll[3]));
     if (!c)
         return NULL;
-    GEOSGeometry *d = GEOSDensify_r(geos, c, DENSIFY_DEG);
-    GEOSGeom_destroy_r(geos, c);
-    if (!d)
-        return NULL;
     to_px t = {p, scale, ox, oy};
-    GEOSGeometry *px = GEOSGeom_transformXY_r(geos, d, project_xy, &t);
-    GEOSGeom_destroy_r(geos, d);
+    GEOSGeometry *px = densify_project(geos, c, DENSIFY_DEG, &t);
+    if (px) {
+        GEOSGeom_destroy_r(geos, c);
+    } else {
+        GEOSGeometry *d = GEOSDensify_r(geos, c, DENSIFY_DEG);
+        GEOSGeom_destroy_r(geos, c);
+        if (!d)
+            return NULL;
+        px = GEOSGeom_transformXY_r(geos, d, project_xy, &t);
+        GEOSGeom_destroy_r(geos, d);
+    }
     if (!px)
         return NULL;
     GEOSGeometry *r = GEOSClipByRect_r(geos, px, clip.x0, clip.y0, clip.x1, clip.y1);

