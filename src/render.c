@@ -806,13 +806,15 @@ static void draw_circles(frame_state *fs, const bm_layer *l, const bm_fset *s)
         bm_draw_failed(fs->m, "out of memory for symbols");
         return;
     }
-    qsort(marks, n, sizeof *marks, compare_places);
+    if (n > 1) /* marks is NULL on a layer with no point in the frame */
+        qsort(marks, n, sizeof *marks, compare_places);
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && marks[j].x == marks[i].x && marks[j].y == marks[i].y; j++)
             ;
         arrange_group(fs, l, s, syms.sym, marks + i, j - i);
     }
-    qsort(marks, n, sizeof *marks, compare_paint);
+    if (n > 1)
+        qsort(marks, n, sizeof *marks, compare_paint);
     cairo_set_fill_rule(fs->cr, CAIRO_FILL_RULE_WINDING);
     paint_marks(fs->cr, syms.sym, marks, n);
     if (n > 0 && l->circle_radius.kind == BM_PROP_INTERPOLATE)
