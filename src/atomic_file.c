@@ -4,8 +4,10 @@
 #define _GNU_SOURCE /* mkostemps */
 #include "atomic_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -25,6 +27,31 @@ static void read_umask(void)
     file_mode = 0666 & ~mask;
 }
 
+/* Removes what runs killed before they could clean up left for this
+ * output: ".<stem>.tmp-<pid>-XXXXXX<ext>" (and SQLite's "-journal" beside
+ * it) whose process no longer exists. */
+static void remove_stale(const char *dir, const char *stem, int stem_len, const char *ext)
+{
+    char prefix[1100], path[2200];
+    int n = snprintf(prefix, sizeof prefix, ".%.*s.tmp-", stem_len, stem);
+    DIR *d = opendir(*dir ? dir : ".");
+    for (struct dirent *e; d && n > 0 && (e = readdir(d)) != NULL;) {
+        char *end;
+        if (strncmp(e->d_name, prefix, (size_t)n) != 0)
+            continue;
+        long pid = strtol(e->d_name + n, &end, 10);
+        if (end == e->d_name + n || pid <= 0 || *end != '-' || strlen(end + 1) < 6 ||
+            strncmp(end + 7, ext, strlen(ext)) != 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
+            snprintf(path, sizeof path, "%s%s", dir, e->d_name);
+            unlink(path);
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
 bm_status bm_atomic_file_begin(bm_atomic_file *f, const char *path, bm_error *err)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -42,6 +69,9 @@ bm_status bm_atomic_file_begin(bm_atomic_file *f, const char *path, bm_error *er
     const char *dot = strrchr(base, '.');
     const char *ext = dot ? dot : "";
     int stem_len = dot ? (int)(dot - base) : (int)strlen(base);
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%.*s", dir_len, path);
+    remove_stale(dir, base, stem_len, ext);
     snprintf(f->temp_path, sizeof f->temp_path, "%.*s.%.*s.tmp-%ld-XXXXXX%s", dir_len, path,
              stem_len, base, (long)getpid(), ext);
     /* mkostemps opens with O_CREAT | O_EXCL and picks the six letters at

@@ -8,7 +8,9 @@
  * O_EXCL under a name no one can predict, so a symbolic link planted in
  * the directory cannot redirect the write; commit syncs it to disk before
  * the rename and syncs the directory after, so the final name holds either
- * the old file or the whole new one, never a part.
+ * the old file or the whole new one, never a part. Temporaries of this
+ * output that a killed run left behind (their process is gone) are
+ * removed when the next one begins.
  */
 #ifndef BM_ATOMIC_FILE_H
 #define BM_ATOMIC_FILE_H

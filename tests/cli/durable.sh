@@ -55,4 +55,19 @@ limited 100000 "$BORDERMAP" geocode "$SEED" -o whole.geojson --quiet || fail "no
 ogrinfo -ro -so -q whole.geojson >/dev/null || fail "ogrinfo cannot read the output"
 pass
 
+# Temporaries a killed run left are removed by the next run for that output;
+# a running process's are not.
+sleep 0 &
+dead=$!
+wait "$dead"
+touch ".stale.tmp-$dead-AbCdEf.geojson" ".stale.tmp-$dead-GhIjKl.gpkg-journal" \
+    ".stale.tmp-$$-MnOpQr.geojson" ".other.tmp-$dead-StUvWx.geojson"
+"$BORDERMAP" geocode "$SEED" -o stale.geojson --quiet || fail "geocode failed"
+[ -e ".stale.tmp-$dead-AbCdEf.geojson" ] && fail "a dead run's temporary was left"
+[ -e ".stale.tmp-$$-MnOpQr.geojson" ] || fail "a live process's temporary was removed"
+[ -e ".other.tmp-$dead-StUvWx.geojson" ] || fail "another output's temporary was removed"
+"$BORDERMAP" geocode "$SEED" -o stale.gpkg --quiet || fail "geocode failed"
+[ -e ".stale.tmp-$dead-GhIjKl.gpkg-journal" ] && fail "a dead run's journal was left"
+pass
+
 done_checks
