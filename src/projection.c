@@ -86,11 +86,76 @@ static int direct_pipeline(const char *def, char *buf, size_t size)
     return proj == 1 && wgs84 == 1 && n < size ? 0 : -1;
 }
 
+/* Whether a PROJ string's "+proj=NAME" is a map projection (lon/lat in
+ * radians in, x/y out) or a geographic one; 1 for any other definition.
+ * PROJ takes "+proj=affine +datum=WGS84" for a projected CRS, and
+ * "+proj=helmert" would pass through the direct pipeline. */
+static int is_map_projection(PJ_CONTEXT *ctx, const char *def, char *op, size_t size)
+{
+    static const char *const geographic[] = {"longlat", "latlong", "lonlat", "latlon", NULL};
+    const char *at = strstr(def, "+proj=");
+    if (!at)
+        return 1;
+    at += strlen("+proj=");
+    snprintf(op, size, "%.*s", (int)strcspn(at, " \t"), at);
+    for (const char *const *g = geographic; *g; g++)
+        if (strcmp(op, *g) == 0)
+            return 1;
+    /* The operation alone is the definition less "+type=crs"; one PROJ
+     * refuses (lat_1 = -lat_2) is left for PROJ's own message. */
+    char *copy = strdup(def), *type = copy ? strstr(copy, "+type=crs") : NULL;
+    if (type)
+        memset(type, ' ', strlen("+type=crs"));
+    PJ *pj = copy ? proj_create(ctx, copy) : NULL;
+    free(copy);
+    if (!pj)
+        return 1;
+    int ok = proj_angular_input(pj, PJ_FWD) && !proj_angular_output(pj, PJ_FWD);
+    proj_destroy(pj);
+    return ok;
+}
+
+/* A map is drawn in a projected or a geographic 2D CRS (a bound CRS is
+ * judged by its base); a geocentric, vertical, compound or engineering
+ * CRS would give x/y that are not a map, with no error from PROJ. */
+static int is_map_crs(PJ_CONTEXT *ctx, PJ *op, char *kind, size_t size)
+{
+    PJ *crs = proj_get_target_crs(ctx, op);
+    if (crs && proj_get_type(crs) == PJ_TYPE_BOUND_CRS) {
+        PJ *base = proj_get_source_crs(ctx, crs);
+        proj_destroy(crs);
+        crs = base;
+    }
+    PJ_TYPE type = crs ? proj_get_type(crs) : PJ_TYPE_UNKNOWN;
+    static const struct {
+        PJ_TYPE type;
+        const char *name;
+    } names[] = {{PJ_TYPE_GEOCENTRIC_CRS, "a geocentric CRS"},
+                 {PJ_TYPE_GEOGRAPHIC_3D_CRS, "a geographic 3D CRS"},
+                 {PJ_TYPE_VERTICAL_CRS, "a vertical CRS"},
+                 {PJ_TYPE_COMPOUND_CRS, "a compound CRS"},
+                 {PJ_TYPE_TEMPORAL_CRS, "a temporal CRS"},
+                 {PJ_TYPE_ENGINEERING_CRS, "an engineering CRS"}};
+    snprintf(kind, size, "not a coordinate reference system");
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (names[i].type == type)
+            snprintf(kind, size, "%s", names[i].name);
+    if (crs)
+        proj_destroy(crs);
+    return type == PJ_TYPE_PROJECTED_CRS || type == PJ_TYPE_GEOGRAPHIC_2D_CRS;
+}
+
 bm_projection *bm_projection_create(const char *definition, bm_error *err)
 {
     PJ_CONTEXT *ctx = proj_context_create();
     proj_log_level(ctx, PJ_LOG_NONE);
-    char pipeline[768];
+    char pipeline[768], op[64];
+    if (!is_map_projection(ctx, definition, op, sizeof op)) {
+        proj_context_destroy(ctx);
+        bm_error_set(err, BM_ERR_USAGE, NULL, 0, "crs",
+                     "'%s': '+proj=%s' is not a map projection", definition, op);
+        return NULL;
+    }
     if (direct_pipeline(definition, pipeline, sizeof pipeline) == 0) {
         PJ *pj = proj_create(ctx, pipeline);
         bm_projection *p = pj ? calloc(1, sizeof *p) : NULL;
@@ -103,6 +168,15 @@ bm_projection *bm_projection_create(const char *definition, bm_error *err)
             proj_destroy(pj);
     }
     PJ *raw = proj_create_crs_to_crs(ctx, "EPSG:4326", definition, NULL);
+    char kind[64];
+    if (raw && !is_map_crs(ctx, raw, kind, sizeof kind)) {
+        proj_destroy(raw);
+        proj_context_destroy(ctx);
+        bm_error_set(err, BM_ERR_USAGE, NULL, 0, "crs",
+                     "'%s' is %s: a map needs a projected or a geographic 2D CRS", definition,
+                     kind);
+        return NULL;
+    }
     return from_pipeline(ctx, raw, definition, err);
 }
 
@@ -208,13 +282,53 @@ void bm_projection_fit_frame(const double b[4], double w, double h, double out[4
     out[2] = cx + w / 2 / scale, out[3] = cy + h / 2 / scale;
 }
 
-char *bm_projection_fitted_conic(const double extent[4], char *buf, size_t size)
+/* Degrees as the map's credits write them: "33.7°N". */
+static void format_deg(char *buf, size_t size, double v, const char *pos, const char *neg)
+{
+    snprintf(buf, size, "%.1f°%s", fabs(v), v >= 0 ? pos : neg);
+}
+
+/* The conic suits the middle latitudes only: its standard parallels lie
+ * a sixth of the way in from the extent's edges, and an extent centred on
+ * the equator puts them on one circle each side (lat_1 = -lat_2), which
+ * PROJ refuses. Nearer the equator than EQUATORIAL_DEG the map is a
+ * Mercator, further than POLAR_DEG a polar stereographic: both conformal,
+ * as the conic is, and both defined for every extent the style allows
+ * (latitudes within ±85°). */
+#define EQUATORIAL_DEG 15.0
+#define POLAR_DEG 70.0
+
+char *bm_projection_fitted(const double extent[4], char *buf, size_t size, char *name,
+                           size_t name_size)
 {
     const double *e = extent;
-    double lat1 = e[1] + (e[3] - e[1]) / 6, lat2 = e[3] - (e[3] - e[1]) / 6;
-    snprintf(buf, size,
-             "+proj=lcc +lat_1=%.4f +lat_2=%.4f +lat_0=%.4f +lon_0=%.4f +datum=WGS84 "
-             "+units=m +no_defs +type=crs",
-             lat1, lat2, (e[1] + e[3]) / 2, (e[0] + e[2]) / 2);
+    double lat0 = (e[1] + e[3]) / 2, lon0 = (e[0] + e[2]) / 2;
+    char a[32], b[32], c[32];
+    format_deg(c, sizeof c, lon0, "E", "W");
+    if (fabs(lat0) < EQUATORIAL_DEG) {
+        snprintf(buf, size, "+proj=merc +lon_0=%.4f +datum=WGS84 +units=m +no_defs +type=crs",
+                 lon0);
+        snprintf(name, name_size, "Mercator, central meridian %s", c);
+    } else if (fabs(lat0) >= POLAR_DEG) {
+        /* True scale at the extent's middle latitude. */
+        snprintf(buf, size,
+                 "+proj=stere +lat_0=%d +lat_ts=%.4f +lon_0=%.4f +datum=WGS84 +units=m "
+                 "+no_defs +type=crs",
+                 lat0 > 0 ? 90 : -90, lat0, lon0);
+        format_deg(a, sizeof a, lat0, "N", "S");
+        snprintf(name, name_size, "polar stereographic, true scale at %s, central meridian %s",
+                 a, c);
+    } else {
+        double lat1 = e[1] + (e[3] - e[1]) / 6, lat2 = e[3] - (e[3] - e[1]) / 6;
+        snprintf(buf, size,
+                 "+proj=lcc +lat_1=%.4f +lat_2=%.4f +lat_0=%.4f +lon_0=%.4f +datum=WGS84 "
+                 "+units=m +no_defs +type=crs",
+                 lat1, lat2, lat0, lon0);
+        format_deg(a, sizeof a, lat1, "N", "S");
+        format_deg(b, sizeof b, lat2, "N", "S");
+        snprintf(name, name_size,
+                 "Lambert conformal conic, standard parallels %s and %s, central meridian %s", a,
+                 b, c);
+    }
     return buf;
 }

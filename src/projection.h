@@ -15,7 +15,10 @@
 typedef struct bm_projection bm_projection;
 
 /* definition: a PROJ string ("+proj=lcc ..."), "EPSG:N", or any CRS
- * description PROJ accepts. Input and output axes are lon/lat and x/y. */
+ * description PROJ accepts. Input and output axes are lon/lat and x/y.
+ * A CRS that is not a map (geocentric, vertical, compound, geographic 3D,
+ * engineering) or a PROJ string naming an operation that is not a map
+ * projection (helmert, affine) is refused with a BM_ERR_USAGE error. */
 bm_projection *bm_projection_create(const char *definition, bm_error *err);
 
 /* An azimuthal equidistant projection on WGS84 centred on (lon0, lat0):
@@ -23,10 +26,17 @@ bm_projection *bm_projection_create(const char *definition, bm_error *err);
 bm_projection *bm_projection_local(double lon0, double lat0);
 
 /* The CRS a map of an extent (min lon, min lat, max lon, max lat) is drawn
- * in when its style names none: a Lambert conformal conic on WGS84 with
- * its standard parallels a sixth of the way in from the extent's top and
- * bottom. Writes the PROJ string to buf; returns buf. */
-char *bm_projection_fitted_conic(const double extent[4], char *buf, size_t size);
+ * in when its style names none, on WGS84 and conformal: a Lambert
+ * conformal conic with its standard parallels a sixth of the way in from
+ * the extent's top and bottom; a Mercator when the extent's middle
+ * latitude is within 15° of the equator; a polar stereographic when it is
+ * 70° or more from it. Any extent within ±180°/±85° gets one (an extent
+ * cannot cross the antimeridian: min lon < max lon). Writes the PROJ
+ * string to buf and its description for the map's credits ("Lambert
+ * conformal conic, standard parallels 33.7°N and 48.3°N, central meridian
+ * 67.0°E") to name; returns buf. */
+char *bm_projection_fitted(const double extent[4], char *buf, size_t size, char *name,
+                           size_t name_size);
 
 void bm_projection_free(bm_projection *p);
 

@@ -84,10 +84,10 @@ static box map_frame(const bm_page *page)
  * item to the shape of its extent, so the extent must have the frame's. */
 static bm_status frame_init(frame *f, const bm_page *page, bm_error *err)
 {
-    char fitted[512];
+    char fitted[512], name[256];
     const char *def = page->crs[0] ? page->crs
-                                   : bm_projection_fitted_conic(page->extent, fitted,
-                                                                sizeof fitted);
+                                   : bm_projection_fitted(page->extent, fitted, sizeof fitted,
+                                                          name, sizeof name);
     const char *const wkt_options[] = {"FORMAT=WKT2_2018", NULL};
     *f = (frame){.crs = OSRNewSpatialReference(NULL)};
     OSRSetAxisMappingStrategy(f->crs, OAMS_TRADITIONAL_GIS_ORDER);

@@ -38,16 +38,6 @@ static void apply_options(bm_page *p, const bm_render_options *o)
         snprintf(p->title, sizeof p->title, "%s", o->title);
 }
 
-static void format_lat(char *buf, size_t size, double lat)
-{
-    snprintf(buf, size, "%.1f°%s", fabs(lat), lat >= 0 ? "N" : "S");
-}
-
-static void format_lon(char *buf, size_t size, double lon)
-{
-    snprintf(buf, size, "%.1f°%s", fabs(lon), lon >= 0 ? "E" : "W");
-}
-
 /* The name PROJ gives a CRS ("WGS 84 / UTM zone 42N"), else the text. */
 static void crs_name(const char *def, char *buf, size_t size)
 {
@@ -69,16 +59,7 @@ static bm_status make_projection(bm_map *m, bm_error *err)
         snprintf(def, sizeof def, "%s", m->page.crs);
         crs_name(def, m->proj_name, sizeof m->proj_name);
     } else {
-        double lat1 = e[1] + (e[3] - e[1]) / 6, lat2 = e[3] - (e[3] - e[1]) / 6;
-        double lon0 = (e[0] + e[2]) / 2;
-        char a[32], b[32], c[32];
-        bm_projection_fitted_conic(e, def, sizeof def);
-        format_lat(a, sizeof a, lat1);
-        format_lat(b, sizeof b, lat2);
-        format_lon(c, sizeof c, lon0);
-        snprintf(m->proj_name, sizeof m->proj_name,
-                 "Lambert conformal conic, standard parallels %s and %s, central meridian %s",
-                 a, b, c);
+        bm_projection_fitted(e, def, sizeof def, m->proj_name, sizeof m->proj_name);
     }
     m->proj = bm_projection_create(def, err);
     return m->proj ? BM_OK : err->status;
@@ -99,6 +80,16 @@ static void frame_lonlat(bm_map *m)
                 continue;
             ll[0] = fmin(ll[0], lon), ll[1] = fmin(ll[1], lat);
             ll[2] = fmax(ll[2], lon), ll[3] = fmax(ll[3], lat);
+        }
+    }
+    /* A pole inside the frame (a polar map) lies beyond every border
+     * sample: all longitudes meet there. */
+    for (int pole = -1; pole <= 1; pole += 2) {
+        double x, y;
+        if (bm_map_project(m, 0, 90.0 * pole, &x, &y) == 0 && x > f.x0 && x < f.x1 && y > f.y0 &&
+            y < f.y1) {
+            ll[0] = -180, ll[2] = 180;
+            ll[pole > 0 ? 3 : 1] = 90.0 * pole;
         }
     }
     ll[0] = fmax(ll[0] - 1, -180), ll[1] = fmax(ll[1] - 1, -89.9);
