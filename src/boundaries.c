@@ -63,6 +63,8 @@ static bm_status read_country(bm_boundaries *b, OGRFeatureH feat, long fid,
                                 "feature", code);
 
     GEOSGeometry *geom = NULL;
+    if (bm_geodata_check_lonlat(OGR_F_GetGeometryRef(feat), path, fid, err) != BM_OK)
+        return err->status;
     if (bm_geometry_from_ogr(b->geos, OGR_F_GetGeometryRef(feat),
                              b->checked ? BM_GEOM_POLYGONAL : BM_GEOM_POLYGONAL_AS_IS,
                              &geom, path, fid, err) != BM_OK)
@@ -115,6 +117,13 @@ static bm_status read_layer(bm_boundaries *b, OGRLayerH layer, const char *path,
     }
     if (b->count == 0)
         return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "no country features");
+    /* A cut FlatGeobuf still announces all its features, and reading
+     * stops early without an error. */
+    if ((GIntBig)b->count < n)
+        return bm_error_set(err, BM_ERR_RUNTIME, path, (long)b->count + 1, NULL,
+                            "%zu of the %lld countries the file announces could be read: the "
+                            "file is truncated or damaged",
+                            b->count, (long long)n);
     return BM_OK;
 }
 
@@ -122,6 +131,8 @@ static bm_boundaries *load(GEOSContextHandle_t geos, const char *path, int check
                            bm_error *err)
 {
     bm_init();
+    if (bm_geodata_verify(path, err) != BM_OK)
+        return NULL;
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
         bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot open as a vector dataset");

@@ -511,6 +511,8 @@ static bm_status add_maritime(bm_frontiers *f, const bm_boundaries *b, const bm_
     char buf[1024];
     if (!path)
         path = bm_geodata_path("maritime_boundaries.geojson", buf, sizeof buf);
+    if (bm_geodata_verify(path, err) != BM_OK)
+        return err->status;
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds)
         return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot open maritime boundaries");

@@ -418,6 +418,8 @@ static const char *iso3_of_iso2(const char *iso2)
 
 static GDALDatasetH open_vector(const char *path, bm_error *err)
 {
+    if (bm_geodata_verify(path, err) != BM_OK)
+        return NULL;
     CPLPushErrorHandler(CPLQuietErrorHandler);
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
     CPLPopErrorHandler();
@@ -640,7 +642,8 @@ static bm_status read_region(bm_gazetteer *g, OGRFeatureH f, const char *path, l
                              bm_error *err)
 {
     GEOSGeometry *geom = NULL;
-    if (bm_geometry_from_ogr(g->geos, OGR_F_GetGeometryRef(f), BM_GEOM_POLYGONAL, &geom, path,
+    if (bm_geodata_check_lonlat(OGR_F_GetGeometryRef(f), path, row, err) != BM_OK ||
+        bm_geometry_from_ogr(g->geos, OGR_F_GetGeometryRef(f), BM_GEOM_POLYGONAL, &geom, path,
                              row, err) != BM_OK)
         return err->status;
     bm_place *p = new_place(g, BM_PLACE_ADMIN1, geom);
@@ -673,7 +676,8 @@ static bm_status read_feature(bm_gazetteer *g, OGRFeatureH f, const char *path, 
                               bm_error *err)
 {
     GEOSGeometry *geom = NULL;
-    if (bm_geometry_from_ogr(g->geos, OGR_F_GetGeometryRef(f), BM_GEOM_ANY, &geom, path, row,
+    if (bm_geodata_check_lonlat(OGR_F_GetGeometryRef(f), path, row, err) != BM_OK ||
+        bm_geometry_from_ogr(g->geos, OGR_F_GetGeometryRef(f), BM_GEOM_ANY, &geom, path, row,
                              err) != BM_OK)
         return err->status;
     bm_place *p = new_place(g, BM_PLACE_FEATURE, geom);

@@ -1,21 +1,25 @@
 /*
- * geodata.c — locating the embedded data and initialising GDAL once.
+ * geodata.c — locating the embedded data, checking it against
+ * SOURCES.lock, and initialising GDAL once.
  */
 /* dladdr1 and struct link_map: which file this code was loaded from. */
 #define _GNU_SOURCE
 #include "geodata.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cpl_conv.h>
 #include <gdal.h>
+#include <glib.h>
 #include <ogr_api.h>
 
 #ifndef BM_VERSION
@@ -125,4 +129,156 @@ char *bm_style_path(const char *name, char *buf, size_t size)
 {
     snprintf(buf, size, "%s/%s", bm_styles_dir(), name);
     return buf;
+}
+
+/* ---- verifying the embedded data against SOURCES.lock ------------------- */
+
+/* The "output" line of SOURCES.lock for name: its sha256 (65 bytes) and
+ * its size, -1 when the lock predates sizes. Returns 0 when listed. */
+static int lock_entry(const char *name, char *sha, long long *bytes)
+{
+    char path[PATH_MAX + 16], line[1024], file[512], sum[128];
+    FILE *f = fopen(bm_geodata_path("SOURCES.lock", path, sizeof path), "r");
+    int found = -1;
+    while (f && found != 0 && fgets(line, sizeof line, f)) {
+        long long n = -1;
+        int fields = sscanf(line, "output\t%511[^\t\n]\t%127[0-9a-f]\t%lld", file, sum, &n);
+        if (fields >= 2 && strcmp(file, name) == 0 && strlen(sum) == 64) {
+            memcpy(sha, sum, 65);
+            *bytes = fields == 3 ? n : -1;
+            found = 0;
+        }
+    }
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* The first bytes of a file as its format has them; the last for text. */
+static const char *format_problem(const char *path, long long size)
+{
+    const char *ext = strrchr(path, '.');
+    unsigned char head[8] = {0}, last = 0;
+    FILE *f = fopen(path, "rb");
+    size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+    int text = ext && (strcmp(ext, ".tsv") == 0 || strcmp(ext, ".csv") == 0);
+    if (f && text && size > 0 && fseek(f, -1, SEEK_END) == 0 && fread(&last, 1, 1, f) != 1)
+        last = 0;
+    if (f)
+        fclose(f);
+    if (!f)
+        return NULL; /* reported by whoever opens it, with the reason */
+    if (ext && strcmp(ext, ".fgb") == 0 && (got < 4 || memcmp(head, "fgb\3", 4) != 0))
+        return "not a FlatGeobuf file (no 'fgb' magic)";
+    if (ext && strcmp(ext, ".geojson") == 0) {
+        size_t i = 0;
+        while (i < got && strchr(" \t\r\n", head[i]))
+            i++;
+        if (i == got || head[i] != '{')
+            return "not a GeoJSON object";
+    }
+    if (text && last != '\n')
+        return "cut short: the last line has no end";
+    return NULL;
+}
+
+bm_status bm_geodata_verify(const char *path, bm_error *err)
+{
+    const char *dir = bm_geodata_dir();
+    size_t n = strlen(dir);
+    if (strncmp(path, dir, n) != 0 || path[n] != '/' || strchr(path + n + 1, '/'))
+        return BM_OK;
+    struct stat st;
+    char sha[65];
+    long long bytes = -1;
+    if (stat(path, &st) != 0 || lock_entry(path + n + 1, sha, &bytes) != 0)
+        return BM_OK;
+    if (bytes >= 0 && (long long)st.st_size != bytes)
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL,
+                            "embedded data damaged: %lld bytes where SOURCES.lock records %lld "
+                            "(truncated or replaced); 'bordermap check-data' checks every file, "
+                            "geodata/build rebuilds them",
+                            (long long)st.st_size, bytes);
+    const char *problem = format_problem(path, (long long)st.st_size);
+    if (problem)
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "embedded data damaged: %s",
+                            problem);
+    return BM_OK;
+}
+
+/* The sha256 of a file as 64 hex digits; -1 when it cannot be read. */
+static int file_sha256(const char *path, char *hex)
+{
+    FILE *f = fopen(path, "rb");
+    GChecksum *sum = f ? g_checksum_new(G_CHECKSUM_SHA256) : NULL;
+    unsigned char buf[1 << 16];
+    size_t got;
+    while (sum && (got = fread(buf, 1, sizeof buf, f)) > 0)
+        g_checksum_update(sum, buf, (gssize)got);
+    int ok = sum && !ferror(f);
+    if (ok)
+        snprintf(hex, 65, "%s", g_checksum_get_string(sum));
+    if (sum)
+        g_checksum_free(sum);
+    if (f)
+        fclose(f);
+    return ok ? 0 : -1;
+}
+
+bm_status bm_geodata_check(void (*report)(const char *name, const char *problem, void *userdata),
+                           void *userdata, bm_error *err)
+{
+    char lock[PATH_MAX + 16], line[1024], name[512], sum[128];
+    FILE *f = fopen(bm_geodata_path("SOURCES.lock", lock, sizeof lock), "r");
+    if (!f)
+        return bm_error_set(err, BM_ERR_RUNTIME, lock, 0, NULL, "cannot read: %s",
+                            strerror(errno));
+    long files = 0, bad = 0;
+    while (fgets(line, sizeof line, f)) {
+        long long bytes = -1;
+        if (sscanf(line, "output\t%511[^\t\n]\t%127[0-9a-f]\t%lld", name, sum, &bytes) < 2)
+            continue;
+        char path[PATH_MAX + 600], actual[65];
+        struct stat st;
+        const char *problem = NULL;
+        snprintf(path, sizeof path, "%s/%s", bm_geodata_dir(), name);
+        if (stat(path, &st) != 0)
+            problem = "missing";
+        else if (bytes >= 0 && (long long)st.st_size != bytes)
+            problem = "size differs from SOURCES.lock";
+        else if (file_sha256(path, actual) != 0)
+            problem = "cannot be read";
+        else if (strcmp(actual, sum) != 0)
+            problem = "sha256 differs from SOURCES.lock";
+        files++;
+        if (problem && bad++ == 0)
+            bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "%s", problem);
+        report(name, problem, userdata);
+    }
+    fclose(f);
+    if (files == 0)
+        return bm_error_set(err, BM_ERR_RUNTIME, lock, 0, NULL, "lists no output file");
+    if (bad > 0) {
+        char first[sizeof err->message], file[sizeof err->file];
+        snprintf(first, sizeof first, "%s", err->message);
+        snprintf(file, sizeof file, "%s", err->file);
+        return bm_error_set(err, BM_ERR_RUNTIME, file, 0, NULL,
+                            "%s; %ld of %ld files do not match SOURCES.lock", first, bad, files);
+    }
+    return BM_OK;
+}
+
+bm_status bm_geodata_check_lonlat(void *ogr_geometry, const char *path, long feature,
+                                  bm_error *err)
+{
+    OGREnvelope e;
+    if (!ogr_geometry || OGR_G_IsEmpty(ogr_geometry))
+        return BM_OK;
+    OGR_G_GetEnvelope(ogr_geometry, &e);
+    if (!(e.MinX >= -180 && e.MaxX <= 180 && e.MinY >= -90 && e.MaxY <= 90))
+        return bm_error_set(err, BM_ERR_RUNTIME, path, feature, "geometry",
+                            "coordinates outside ±180° longitude / ±90° latitude "
+                            "(%g, %g to %g, %g): the embedded data is damaged",
+                            e.MinX, e.MinY, e.MaxX, e.MaxY);
+    return BM_OK;
 }

@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "error.h"
+
 /* bordermap's own version string, e.g. "0.1.0". */
 const char *bm_version(void);
 
@@ -38,5 +40,27 @@ char *bm_geodata_path(const char *name, char *buf, size_t size);
 
 /* Writes "<styles dir>/<name>" to buf; returns buf. */
 char *bm_style_path(const char *name, char *buf, size_t size);
+
+/* The cheap check of an embedded file, made whenever one is opened: when
+ * path is a file of the geodata directory that SOURCES.lock lists (its
+ * "output" lines: name, sha256, size in bytes), its size must be the one
+ * recorded, and its first bytes those of its format (FlatGeobuf's magic,
+ * a GeoJSON object; a TSV or CSV ends with a newline). Any other path is
+ * not checked. A truncated countries.fgb read as 15 countries of 94. */
+bm_status bm_geodata_verify(const char *path, bm_error *err);
+
+/* Every file SOURCES.lock lists as an output, by size and sha256, for
+ * `bordermap check-data`: report is called once per file with NULL or
+ * the problem ("sha256 differs from SOURCES.lock"). Returns BM_OK when
+ * all match; otherwise err names the first file that does not, or the
+ * lock itself when it is missing or lists nothing. */
+bm_status bm_geodata_check(void (*report)(const char *name, const char *problem, void *userdata),
+                           void *userdata, bm_error *err);
+
+/* An embedded geometry (an OGRGeometryH, in degrees) must lie within ±180° of
+ * longitude and ±90° of latitude: a damaged file is refused with its
+ * feature named, not drawn as a point nowhere. */
+bm_status bm_geodata_check_lonlat(void *ogr_geometry, const char *path, long feature,
+                                  bm_error *err);
 
 #endif

@@ -178,6 +178,11 @@ static style_case case_at(const layer_cases *lc, size_t index)
 
 /* ---- QGIS expressions ----------------------------------------------------- */
 
+/* A field reference: the name double-quoted, a quote in it doubled (QGIS
+ * reads no other escape there: "a\\" is the field a\\). Field names come
+ * from the style's templates and filters, checked against the source's
+ * fields on load, so a template's {env('HOME')} is refused there, and a
+ * catalog column of that name stays a field name here. */
 static void put_field(buf *b, const char *field)
 {
     put(b, "\"");

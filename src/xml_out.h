@@ -2,7 +2,9 @@
  * xml_out.h — writing an XML document into memory with libxml2's text
  * writer, with a sticky failure flag: every call after a failure is
  * harmless, and bm_xml_close reports it. The QGIS style and project
- * writers share it.
+ * writers share it. Text and attribute values are written as XML 1.0
+ * allows: a character it has no place for (a control character, a byte
+ * that is not UTF-8) becomes U+FFFD, so the document always parses.
  */
 #ifndef BM_XML_OUT_H
 #define BM_XML_OUT_H

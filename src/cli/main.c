@@ -34,6 +34,7 @@ static const command commands[] = {
     {"render", cmd_render, "draw a report map (PNG, SVG, PDF) from a style"},
     {"export", cmd_export, "write the map's layers as GeoJSON or a styled GeoPackage"},
     {"batch", cmd_batch, "render a series of maps from a jobs file, in parallel"},
+    {"check-data", cmd_check_data, "check the embedded data against SOURCES.lock"},
 };
 
 static void print_usage(FILE *out)
