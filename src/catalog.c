@@ -510,8 +510,9 @@ static int append(builder *b, size_t field, const char *s)
     size_t n = strlen(s) + 1;
     if (b->len + n > b->cap) {
         size_t cap = (b->len + n) * 2;
-        /* s may point into text itself (a derived value). */
-        ptrdiff_t inside = s >= b->text && s < b->text + b->len ? s - b->text : -1;
+        /* s may point into text itself (a derived value); before the
+         * first value text is NULL, and NULL + 0 is undefined. */
+        ptrdiff_t inside = b->text && s >= b->text && s < b->text + b->len ? s - b->text : -1;
         char *t = realloc(b->text, cap);
         if (!t)
             return 0;
