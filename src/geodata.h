@@ -44,9 +44,9 @@ char *bm_style_path(const char *name, char *buf, size_t size);
 /* The cheap check of an embedded file, made whenever one is opened: when
  * path is a file of the geodata directory that SOURCES.lock lists (its
  * "output" lines: name, sha256, size in bytes), its size must be the one
- * recorded, and its first bytes those of its format (FlatGeobuf's magic,
- * a GeoJSON object; a TSV or CSV ends with a newline). Any other path is
- * not checked. A truncated countries.fgb read as 15 countries of 94. */
+ * recorded, and a TSV or CSV must end with a newline (GDAL checks the
+ * other formats' first bytes as it opens them). Any other path is not
+ * checked. A truncated countries.fgb read as 15 countries of 94. */
 bm_status bm_geodata_verify(const char *path, bm_error *err);
 
 /* Every file SOURCES.lock lists as an output, by size and sha256, for

@@ -1063,7 +1063,8 @@ static int parse_page_geometry(parser *ps, json_t *page, bm_page *p)
               p->extent[0] >= -180 && p->extent[2] <= 180 && p->extent[1] >= -85 &&
               p->extent[3] <= 85))
             return fail(ps, "page.extent", "expected [MINLON, MINLAT, MAXLON, MAXLAT] with "
-                                           "min < max, within ±180/±85%s", NULL);
+                                           "min < max (an extent cannot cross the "
+                                           "antimeridian), within ±180/±85%s", NULL);
     }
     json_t *grat = json_object_get(page, "graticule");
     /* A finer step draws thousands of lines for nothing a reader can see. */

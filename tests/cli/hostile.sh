@@ -92,6 +92,8 @@ grep -q "Projection: polar stereographic, true scale at 72.5°N" polar.svg || fa
 run 0 "$BORDERMAP" render "$STYLE" -o south.png --size 400x300 --extent -180,-85,180,-60
 run 2 "$BORDERMAP" render "$STYLE" -o anti.png --extent 170,-20,-170,0
 expect_stderr "extent wants MINLON,MINLAT,MAXLON,MAXLAT in degrees with min < max"
+refused antimeridian 's["page"]["extent"] = [170, -20, -170, 0]' \
+    "field 'page.extent': expected \[MINLON, MINLAT, MAXLON, MAXLAT\] with min < max (an extent cannot cross the antimeridian)"
 run 2 "$BORDERMAP" render "$STYLE" -o geocentric.png --crs EPSG:4978
 expect_stderr "field 'crs': 'EPSG:4978' is a geocentric CRS: a map needs a projected or a geographic 2D CRS"
 run 2 "$BORDERMAP" render "$STYLE" -o vertical.png --crs EPSG:5773
