@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,16 +231,41 @@ static unsigned long long parse_limit(const char *text)
                : 0;
 }
 
-const bm_limits *bm_limits_get(void)
+static bm_limits limits;
+
+static void read_limits(void)
 {
-    static bm_limits limits;
     for (size_t i = 0; i < sizeof limit_vars / sizeof *limit_vars; i++) {
         const char *text = getenv(limit_vars[i].name);
         unsigned long long v = text ? parse_limit(text) : 0;
         *(unsigned long long *)(void *)((char *)&limits + limit_vars[i].offset) =
             v ? v : limit_vars[i].fallback;
     }
+}
+
+/* Read once: readers ask for every row. */
+const bm_limits *bm_limits_get(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, read_limits);
     return &limits;
+}
+
+bm_status bm_limits_check_file(const char *path, bm_error *err)
+{
+    struct stat st;
+    if (strncmp(path, "/vsi", 4) == 0 || stat(path, &st) != 0)
+        return BM_OK; /* the reader says what is wrong with it */
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISFIFO(st.st_mode))
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL,
+                            "not a regular file (a device or socket is never read)");
+    unsigned long long max = bm_limits_get()->input_bytes;
+    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max)
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL,
+                            "%lld bytes, more than the limit of %llu "
+                            "(BORDERMAP_MAX_INPUT_BYTES)",
+                            (long long)st.st_size, max);
+    return BM_OK;
 }
 
 bm_status bm_limits_check_env(bm_error *err)

@@ -61,6 +61,12 @@ typedef struct bm_limits {
     unsigned long long pixels;      /* BORDERMAP_MAX_PIXELS, width x height */
 } bm_limits;
 
+/* Checks an input file before it is read: a regular file (or a folder,
+ * pipe or GDAL virtual path) of at most input_bytes bytes. A runtime
+ * error naming path and the limit otherwise: a device such as /dev/zero
+ * would be read for ever. */
+bm_status bm_limits_check_file(const char *path, bm_error *err);
+
 /* The limits in force: the defaults, or the environment's values. */
 const bm_limits *bm_limits_get(void);
 

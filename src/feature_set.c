@@ -11,6 +11,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "confine.h"
 #include "geometry.h"
 
 bm_features *bm_features_create(size_t n, size_t n_fields, const char *const *fields,
@@ -184,6 +185,8 @@ static bm_status read_feature(GEOSContextHandle_t geos, bm_features *f, size_t i
 
 bm_features *bm_features_read(GEOSContextHandle_t geos, const char *path, bm_error *err)
 {
+    if (bm_limits_check_file(path, err) != BM_OK)
+        return NULL;
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     OGRLayerH layer = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
     if (!layer) {
@@ -193,6 +196,14 @@ bm_features *bm_features_read(GEOSContextHandle_t geos, const char *path, bm_err
         return NULL;
     }
     GIntBig count = OGR_L_GetFeatureCount(layer, 1);
+    unsigned long long max = bm_limits_get()->features;
+    if (count > 0 && (unsigned long long)count > max) {
+        GDALClose(ds);
+        bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL,
+                     "%lld features, more than the limit of %llu (BORDERMAP_MAX_FEATURES)",
+                     (long long)count, max);
+        return NULL;
+    }
     bm_features *f = create_for_layer(layer, count > 0 ? (size_t)count : 0);
     bm_status st = f ? BM_OK : bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "out of memory");
     OGRFeatureH feat;
