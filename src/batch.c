@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -744,6 +745,7 @@ typedef struct pool {
     worker *workers;
     size_t n_workers, running, finished;
     int failed;
+    pid_t parent;                /* this process, which workers watch */
 } pool;
 
 static double since(const struct timespec *t0)
@@ -788,6 +790,12 @@ static void run_worker(pool *p, const bm_batch_job *job, uint64_t hash, int fd,
      * between is not lost to the inherited handler. */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    /* A worker dies with the parent, even one killed outright (SIGKILL),
+     * which can stop it no other way; a parent gone before the request
+     * was made shows as a new parent process. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != p->parent)
+        _exit(BM_ERR_RUNTIME);
     sigprocmask(SIG_SETMASK, old_mask, NULL);
     bm_error err;
     bm_error_clear(&err);
@@ -1020,7 +1028,8 @@ bm_status bm_batch_run(bm_batch *b, const bm_batch_options *opt, bm_batch_summar
     clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(sum, 0, sizeof *sum);
     size_t *selected = calloc(b->n ? b->n : 1, sizeof *selected);
-    pool p = {.opt = opt, .sum = sum, .n_workers = opt->workers > 0 ? (size_t)opt->workers : 1};
+    pool p = {.opt = opt, .sum = sum, .n_workers = opt->workers > 0 ? (size_t)opt->workers : 1,
+              .parent = getpid()};
     p.workers = calloc(p.n_workers, sizeof *p.workers);
     p.ctx = bm_context_create(err);
     for (size_t i = 0; selected && i < b->n; i++)
