@@ -27,9 +27,11 @@ static void usage(FILE *out)
             "Draws the map a style describes. The format follows each output's\n"
             "extension; several -o write several formats of one layout.\n\n"
             "  -o, --output PATH  output file (default: output/<style name>.png)\n"
-            "  --size WxH         page size in pixels (PDF/SVG: W*72/dpi points)\n"
-            "  --dpi N            resolution: text and line sizes are in points\n"
-            "  --extent BOX       area to show, in degrees\n"
+            "  --size WxH         page size in pixels, 16 to 20000 each and W*H at most\n"
+            "                     BORDERMAP_MAX_PIXELS (PDF/SVG: W*72/dpi points)\n"
+            "  --dpi N            resolution, 24 to 2400: text and line sizes are in points\n"
+            "  --extent BOX       area to show, in degrees: longitudes -180 to 180,\n"
+            "                     latitudes -85 to 85, min < max\n"
             "  --crs DEF          any PROJ string or EPSG code (default: a Lambert\n"
             "                     conformal conic fitted to the extent)\n"
             "  --catalog FILE     incidents to draw instead of the style's catalog:\n"
@@ -45,8 +47,9 @@ static void usage(FILE *out)
 
 static int parse_size(const char *s, bm_render_options *o)
 {
-    char x;
-    return sscanf(s, "%d%c%d", &o->width, &x, &o->height) == 3 && (x == 'x' || x == 'X') &&
+    char x, tail;
+    return sscanf(s, "%d%c%d%c", &o->width, &x, &o->height, &tail) == 3 &&
+           (x == 'x' || x == 'X') &&
            o->width >= 16 && o->height >= 16 && o->width <= 20000 && o->height <= 20000;
 }
 
@@ -195,7 +198,8 @@ static int render_option(int c, char *arg, render_args *r)
     case OPT_EXTENT:
         if (!parse_extent(arg, &r->o))
             return cli_usage_error("render", "--extent wants MINLON,MINLAT,MAXLON,MAXLAT "
-                                             "in degrees with min < max, got '%s'", arg);
+                                             "in degrees with min < max, longitudes -180 to "
+                                             "180, latitudes -85 to 85, got '%s'", arg);
         return -1;
     case OPT_CRS: r->o.crs = arg; return -1;
     case OPT_CATALOG: r->catalog = arg; return -1;
