@@ -270,7 +270,8 @@ static OGRGeometryH to_layer_type(OGRGeometryH g, OGRwkbGeometryType type)
 }
 
 static bm_status write_feature(GEOSContextHandle_t geos, const bm_features *f, size_t i,
-                               OGRLayerH layer, OGRwkbGeometryType type, bm_error *err)
+                               OGRLayerH layer, OGRwkbGeometryType type, const char *out_path,
+                               bm_error *err)
 {
     OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     for (size_t k = 0; k < f->n_fields; k++) {
@@ -285,7 +286,7 @@ static bm_status write_feature(GEOSContextHandle_t geos, const bm_features *f, s
     OGRErr rc = OGR_L_CreateFeature(layer, feat);
     OGR_F_Destroy(feat);
     if (rc != OGRERR_NONE)
-        return bm_error_set(err, BM_ERR_RUNTIME, NULL, (long)i + 1, NULL,
+        return bm_error_set(err, BM_ERR_RUNTIME, out_path, (long)i + 1, OGR_L_GetName(layer),
                             "cannot write feature: %s", CPLGetLastErrorMsg());
     return BM_OK;
 }
@@ -301,7 +302,7 @@ bm_status bm_features_write_layer(GEOSContextHandle_t geos, const bm_features *f
         if (bm_vector_out_field(out, layer, f->fields[k], ogr_type(f->types[k]), err) != BM_OK)
             return err->status;
     for (size_t i = 0; i < f->n; i++)
-        if (write_feature(geos, f, i, layer, type, err) != BM_OK)
+        if (write_feature(geos, f, i, layer, type, bm_vector_out_path(out), err) != BM_OK)
             return err->status;
     return BM_OK;
 }
