@@ -215,7 +215,7 @@ static const struct limit_var {
     unsigned long long fallback;
     size_t offset;
 } limit_vars[] = {
-    {"BORDERMAP_MAX_INPUT_BYTES", 4ULL << 30, offsetof(bm_limits, input_bytes)},
+    {"BORDERMAP_MAX_INPUT_BYTES", 2ULL << 30, offsetof(bm_limits, input_bytes)},
     {"BORDERMAP_MAX_FEATURES", 20000000ULL, offsetof(bm_limits, features)},
     {"BORDERMAP_MAX_PIXELS", 100000000ULL, offsetof(bm_limits, pixels)},
 };
