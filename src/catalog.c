@@ -1049,6 +1049,11 @@ static void close_reader(bm_catalog *c)
 static bm_catalog *begin(const char *path, const bm_catalog_options *opt, bm_error *err)
 {
     bm_init();
+    if (strlen(path) >= sizeof ((bm_catalog *)NULL)->path) {
+        bm_error_set(err, BM_ERR_USAGE, path, 0, NULL, "path too long (%zu bytes at most)",
+                     sizeof ((bm_catalog *)NULL)->path - 1);
+        return NULL;
+    }
     bm_catalog *c = calloc(1, sizeof *c);
     reader *r = c ? calloc(1, sizeof *r) : NULL;
     if (!r) {

@@ -128,6 +128,8 @@ expect_stderr "field '\[0\].outputs\[0\]': too long (1023 bytes at most)"
 pass
 expect_status 2 "$BM" render "$STYLE" -o "$(python3 -c "print('a' * 1100 + '.png')")"
 expect_stderr "output path too long (1023 bytes at most)"
+expect_status 2 "$BM" geocode "$(python3 -c "print('./' * 520 + 'c.csv')")"
+expect_stderr "path too long (1023 bytes at most)"
 
 # --- limits ---------------------------------------------------------------
 BORDERMAP_MAX_INPUT_BYTES=1000000 expect_status 1 timeout 20 "$BM" geocode - </dev/zero
