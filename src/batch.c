@@ -379,12 +379,13 @@ bm_batch *bm_batch_load(const char *path, bm_error *err)
 static int set_paths(bm_batch *b, const char *path, const char *out_root, bm_error *err)
 {
     const char *slash = strrchr(path, '/');
-    int n = snprintf(b->path, sizeof b->path, "%s", path);
-    n |= snprintf(b->dir, sizeof b->dir, "%.*s", slash ? (int)(slash - path + (slash == path)) : 1,
-                  slash ? path : ".");
-    n |= snprintf(b->out_root, sizeof b->out_root, "%s", out_root ? out_root : b->dir);
-    if (n >= BM_BATCH_PATH)
-        return bm_error_set(err, BM_ERR_USAGE, NULL, 0, NULL, "path too long (%d bytes at most)",
+    int too_long = snprintf(b->path, sizeof b->path, "%s", path) >= BM_BATCH_PATH;
+    snprintf(b->dir, sizeof b->dir, "%.*s", slash ? (int)(slash - path + (slash == path)) : 1,
+             slash ? path : ".");
+    too_long |= snprintf(b->out_root, sizeof b->out_root, "%s", out_root ? out_root : b->dir) >=
+                BM_BATCH_PATH;
+    if (too_long)
+        return bm_error_set(err, BM_ERR_USAGE, path, 0, NULL, "path too long (%d bytes at most)",
                             BM_BATCH_PATH - 1);
     return 0;
 }
