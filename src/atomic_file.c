@@ -17,6 +17,82 @@
 
 static mode_t file_mode;
 
+/* The temporaries that exist now, for a signal handler to remove: a slot
+ * is reserved before its file is created, holds the name (LIVE) from the
+ * moment the file exists and is emptied after it is renamed or removed,
+ * so the handler reads only whole names and at worst unlinks one that is
+ * already gone. More live files than slots are written all the same,
+ * only not cleaned by a signal. */
+enum { LIVE_SLOTS = 32, FREE = 0, RESERVED, LIVE };
+static struct live {
+    volatile sig_atomic_t state;
+    char path[1100];
+} live[LIVE_SLOTS];
+
+static struct live *live_reserve(void)
+{
+    for (int i = 0; i < LIVE_SLOTS; i++)
+        if (live[i].state == FREE) {
+            live[i].state = RESERVED;
+            return &live[i];
+        }
+    return NULL;
+}
+
+static void live_remove(const char *path)
+{
+    for (int i = 0; i < LIVE_SLOTS; i++)
+        if (live[i].state == LIVE && strcmp(live[i].path, path) == 0)
+            live[i].state = FREE;
+}
+
+/* Unlinks path + suffix; only async-signal-safe calls. */
+static void unlink_with(const char *path, const char *suffix)
+{
+    char buf[1200];
+    size_t n = strlen(path), k = strlen(suffix);
+    if (n + k >= sizeof buf)
+        return;
+    memcpy(buf, path, n);
+    memcpy(buf + n, suffix, k + 1);
+    unlink(buf);
+}
+
+void bm_atomic_file_remove_all(void)
+{
+    for (int i = 0; i < LIVE_SLOTS; i++)
+        if (live[i].state == LIVE) {
+            unlink_with(live[i].path, "");
+            unlink_with(live[i].path, "-journal");
+            unlink_with(live[i].path, "-wal");
+            unlink_with(live[i].path, "-shm");
+        }
+}
+
+static void on_signal(int sig)
+{
+    int saved = errno;
+    bm_atomic_file_remove_all();
+    signal(sig, SIG_DFL);
+    errno = saved;
+    raise(sig); /* delivered when the handler returns: the process ends as it would have */
+}
+
+void bm_atomic_file_clean_on_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);
+    /* A signal the caller ignores (nohup, trap '' XFSZ) stays ignored. */
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+}
+
 /* mkostemps creates files readable by their owner only; the output gets
  * the mode any new file of the user gets. umask can only be read by
  * setting it, so that is done once. */
@@ -76,7 +152,12 @@ bm_status bm_atomic_file_begin(bm_atomic_file *f, const char *path, bm_error *er
              stem_len, base, (long)getpid(), ext);
     /* mkostemps opens with O_CREAT | O_EXCL and picks the six letters at
      * random, retrying on a name that exists. */
+    struct live *slot = live_reserve();
     f->fd = mkostemps(f->temp_path, (int)strlen(ext), O_CLOEXEC);
+    if (slot && f->fd >= 0)
+        snprintf(slot->path, sizeof slot->path, "%s", f->temp_path);
+    if (slot)
+        slot->state = f->fd >= 0 ? LIVE : FREE;
     if (f->fd < 0)
         return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot create a file there: %s",
                             strerror(errno));
@@ -103,7 +184,7 @@ void bm_atomic_file_release(bm_atomic_file *f)
 {
     close(f->fd);
     f->fd = -1;
-    unlink(f->temp_path);
+    unlink(f->temp_path); /* the writer creates it again: it stays live */
 }
 
 bm_status bm_atomic_file_commit(bm_atomic_file *f, bm_error *err)
@@ -118,8 +199,10 @@ bm_status bm_atomic_file_commit(bm_atomic_file *f, bm_error *err)
     f->fd = -1;
     if (ok && rename(f->temp_path, f->final_path) != 0)
         ok = 0, e = errno, step = "cannot move it into place";
-    if (!ok) {
+    if (!ok)
         unlink(f->temp_path);
+    live_remove(f->temp_path);
+    if (!ok) {
         return bm_error_set(err, BM_ERR_RUNTIME, f->final_path, 0, NULL, "%s: %s", step,
                             strerror(e));
     }
@@ -135,4 +218,5 @@ void bm_atomic_file_abort(bm_atomic_file *f)
         close(f->fd);
     f->fd = -1;
     unlink(f->temp_path);
+    live_remove(f->temp_path);
 }

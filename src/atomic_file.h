@@ -39,4 +39,15 @@ bm_status bm_atomic_file_commit(bm_atomic_file *f, bm_error *err);
 /* Closes and removes the temporary file. */
 void bm_atomic_file_abort(bm_atomic_file *f);
 
+/* From now on SIGINT, SIGTERM, SIGHUP and SIGXFSZ (those not ignored)
+ * remove the temporaries of every file begun and not yet committed or
+ * aborted (and SQLite's journal and WAL files beside them), then end the
+ * process as the signal would have. For programs that leave those
+ * signals at their default action; a program that handles them itself
+ * calls bm_atomic_file_remove_all. */
+void bm_atomic_file_clean_on_signals(void);
+
+/* Removes the temporaries of every live file. Async-signal-safe. */
+void bm_atomic_file_remove_all(void);
+
 #endif

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,6 +33,8 @@
 struct bm_batch {
     char path[BM_BATCH_PATH];
     char dir[BM_BATCH_PATH];
+    char out_root[BM_BATCH_PATH];
+    bm_confine *confine, *own_confine;
     size_t n;
     bm_batch_job *jobs;
 };
@@ -57,18 +60,27 @@ static void cat3(char *out, size_t size, const char *a, const char *sep, const c
         out[size - 1] = '\0';
 }
 
-static void resolve(const bm_batch *b, const char *rel, char *out, size_t size)
+/* An input the jobs file names, relative to its folder. Virtual file
+ * systems and URLs are refused here, where the JSON path is known; where
+ * the file resolves to is checked when the job runs. */
+static int resolve(parser *ps, const char *rel, const char *path, char *out, size_t size)
 {
-    if (rel[0] == '/')
-        snprintf(out, size, "%s", rel);
-    else
-        cat3(out, size, b->dir, "/", rel);
+    if (strncmp(rel, "/vsi", 4) == 0 || strstr(rel, "://"))
+        return fail(ps, path, "GDAL virtual file systems and URLs are refused in a jobs file");
+    if (snprintf(out, size, "%s%s%s", rel[0] == '/' ? "" : ps->b->dir, rel[0] == '/' ? "" : "/",
+                 rel) >= (int)size)
+        return fail(ps, path, "path too long (1023 bytes at most)");
+    return 0;
 }
 
 static int get_string(parser *ps, json_t *v, const char *path, char *out, size_t size)
 {
-    if (!json_is_string(v) || json_string_length(v) >= size)
-        return fail(ps, path, "expected a string (shorter than the limit)");
+    char msg[64];
+    if (!json_is_string(v))
+        return fail(ps, path, "expected a string");
+    snprintf(msg, sizeof msg, "too long (%zu bytes at most)", size - 1);
+    if (json_string_length(v) >= size)
+        return fail(ps, path, msg);
     snprintf(out, size, "%s", json_string_value(v));
     return 0;
 }
@@ -250,7 +262,9 @@ static int parse_outputs(parser *ps, json_t *j, const char *base, bm_batch_job *
             snprintf(msg, sizeof msg, "unknown output format (use %s)", bm_map_format_list());
             return fail(ps, path, msg);
         }
-        resolve(ps->b, rel, job->outputs[i], sizeof job->outputs[i]);
+        if (bm_confine_output(ps->b->out_root, rel, job->outputs[i], sizeof job->outputs[i],
+                              ps->b->path, path, ps->err) != BM_OK)
+            return -1;
     }
     return 0;
 }
@@ -265,10 +279,8 @@ static int parse_job_key(parser *ps, const char *key, json_t *v, const char *pat
         if (get_string(ps, v, path, rel, sizeof rel))
             return -1;
         if (strcmp(key, "style") == 0)
-            resolve(ps->b, rel, job->style, sizeof job->style);
-        else
-            resolve(ps->b, rel, job->catalog, sizeof job->catalog);
-        return 0;
+            return resolve(ps, rel, path, job->style, sizeof job->style);
+        return resolve(ps, rel, path, job->catalog, sizeof job->catalog);
     }
     if (strcmp(key, "overrides") == 0)
         return parse_overrides(ps, v, path, job);
@@ -346,6 +358,9 @@ static int parse_root(parser *ps, bm_batch *b, json_t *root)
         bm_batch_job *job = &b->jobs[i];
         job->index = i;
         job->file = b->path;
+        job->out_root = b->out_root;
+        job->confine = b->confine;
+        snprintf(job->base, sizeof job->base, "%s", base);
         snprintf(job->name, sizeof job->name, "job-%zu", i + 1);
         if (!(job->filter = bm_filter_new()))
             return fail(ps, base, "out of memory");
@@ -357,14 +372,42 @@ static int parse_root(parser *ps, bm_batch *b, json_t *root)
 
 bm_batch *bm_batch_load(const char *path, bm_error *err)
 {
+    return bm_batch_load_confined(path, NULL, NULL, err);
+}
+
+/* The paths of the batch; 0 or an error when one is too long. */
+static int set_paths(bm_batch *b, const char *path, const char *out_root, bm_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    int too_long = snprintf(b->path, sizeof b->path, "%s", path) >= BM_BATCH_PATH;
+    snprintf(b->dir, sizeof b->dir, "%.*s", slash ? (int)(slash - path + (slash == path)) : 1,
+             slash ? path : ".");
+    too_long |= snprintf(b->out_root, sizeof b->out_root, "%s", out_root ? out_root : b->dir) >=
+                BM_BATCH_PATH;
+    if (too_long)
+        return bm_error_set(err, BM_ERR_USAGE, path, 0, NULL, "path too long (%d bytes at most)",
+                            BM_BATCH_PATH - 1);
+    return 0;
+}
+
+bm_batch *bm_batch_load_confined(const char *path, const char *out_root, bm_confine *confine,
+                                 bm_error *err)
+{
     bm_batch *b = calloc(1, sizeof *b);
     if (!b) {
         bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "out of memory");
         return NULL;
     }
-    snprintf(b->path, sizeof b->path, "%s", path);
-    const char *slash = strrchr(path, '/');
-    snprintf(b->dir, sizeof b->dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    b->confine = confine;
+    if (!confine && !(b->confine = b->own_confine = bm_confine_create(err))) {
+        free(b);
+        return NULL;
+    }
+    if (set_paths(b, path, out_root, err) ||
+        bm_confine_allow_folder_of(b->confine, b->path, err) != BM_OK) {
+        bm_batch_free(b);
+        return NULL;
+    }
     json_error_t jerr;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     parser ps = {b, err};
@@ -392,6 +435,7 @@ void bm_batch_free(bm_batch *b)
         free(b->jobs[i].json);
     }
     free(b->jobs);
+    bm_confine_free(b->own_confine);
     free(b);
 }
 
@@ -614,19 +658,6 @@ static bm_status bind_filter(const bm_batch_job *job, const bm_catalog *catalog,
     return bm_error_set(err, err->status, job->file, 0, path, "%s", msg);
 }
 
-/* mkdir -p of the directory part of path. */
-static void make_parent_dirs(const char *path)
-{
-    char dir[BM_BATCH_PATH];
-    snprintf(dir, sizeof dir, "%s", path);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        mkdir(dir, 0777);
-        *p = '/';
-    }
-}
 
 static int keep_matching(const bm_catalog *c, size_t record, void *filter)
 {
@@ -639,7 +670,18 @@ static int keep_matching(const bm_catalog *c, size_t record, void *filter)
 static bm_catalog *job_catalog(bm_context *ctx, const bm_batch_job *job,
                                const bm_catalog_options *read, bm_error *err)
 {
+    char path_s[96], path_c[96];
+    snprintf(path_s, sizeof path_s, "%s.style", job->base);
+    snprintf(path_c, sizeof path_c, "%s.catalog", job->base);
+    if (bm_confine_check(job->confine, job->style, job->file, path_s, err) != BM_OK ||
+        (job->catalog[0] &&
+         bm_confine_check(job->confine, job->catalog, job->file, path_c, err) != BM_OK))
+        return NULL;
     bm_style *s = bm_style_load(job->style, err);
+    if (s && bm_style_confine(s, job->confine, err) != BM_OK) {
+        bm_style_free(s);
+        return NULL;
+    }
     if (!s)
         return NULL;
     const char *path = NULL;
@@ -667,10 +709,9 @@ static bm_status render_job(bm_context *ctx, const bm_batch_job *job, hash_cache
         bm_catalog_retain(catalog, keep_matching, job->filter);
     bm_map *map = bm_map_create(ctx, style, &job->render, err);
     bm_status st = map ? BM_OK : err->status;
-    for (size_t i = 0; st == BM_OK && i < job->n_outputs; i++) {
-        make_parent_dirs(job->outputs[i]);
-        st = bm_map_write(map, job->outputs[i], err);
-    }
+    for (size_t i = 0; st == BM_OK && i < job->n_outputs; i++)
+        if ((st = bm_confine_make_dirs(job->out_root, job->outputs[i], err)) == BM_OK)
+            st = bm_map_write(map, job->outputs[i], err);
     bm_map_free(map);
     bm_style_free(style);
     return st == BM_OK ? write_sidecar(job, hc, ctx, hash, err) : st;
@@ -705,6 +746,7 @@ typedef struct pool {
     worker *workers;
     size_t n_workers, running, finished;
     int failed;
+    pid_t parent;                /* this process, which workers watch */
 } pool;
 
 static double since(const struct timespec *t0)
@@ -749,6 +791,12 @@ static void run_worker(pool *p, const bm_batch_job *job, uint64_t hash, int fd,
      * between is not lost to the inherited handler. */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    /* A worker dies with the parent, even one killed outright (SIGKILL),
+     * which can stop it no other way; a parent gone before the request
+     * was made shows as a new parent process. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != p->parent)
+        _exit(BM_ERR_RUNTIME);
     sigprocmask(SIG_SETMASK, old_mask, NULL);
     bm_error err;
     bm_error_clear(&err);
@@ -981,7 +1029,8 @@ bm_status bm_batch_run(bm_batch *b, const bm_batch_options *opt, bm_batch_summar
     clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(sum, 0, sizeof *sum);
     size_t *selected = calloc(b->n ? b->n : 1, sizeof *selected);
-    pool p = {.opt = opt, .sum = sum, .n_workers = opt->workers > 0 ? (size_t)opt->workers : 1};
+    pool p = {.opt = opt, .sum = sum, .n_workers = opt->workers > 0 ? (size_t)opt->workers : 1,
+              .parent = getpid()};
     p.workers = calloc(p.n_workers, sizeof *p.workers);
     p.ctx = bm_context_create(err);
     for (size_t i = 0; selected && i < b->n; i++)

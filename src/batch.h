@@ -14,9 +14,13 @@
  *                             "from": "2015", "to": "2015-06-30",
  *                             "bbox": [W, S, E, N] | "W,S,E,N",
  *                             "where": "fatalities > 0"}},
- *    "outputs": ["../output/series/kaz.png", "../output/series/kaz.svg"]}
- * Relative paths are relative to the jobs file, so a series runs the same
- * from any directory. The filter keys mean what the command-line options
+ *    "outputs": ["series/kaz.png", "series/kaz.svg"]}
+ * The style and catalog are relative to the jobs file, so a series runs
+ * the same from any directory; they, and the files the style names, must
+ * resolve inside the jobs file's folder, the style's, the data folders or
+ * a folder the caller allows (confine.h). Outputs are relative paths
+ * inside the output root (by default the jobs file's folder), without
+ * "..": a jobs file writes nowhere else, and makes folders only there. The filter keys mean what the command-line options
  * --country, --event-type, --from, --to, --bbox and --where mean (see
  * filter.h): "from": "2015", "to": "2015" is the year 2015, and a country
  * is a name or an ISO alpha-3 code. A string names one country or event
@@ -39,6 +43,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "confine.h"
 #include "context.h"
 #include "error.h"
 #include "filter.h"
@@ -56,6 +61,9 @@ typedef struct bm_batch_job {
     bm_filter *filter;            /* never NULL; empty when the job sets none */
     char filter_path[256];        /* its JSON path, for errors binding it */
     const char *file;             /* the jobs file */
+    char base[64];                /* the job's JSON path: "jobs[3]" */
+    const char *out_root;         /* where its outputs must be */
+    const bm_confine *confine;    /* what it and its style may read */
     size_t n_outputs;
     char (*outputs)[BM_BATCH_PATH];
     char *json;                   /* the job as compact JSON with sorted keys */
@@ -64,8 +72,14 @@ typedef struct bm_batch_job {
 typedef struct bm_batch bm_batch;
 
 /* Reads a jobs file. Errors are usage errors naming the file and the JSON
- * path ("jobs[3].overrides.extent"). */
+ * path ("jobs[3].overrides.extent"). Outputs go below the jobs file's
+ * folder; jobs read there and in the data folders. */
 bm_batch *bm_batch_load(const char *path, bm_error *err);
+/* Same, with outputs below out_root (NULL: the jobs file's folder) and
+ * reads confined to confine (which gets the jobs file's folder added;
+ * NULL: the data folders); confine must outlive the batch. */
+bm_batch *bm_batch_load_confined(const char *path, const char *out_root, bm_confine *confine,
+                                 bm_error *err);
 void bm_batch_free(bm_batch *b);
 size_t bm_batch_count(const bm_batch *b);
 const bm_batch_job *bm_batch_at(const bm_batch *b, size_t i);

@@ -11,6 +11,7 @@
 #include <bordermap/border_distance.h>
 #include <bordermap/boundaries.h>
 #include <bordermap/catalog.h>
+#include <bordermap/confine.h>
 #include <bordermap/context.h>
 #include <bordermap/csvscan.h>
 #include <bordermap/error.h>

@@ -14,6 +14,7 @@
  * allocations rather than thirty-one million.
  */
 #include "catalog.h"
+#include "confine.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -737,6 +738,14 @@ static int next_record(bm_catalog *c, reader *r, bm_error *err)
                            : (long)r->fetched + 1;
         r->fetched++;
         c->rows_read++;
+        if (c->rows_read > bm_limits_get()->features) {
+            OGR_F_Destroy(f);
+            bm_error_set(err, BM_ERR_RUNTIME, c->path, row, NULL,
+                         "more than the limit of %llu rows (BORDERMAP_MAX_FEATURES)",
+                         bm_limits_get()->features);
+            got = -1;
+            break;
+        }
         got = read_record(c, r, f, row, err);
         OGR_F_Destroy(f);
         report_progress(r);
@@ -844,16 +853,29 @@ static OGRLayerH pick_layer(GDALDatasetH ds, const char *name, const char *path,
  * starts with '{' or '[', anything else is taken for CSV. */
 static bm_status slurp_stdin(char *mem_path, size_t size, bm_error *err)
 {
+    unsigned long long max = bm_limits_get()->input_bytes;
     size_t len = 0, cap = 1 << 16;
-    GByte *buf = CPLMalloc(cap);
+    GByte *buf = VSIMalloc(cap), *grown;
     size_t n;
-    while ((n = fread(buf + len, 1, cap - len, stdin)) > 0) {
+    while (buf && (n = fread(buf + len, 1, cap - len, stdin)) > 0) {
         len += n;
+        if (len > max) {
+            CPLFree(buf);
+            return bm_error_set(err, BM_ERR_RUNTIME, "-", 0, NULL,
+                                "standard input holds more than the limit of %llu bytes "
+                                "(BORDERMAP_MAX_INPUT_BYTES)",
+                                max);
+        }
         if (len == cap) {
-            cap *= 2;
-            buf = CPLRealloc(buf, cap);
+            cap = cap * 2 > max + 1 ? (size_t)max + 1 : cap * 2;
+            if (!(grown = VSIRealloc(buf, cap)))
+                CPLFree(buf);
+            buf = grown;
         }
     }
+    if (!buf)
+        return bm_error_set(err, BM_ERR_RUNTIME, "-", 0, NULL,
+                            "out of memory reading standard input (%zu bytes read)", len);
     if (ferror(stdin)) {
         CPLFree(buf);
         return bm_error_set(err, BM_ERR_RUNTIME, "-", 0, NULL, "cannot read standard input");
@@ -992,6 +1014,8 @@ static bm_status check_csv(bm_catalog *c, reader *r, const char *path, bm_error 
 
 static bm_status open_reader(bm_catalog *c, reader *r, const char *path, bm_error *err)
 {
+    if (bm_limits_check_file(path, err) != BM_OK)
+        return err->status;
     VSILFILE *probe = VSIFOpenL(path, "rb");
     if (!probe)
         return bm_error_set(err, BM_ERR_RUNTIME, r->path, 0, NULL, "no such file");
@@ -1026,6 +1050,11 @@ static void close_reader(bm_catalog *c)
 static bm_catalog *begin(const char *path, const bm_catalog_options *opt, bm_error *err)
 {
     bm_init();
+    if (strlen(path) >= sizeof ((bm_catalog *)NULL)->path) {
+        bm_error_set(err, BM_ERR_USAGE, path, 0, NULL, "path too long (%zu bytes at most)",
+                     sizeof ((bm_catalog *)NULL)->path - 1);
+        return NULL;
+    }
     bm_catalog *c = calloc(1, sizeof *c);
     reader *r = c ? calloc(1, sizeof *r) : NULL;
     if (!r) {

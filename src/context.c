@@ -920,7 +920,11 @@ static const bm_features *stored(bm_context *ctx, const char *file, bm_error *er
     int countries = file == NULL;
     if (countries)
         file = bm_boundaries_default_path();
-    snprintf(key, sizeof key, "%s:%s", countries ? "countries" : "file", file);
+    if (snprintf(key, sizeof key, "%s:%s", countries ? "countries" : "file", file) >=
+        (int)sizeof key) {
+        bm_error_set(err, BM_ERR_USAGE, file, 0, NULL, "path too long (1023 bytes at most)");
+        return NULL;
+    }
     for (size_t i = 0; i < ctx->n_sources; i++)
         if (strcmp(ctx->sources[i].key, key) == 0) {
             note_deps(ctx, &ctx->sources[i].deps);

@@ -423,12 +423,18 @@ static bm_status write_styles(bm_vector_out *out, const bm_style *s, const qgis_
 /* ---- outputs ------------------------------------------------------------ */
 
 /* "out.geojson" + "frontiers" -> "out-frontiers.geojson". */
-static void layer_path(const char *path, const char *layer, char *buf, size_t size)
+/* OUT-<layer>.ext; a path too long is an error, never cut. */
+static bm_status layer_path(const char *path, const char *layer, char *buf, size_t size,
+                            bm_error *err)
 {
     const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
     if (!dot || (slash && dot < slash))
         dot = path + strlen(path);
-    snprintf(buf, size, "%.*s-%s%s", (int)(dot - path), path, layer, dot);
+    if (snprintf(buf, size, "%.*s-%s%s", (int)(dot - path), path, layer, dot) >= (int)size)
+        return bm_error_set(err, BM_ERR_USAGE, path, 0, NULL,
+                            "output path too long with the layer name '%s' (%zu bytes at most)",
+                            layer, size - 1);
+    return BM_OK;
 }
 
 static int has_extension(const char *path, const char *ext)
@@ -578,8 +584,9 @@ static bm_status write_geojson(bm_context *ctx, const export_layer *layers, size
     bm_vector_out *outs[MAX_LAYERS] = {0};
     bm_status st = BM_OK;
     for (size_t k = 0; st == BM_OK && k < n; k++) {
-        char file[1100];
-        layer_path(path, layers[k].name, file, sizeof file);
+        char file[1024];
+        if (n > 1 && (st = layer_path(path, layers[k].name, file, sizeof file, err)) != BM_OK)
+            break;
         outs[k] = bm_vector_out_open(n > 1 ? file : path, err);
         st = outs[k] ? write_layer(ctx, outs[k], &layers[k], err) : err->status;
     }

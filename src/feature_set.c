@@ -11,6 +11,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "confine.h"
 #include "geodata.h"
 #include "geometry.h"
 
@@ -185,7 +186,7 @@ static bm_status read_feature(GEOSContextHandle_t geos, bm_features *f, size_t i
 
 bm_features *bm_features_read(GEOSContextHandle_t geos, const char *path, bm_error *err)
 {
-    if (bm_geodata_verify(path, err) != BM_OK)
+    if (bm_geodata_verify(path, err) != BM_OK || bm_limits_check_file(path, err) != BM_OK)
         return NULL;
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     OGRLayerH layer = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
@@ -196,6 +197,14 @@ bm_features *bm_features_read(GEOSContextHandle_t geos, const char *path, bm_err
         return NULL;
     }
     GIntBig count = OGR_L_GetFeatureCount(layer, 1);
+    unsigned long long max = bm_limits_get()->features;
+    if (count > 0 && (unsigned long long)count > max) {
+        GDALClose(ds);
+        bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL,
+                     "%lld features, more than the limit of %llu (BORDERMAP_MAX_FEATURES)",
+                     (long long)count, max);
+        return NULL;
+    }
     bm_features *f = create_for_layer(layer, count > 0 ? (size_t)count : 0);
     bm_status st = f ? BM_OK : bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "out of memory");
     OGRFeatureH feat;
@@ -262,7 +271,8 @@ static OGRGeometryH to_layer_type(OGRGeometryH g, OGRwkbGeometryType type)
 }
 
 static bm_status write_feature(GEOSContextHandle_t geos, const bm_features *f, size_t i,
-                               OGRLayerH layer, OGRwkbGeometryType type, bm_error *err)
+                               OGRLayerH layer, OGRwkbGeometryType type, const char *out_path,
+                               bm_error *err)
 {
     OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     for (size_t k = 0; k < f->n_fields; k++) {
@@ -277,7 +287,7 @@ static bm_status write_feature(GEOSContextHandle_t geos, const bm_features *f, s
     OGRErr rc = OGR_L_CreateFeature(layer, feat);
     OGR_F_Destroy(feat);
     if (rc != OGRERR_NONE)
-        return bm_error_set(err, BM_ERR_RUNTIME, NULL, (long)i + 1, NULL,
+        return bm_error_set(err, BM_ERR_RUNTIME, out_path, (long)i + 1, OGR_L_GetName(layer),
                             "cannot write feature: %s", CPLGetLastErrorMsg());
     return BM_OK;
 }
@@ -293,7 +303,7 @@ bm_status bm_features_write_layer(GEOSContextHandle_t geos, const bm_features *f
         if (bm_vector_out_field(out, layer, f->fields[k], ogr_type(f->types[k]), err) != BM_OK)
             return err->status;
     for (size_t i = 0; i < f->n; i++)
-        if (write_feature(geos, f, i, layer, type, err) != BM_OK)
+        if (write_feature(geos, f, i, layer, type, bm_vector_out_path(out), err) != BM_OK)
             return err->status;
     return BM_OK;
 }

@@ -17,10 +17,12 @@
 #include <strings.h>
 
 #include <cpl_error.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <ogr_api.h>
 
 #include "boundaries.h"
+#include "confine.h"
 #include "countries_table.h"
 #include "frontiers.h"
 #include "geodata.h"
@@ -416,10 +418,25 @@ static const char *iso3_of_iso2(const char *iso2)
 
 /* ---- readers ---- */
 
+/* Why GDAL could not open path: a missing file, else GDAL's message. */
+static const char *open_failure(const char *path, int embedded)
+{
+    VSILFILE *probe = VSIFOpenL(path, "rb");
+    if (probe)
+        VSIFCloseL(probe);
+    else
+        return embedded ? "no such file (is BORDERMAP_DATA or BORDERMAP_GEODATA right?)"
+                        : "no such file";
+    if (*CPLGetLastErrorMsg())
+        return CPLGetLastErrorMsg();
+    return "not a table GDAL reads, or no layer in it";
+}
+
 static GDALDatasetH open_vector(const char *path, bm_error *err)
 {
     if (bm_geodata_verify(path, err) != BM_OK)
         return NULL;
+    CPLErrorReset();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
     CPLPopErrorHandler();
@@ -427,7 +444,7 @@ static GDALDatasetH open_vector(const char *path, bm_error *err)
         if (ds)
             GDALClose(ds);
         bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot read embedded data: %s",
-                     CPLGetLastErrorMsg());
+                     open_failure(path, 1));
         return NULL;
     }
     return ds;
@@ -566,14 +583,19 @@ bm_status bm_gazetteer_add_geonames(bm_gazetteer *g, const char *path, bm_error 
     static const char *const options[] = {"HEADERS=NO", "SEPARATOR=TAB",
                                           "AUTODETECT_TYPE=NO", NULL};
     char csv[1100];
-    snprintf(csv, sizeof csv, "CSV:%s", path);
+    if (snprintf(csv, sizeof csv, "CSV:%s", path) >= (int)sizeof csv)
+        return bm_error_set(err, BM_ERR_USAGE, path, 0, NULL, "path too long (%zu bytes at most)",
+                            sizeof csv - 5);
+    if (bm_limits_check_file(path, err) != BM_OK)
+        return err->status;
+    CPLErrorReset();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     GDALDatasetH ds = GDALOpenEx(csv, GDAL_OF_VECTOR, (const char *const[]){"CSV", NULL},
                                  options, NULL);
     CPLPopErrorHandler();
     if (!ds)
         return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot read: %s",
-                            *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "no such file");
+                            open_failure(path, 0));
     const char *base = strrchr(path, '/');
     char source[300];
     snprintf(source, sizeof source, "GeoNames (%s)", base ? base + 1 : path);

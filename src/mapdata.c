@@ -375,6 +375,16 @@ static int check_field(const char *field, const char *path, void *ctx)
     const bm_features *f = fc->features;
     if (bm_features_has_field(f, field))
         return 0;
+    /* A source without fields is the data's problem, not the style's;
+     * one without features either is an ordinary empty source. */
+    if (bm_features_field_count(f) == 0 && f->n == 0)
+        return 0;
+    if (bm_features_field_count(f) == 0) {
+        bm_error_set(fc->err, BM_ERR_RUNTIME, fc->src->data[0] ? fc->src->data : fc->src->name, 0,
+                     NULL, "the features have no attribute fields, but %s reads '%s' (%s)",
+                     fc->m->style->path, field, path);
+        return -1;
+    }
     char have[400] = "";
     for (size_t k = 0; k < bm_features_field_count(f); k++) {
         size_t len = strlen(have);

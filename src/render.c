@@ -10,6 +10,7 @@
  */
 #include "render_int.h"
 
+#include "confine.h"
 #include "heatmap.h"
 
 #include <math.h>
@@ -103,6 +104,12 @@ static bm_status fit_frame(bm_map *m, bm_error *err)
     m->frame = (bm_box){p->margin[3] * m->pt, p->margin[0] * m->pt,
                         p->width - p->margin[1] * m->pt, p->height - p->margin[2] * m->pt};
     double b[4];
+    unsigned long long max = bm_limits_get()->pixels;
+    if ((unsigned long long)p->width * (unsigned long long)p->height > max)
+        return bm_error_set(err, BM_ERR_USAGE, m->style->path, 0, "page.size",
+                            "%dx%d px is more than the limit of %llu pixels "
+                            "(BORDERMAP_MAX_PIXELS)",
+                            p->width, p->height, max);
     if (m->frame.x1 - m->frame.x0 < 32 || m->frame.y1 - m->frame.y0 < 32)
         return bm_error_set(err, BM_ERR_USAGE, m->style->path, 0, "page.margins",
                             "the margins leave no room for the map at %dx%d px", p->width,

@@ -1185,6 +1185,20 @@ bm_style *bm_style_parse(const char *json, const char *name, bm_error *err)
     return from_root(root, &jerr, name, err);
 }
 
+bm_status bm_style_confine(const bm_style *s, const bm_confine *c, bm_error *err)
+{
+    char path[BM_STYLE_PATH];
+    for (size_t i = 0; i < s->n_sources; i++) {
+        const bm_source *src = &s->sources[i];
+        if ((src->type != BM_SOURCE_FILE && src->type != BM_SOURCE_CATALOG) || !src->data[0])
+            continue;
+        snprintf(path, sizeof path, "sources.%s.data", src->name);
+        if (bm_confine_check(c, src->data, s->path, path, err) != BM_OK)
+            return err->status;
+    }
+    return BM_OK;
+}
+
 void bm_style_free(bm_style *s)
 {
     if (!s)

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "confine.h"
 #include "error.h"
 
 #define BM_STYLE_NAME 64
@@ -178,6 +179,10 @@ typedef struct bm_style {
 bm_style *bm_style_load(const char *path, bm_error *err);
 /* Same, from a string; name stands for the file in errors. */
 bm_style *bm_style_parse(const char *json, const char *name, bm_error *err);
+/* Checks every file the style names (file and catalog sources' data)
+ * against c (confine.h), the style's own folder allowed: a usage error
+ * naming the style and "sources.NAME.data" for one outside. */
+bm_status bm_style_confine(const bm_style *s, const bm_confine *c, bm_error *err);
 void bm_style_free(bm_style *s);
 
 /* Makes every frontiers source of s compute among isos (ISO alpha-3

@@ -195,8 +195,11 @@ bm_vector_out *bm_vector_out_open(const char *path, bm_error *err)
         snprintf(ds_name, sizeof ds_name, "%s", out->target.temp_path);
     }
     GDALDriverH drv = GDALGetDriverByName(driver_name);
+    CPLErrorReset();
     out->ds = drv ? GDALCreate(drv, ds_name, 0, 0, 0, GDT_Unknown, NULL) : NULL;
-    if (!out->ds) {
+    /* The GeoPackage driver returns a dataset whose tables it could not
+     * write (a full disk): its first failure is the reason to report. */
+    if (!out->ds || CPLGetLastErrorType() >= CE_Failure) {
         bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot create %s dataset: %s",
                      driver_name, CPLGetLastErrorMsg());
         bm_vector_out_abort(out);
@@ -232,26 +235,31 @@ OGRLayerH bm_vector_out_layer(bm_vector_out *out, const char *name,
     CSLDestroy(options);
     OSRRelease(wgs84);
     if (!layer)
-        bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "cannot create layer '%s': %s",
-                     name, CPLGetLastErrorMsg());
+        bm_error_set(err, BM_ERR_RUNTIME, bm_vector_out_path(out), 0, NULL,
+                     "cannot create layer '%s': %s", name, CPLGetLastErrorMsg());
     return layer;
 }
 
 bm_status bm_vector_out_field(bm_vector_out *out, OGRLayerH layer,
                               const char *name, OGRFieldType type, bm_error *err)
 {
-    (void)out;
     OGRFieldDefnH fd = OGR_Fld_Create(name, type);
     OGRErr rc = OGR_L_CreateField(layer, fd, TRUE);
     OGR_Fld_Destroy(fd);
     if (rc != OGRERR_NONE)
-        return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, name, "cannot create field");
+        return bm_error_set(err, BM_ERR_RUNTIME, bm_vector_out_path(out), 0, name,
+                            "cannot create field: %s", CPLGetLastErrorMsg());
     return BM_OK;
 }
 
 GDALDatasetH bm_vector_out_dataset(bm_vector_out *out)
 {
     return out->ds;
+}
+
+const char *bm_vector_out_path(const bm_vector_out *out)
+{
+    return out->to_stdout ? "standard output" : out->target.final_path;
 }
 
 static int is_sink(const bm_vector_out *out)

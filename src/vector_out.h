@@ -33,6 +33,10 @@ bm_status bm_vector_out_field(bm_vector_out *out, OGRLayerH layer,
 
 GDALDatasetH bm_vector_out_dataset(bm_vector_out *out);
 
+/* What errors name: the final path (never the temporary one), or
+ * "standard output". */
+const char *bm_vector_out_path(const bm_vector_out *out);
+
 /* Closes the dataset and moves it into place; frees out either way. */
 bm_status bm_vector_out_commit(bm_vector_out *out, bm_error *err);
 

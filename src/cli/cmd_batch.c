@@ -2,11 +2,13 @@
  * cmd_batch.c — `bordermap batch`: a map series from a jobs file, with
  * progress on stderr and an optional JSON summary on stdout.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -27,7 +29,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: bordermap batch JOBS.json [-j N] [--keep-going] [--dry-run] [--force]\n"
-            "                       [--shard K/N] [--json] [--quiet]\n\n"
+            "                       [--shard K/N] [--json] [--quiet] [-o DIR]\n"
+            "                       [--allow-path DIR ...]\n\n"
             "Renders every map of a jobs file, each in its own worker process.\n"
             "Jobs whose outputs exist and whose inputs (job, style, catalog, bordermap\n"
             "version) are unchanged since their last run are skipped.\n\n"
@@ -38,6 +41,11 @@ static void usage(FILE *out)
             "  --shard K/N     run only jobs whose index %% N is K-1 (for job arrays)\n"
             "  --json          print a machine-readable summary on stdout\n"
             "  -q, --quiet     no progress and no summary; errors only\n"
+            "  -o, --out-dir DIR  the output root: job outputs are relative paths\n"
+            "                  inside it, without '..' (default: the jobs file's folder)\n"
+            "  --allow-path DIR  lets jobs and their styles read files in DIR; by\n"
+            "                  default only the jobs file's folder, each style's own\n"
+            "                  and the embedded data (no /vsi paths, URLs or VRTs)\n"
             "Exit status: 0 all good, 1 a job failed or the run was interrupted,\n"
             "2 bad options or jobs file.\n\n%s"
             "A job's \"filter\" (country, event_type, from, to, bbox, where) selects\n"
@@ -155,6 +163,13 @@ static void print_json(const bm_batch_summary *s)
     json_decref(root);
 }
 
+/* The flags batch_option sets beside bm_batch_options. */
+typedef struct batch_flags {
+    int json, quiet;
+    const char *out_root;
+    bm_confine *confine;
+} batch_flags;
+
 static void install_handlers(void)
 {
     /* No SA_RESTART: waitpid returns so the pool notices the stop at once. */
@@ -166,11 +181,15 @@ static void install_handlers(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-static int run(const char *jobs_path, bm_batch_options *opt, int json, int quiet)
+static int run(const char *jobs_path, bm_batch_options *opt, const batch_flags *f)
 {
     bm_error err;
     bm_error_clear(&err);
-    bm_batch *b = bm_batch_load(jobs_path, &err);
+    int json = f->json, quiet = f->quiet;
+    if (f->out_root && mkdir(f->out_root, 0777) != 0 && errno != EEXIST)
+        return cli_usage_error("batch", "cannot make the output root %s: %s", f->out_root,
+                               strerror(errno));
+    bm_batch *b = bm_batch_load_confined(jobs_path, f->out_root, f->confine, &err);
     if (!b)
         return cli_fail(&err);
     progress pg = {isatty(STDERR_FILENO), quiet, opt->dry_run, json ? stderr : stdout};
@@ -192,67 +211,71 @@ static int run(const char *jobs_path, bm_batch_options *opt, int json, int quiet
     return st == BM_OK ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;
 }
 
+enum { OPT_KEEP = 256, OPT_DRY, OPT_FORCE, OPT_SHARD, OPT_JSON, OPT_ALLOW };
+
+/* One batch option; -1 to go on, else the exit status. */
+static int batch_option(int c, const char *arg, bm_batch_options *opt, cli_catalog_args *a,
+                        batch_flags *f)
+{
+    char *end;
+    bm_error err;
+    bm_error_clear(&err);
+    int handled = c >= CLI_OPT_INPUT_FORMAT && c <= CLI_OPT_SKIP_BAD_ROWS
+                      ? cli_catalog_option("batch", c, arg, a)
+                      : 0;
+    if (handled)
+        return handled == 1 ? -1 : handled;
+    switch (c) {
+    case 'j':
+        opt->workers = (int)strtol(arg, &end, 10);
+        if (*end || opt->workers < 1 || opt->workers > 1024)
+            return cli_usage_error("batch", "-j wants 1 to 1024 workers, got '%s'", arg);
+        return -1;
+    case OPT_KEEP: opt->keep_going = 1; return -1;
+    case OPT_DRY: opt->dry_run = 1; return -1;
+    case OPT_FORCE: opt->force = 1; return -1;
+    case OPT_SHARD:
+        if (bm_batch_parse_shard(arg, &opt->shard_k, &opt->shard_n, &err) != BM_OK)
+            return cli_usage_error("batch", "%s", err.message);
+        return -1;
+    case OPT_JSON: f->json = 1; return -1;
+    case 'q': f->quiet = 1; return -1;
+    case 'o': f->out_root = arg; return -1;
+    case OPT_ALLOW:
+        return bm_confine_allow(f->confine, arg, "--allow-path", &err) == BM_OK ? -1
+                                                                               : cli_fail(&err);
+    case 'h': usage(stdout); return CLI_EXIT_OK;
+    default: usage(stderr); return CLI_EXIT_USAGE;
+    }
+}
+
 int cmd_batch(int argc, char **argv)
 {
-    enum { OPT_KEEP = 256, OPT_DRY, OPT_FORCE, OPT_SHARD, OPT_JSON };
     static const struct option options[] = {
         {"jobs", required_argument, NULL, 'j'},   {"keep-going", no_argument, NULL, OPT_KEEP},
         {"dry-run", no_argument, NULL, OPT_DRY},  {"force", no_argument, NULL, OPT_FORCE},
         {"shard", required_argument, NULL, OPT_SHARD}, {"json", no_argument, NULL, OPT_JSON},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {"out-dir", required_argument, NULL, 'o'}, {"allow-path", required_argument, NULL, OPT_ALLOW},
         CLI_CATALOG_READ_OPTIONS,                 {NULL, 0, NULL, 0},
     };
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     bm_batch_options opt = {.workers = cores > 0 ? (int)cores : 1};
-    int json = 0, quiet = 0, c;
     bm_error err;
     bm_error_clear(&err);
     cli_catalog_args a = {0};
-    while ((c = getopt_long(argc, argv, "j:qh", options, NULL)) != -1) {
-        char *end;
-        int handled = c >= CLI_OPT_INPUT_FORMAT && c <= CLI_OPT_SKIP_BAD_ROWS
-                          ? cli_catalog_option("batch", c, optarg, &a)
-                          : 0;
-        if (handled == 1)
-            continue;
-        if (handled)
-            return handled;
-        switch (c) {
-        case 'j':
-            opt.workers = (int)strtol(optarg, &end, 10);
-            if (*end || opt.workers < 1 || opt.workers > 1024)
-                return cli_usage_error("batch", "-j wants 1 to 1024 workers, got '%s'", optarg);
-            break;
-        case OPT_KEEP:
-            opt.keep_going = 1;
-            break;
-        case OPT_DRY:
-            opt.dry_run = 1;
-            break;
-        case OPT_FORCE:
-            opt.force = 1;
-            break;
-        case OPT_SHARD:
-            if (bm_batch_parse_shard(optarg, &opt.shard_k, &opt.shard_n, &err) != BM_OK)
-                return cli_usage_error("batch", "%s", err.message);
-            break;
-        case OPT_JSON:
-            json = 1;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_EXIT_OK;
-        default:
-            usage(stderr);
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (optind + 1 != argc)
-        return cli_usage_error("batch", optind < argc ? "one jobs file, please"
-                                                      : "missing JOBS.json");
+    batch_flags f = {0};
+    if (!(f.confine = bm_confine_create(&err)))
+        return cli_fail(&err);
+    int status = -1, c;
+    while (status < 0 && (c = getopt_long(argc, argv, "j:qho:", options, NULL)) != -1)
+        status = batch_option(c, optarg, &opt, &a, &f);
+    if (status < 0 && optind + 1 != argc)
+        status = cli_usage_error("batch", optind < argc ? "one jobs file, please"
+                                                        : "missing JOBS.json");
     opt.read = a.read;
-    return run(argv[optind], &opt, json, quiet);
+    if (status < 0)
+        status = run(argv[optind], &opt, &f);
+    bm_confine_free(f.confine);
+    return status;
 }

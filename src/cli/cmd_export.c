@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cli_catalog.h"
+#include "confine.h"
 #include "context.h"
 #include "export.h"
 #include "geodata.h"
@@ -20,7 +21,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: bordermap export [--style STYLE.json] [--layers ID,...] [--catalog FILE|-]\n"
-            "                        [--countries ISO,ISO,...] -o OUT.geojson|OUT.gpkg|OUT.qgz|-\n\n"
+            "                        [--countries ISO,ISO,...] [--allow-path DIR ...]\n"
+            "                        -o OUT.geojson|OUT.gpkg|OUT.qgz|-\n\n"
             "Writes the sources of a map as GIS data: one layer per source the style\n"
             "draws, named by the source's id, with exactly the features and fields the\n"
             "map is drawn from. A GeoPackage holds every layer and a layer_styles table,\n"
@@ -43,7 +45,10 @@ static void usage(FILE *out)
             "                   catalog; - for stdin)\n"
             "  --countries LIST the style's frontiers sources compute among these ISO codes\n"
             "  -o, --output     .geojson, .json, .gpkg, .qgz (with OUT.gpkg), or - (one\n"
-            "                   layer, GeoJSON)\n\n%s",
+            "                   layer, GeoJSON)\n"
+            "  --allow-path DIR lets the style read files in DIR; by default only its\n"
+            "                   own folder, the embedded geodata and the folder of\n"
+            "                   --catalog (no /vsi paths, URLs or VRTs)\n\n%s",
             bm_styles_dir(), cli_catalog_usage);
 }
 
@@ -70,6 +75,7 @@ typedef struct export_args {
     size_t n_isos;
     const char *catalog, *style, *output;
     cli_catalog_args catalog_args;
+    bm_confine *confine;
 } export_args;
 
 static int run(export_args *x)
@@ -79,6 +85,11 @@ static int run(export_args *x)
     cli_catalog_args *a = &x->catalog_args;
     bm_context *ctx = bm_context_create(&err);
     bm_style *style = ctx ? bm_style_load(x->style, &err) : NULL;
+    if (style && ((x->catalog && bm_confine_allow_folder_of(x->confine, x->catalog, &err)) ||
+                  bm_style_confine(style, x->confine, &err) != BM_OK)) {
+        bm_style_free(style);
+        style = NULL;
+    }
     bm_catalog *c = NULL;
     int status = style ? CLI_EXIT_OK : cli_fail(&err);
     x->opt.style = style;
@@ -104,13 +115,14 @@ static int run(export_args *x)
 
 static int export_main(int argc, char **argv, export_args *x)
 {
-    enum { OPT_CATALOG = 256, OPT_LAYERS, OPT_STYLE, OPT_COUNTRIES };
+    enum { OPT_CATALOG = 256, OPT_LAYERS, OPT_STYLE, OPT_COUNTRIES, OPT_ALLOW };
     static const struct option options[] = {
         {"catalog", required_argument, NULL, OPT_CATALOG},
         {"layers", required_argument, NULL, OPT_LAYERS},
         {"style", required_argument, NULL, OPT_STYLE},
         {"countries", required_argument, NULL, OPT_COUNTRIES},
         {"output", required_argument, NULL, 'o'},
+        {"allow-path", required_argument, NULL, OPT_ALLOW},
         {"help", no_argument, NULL, 'h'},
         CLI_CATALOG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -141,6 +153,13 @@ static int export_main(int argc, char **argv, export_args *x)
         case 'o':
             x->output = optarg;
             break;
+        case OPT_ALLOW: {
+            bm_error err;
+            bm_error_clear(&err);
+            if (bm_confine_allow(x->confine, optarg, "--allow-path", &err) != BM_OK)
+                return cli_fail(&err);
+            break;
+        }
         case 'h':
             usage(stdout);
             return CLI_EXIT_OK;
@@ -166,9 +185,16 @@ int cmd_export(int argc, char **argv)
     char default_style[1024];
     export_args x = {.style = bm_style_path("central-asia.json", default_style,
                                             sizeof default_style)};
-    if (!cli_catalog_args_init(&x.catalog_args))
+    bm_error err;
+    bm_error_clear(&err);
+    if (!(x.confine = bm_confine_create(&err)))
+        return cli_fail(&err);
+    if (!cli_catalog_args_init(&x.catalog_args)) {
+        bm_confine_free(x.confine);
         return CLI_EXIT_RUNTIME;
+    }
     int status = export_main(argc, argv, &x);
     cli_catalog_args_free(&x.catalog_args);
+    bm_confine_free(x.confine);
     return status;
 }

@@ -11,6 +11,7 @@
 #include "geocode.h"
 #include "cli.h"
 #include "cli_catalog.h"
+#include "confine.h"
 #include "render.h"
 #include "style.h"
 
@@ -21,13 +22,17 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: bordermap render STYLE.json [-o OUT.png|OUT.svg|OUT.pdf ...]\n"
             "                        [--size WxH] [--dpi N] [--extent MINLON,MINLAT,MAXLON,MAXLAT]\n"
-            "                        [--crs PROJ|EPSG:N] [--catalog FILE|-] [--title TEXT]\n\n"
+            "                        [--crs PROJ|EPSG:N] [--catalog FILE|-] [--title TEXT]\n"
+            "                        [--allow-path DIR ...]\n\n"
             "Draws the map a style describes. The format follows each output's\n"
             "extension; several -o write several formats of one layout.\n\n"
             "  -o, --output PATH  output file (default: output/<style name>.png)\n"
-            "  --size WxH         page size in pixels (PDF/SVG: W*72/dpi points)\n"
-            "  --dpi N            resolution: text and line sizes are in points\n"
-            "  --extent BOX       area to show, in degrees\n"
+            "  --size WxH         page size in pixels, 16 to 20000 each and W*H at most\n"
+            "                     BORDERMAP_MAX_PIXELS (PDF/SVG: W*72/dpi points)\n"
+            "  --dpi N            resolution, 24 to 2400: text and line sizes are in points\n"
+            "  --extent BOX       area to show, in degrees: longitudes -180 to 180,\n"
+            "                     latitudes -85 to 85, min < max, not across the\n"
+            "                     antimeridian\n"
             "  --crs DEF          a projected or geographic 2D CRS: PROJ string or\n"
             "                     EPSG code (default: a Lambert conformal conic\n"
             "                     fitted to the extent; Mercator near the equator,\n"
@@ -36,14 +41,18 @@ static void usage(FILE *out)
             "                     ACLED or UCDP GED exports, any point table GDAL\n"
             "                     reads; - for stdin. Rows without coordinates are\n"
             "                     geocoded on the way\n"
-            "  --title TEXT       replaces the style's title\n\n%s",
+            "  --title TEXT       replaces the style's title\n"
+            "  --allow-path DIR   lets the style read files in DIR; by default only\n"
+            "                     its own folder, the embedded geodata and the\n"
+            "                     folder of --catalog (no /vsi paths, URLs or VRTs)\n\n%s",
             cli_catalog_usage);
 }
 
 static int parse_size(const char *s, bm_render_options *o)
 {
-    char x;
-    return sscanf(s, "%d%c%d", &o->width, &x, &o->height) == 3 && (x == 'x' || x == 'X') &&
+    char x, tail;
+    return sscanf(s, "%d%c%d%c", &o->width, &x, &o->height, &tail) == 3 &&
+           (x == 'x' || x == 'X') &&
            o->width >= 16 && o->height >= 16 && o->width <= 20000 && o->height <= 20000;
 }
 
@@ -112,7 +121,7 @@ static const char *const *catalog_columns(const bm_style *style, const bm_filter
 }
 
 static int run(const char *style_path, char **outputs, int n_out, bm_render_options *o,
-               const char *catalog, cli_catalog_args *a)
+               const char *catalog, cli_catalog_args *a, bm_confine *confine)
 {
     bm_error err;
     bm_error_clear(&err);
@@ -121,6 +130,11 @@ static int run(const char *style_path, char **outputs, int n_out, bm_render_opti
     drawn_fields d = {0};
     bm_context *ctx = bm_context_create(&err);
     bm_style *style = ctx ? bm_style_load(style_path, &err) : NULL;
+    if (style && ((catalog && bm_confine_allow_folder_of(confine, catalog, &err) != BM_OK) ||
+                  bm_style_confine(style, confine, &err) != BM_OK)) {
+        bm_style_free(style);
+        style = NULL;
+    }
     int status = style ? CLI_EXIT_OK : cli_fail(&err);
     const char *path = style ? cli_catalog_for_style(style, catalog) : NULL;
     if (path && !(cat = cli_catalog_load(ctx, "render", path,
@@ -152,7 +166,7 @@ static int check_outputs(char **outputs, int n_out, const char *catalog, const c
     return CLI_EXIT_OK;
 }
 
-enum { OPT_SIZE = 256, OPT_DPI, OPT_EXTENT, OPT_CRS, OPT_CATALOG, OPT_TITLE };
+enum { OPT_SIZE = 256, OPT_DPI, OPT_EXTENT, OPT_CRS, OPT_CATALOG, OPT_TITLE, OPT_ALLOW };
 
 typedef struct render_args {
     bm_render_options o;
@@ -160,6 +174,7 @@ typedef struct render_args {
     int n_out;
     const char *catalog;
     cli_catalog_args catalog_args;
+    bm_confine *confine;
 } render_args;
 
 /* One render option; -1 to go on, else the exit status. */
@@ -186,11 +201,18 @@ static int render_option(int c, char *arg, render_args *r)
     case OPT_EXTENT:
         if (!parse_extent(arg, &r->o))
             return cli_usage_error("render", "--extent wants MINLON,MINLAT,MAXLON,MAXLAT "
-                                             "in degrees with min < max, got '%s'", arg);
+                                             "in degrees with min < max, longitudes -180 to "
+                                             "180, latitudes -85 to 85, got '%s'", arg);
         return -1;
     case OPT_CRS: r->o.crs = arg; return -1;
     case OPT_CATALOG: r->catalog = arg; return -1;
     case OPT_TITLE: r->o.title = arg; return -1;
+    case OPT_ALLOW: {
+        bm_error err;
+        bm_error_clear(&err);
+        return bm_confine_allow(r->confine, arg, "--allow-path", &err) == BM_OK ? -1
+                                                                               : cli_fail(&err);
+    }
     case 'h': usage(stdout); return CLI_EXIT_OK;
     default: usage(stderr); return CLI_EXIT_USAGE;
     }
@@ -203,6 +225,7 @@ static int render_main(int argc, char **argv, render_args *r)
         {"dpi", required_argument, NULL, OPT_DPI}, {"extent", required_argument, NULL, OPT_EXTENT},
         {"crs", required_argument, NULL, OPT_CRS}, {"catalog", required_argument, NULL, OPT_CATALOG},
         {"title", required_argument, NULL, OPT_TITLE}, {"help", no_argument, NULL, 'h'},
+        {"allow-path", required_argument, NULL, OPT_ALLOW},
         CLI_CATALOG_OPTIONS, {NULL, 0, NULL, 0},
     };
     int c, status = -1;
@@ -222,16 +245,24 @@ static int render_main(int argc, char **argv, render_args *r)
     }
     status = check_outputs(r->outputs, r->n_out, r->catalog, &r->catalog_args);
     if (status == CLI_EXIT_OK)
-        status = run(argv[optind], r->outputs, r->n_out, &r->o, r->catalog, &r->catalog_args);
+        status = run(argv[optind], r->outputs, r->n_out, &r->o, r->catalog, &r->catalog_args,
+                     r->confine);
     return status;
 }
 
 int cmd_render(int argc, char **argv)
 {
     render_args r = {0};
-    if (!cli_catalog_args_init(&r.catalog_args))
+    bm_error err;
+    bm_error_clear(&err);
+    if (!(r.confine = bm_confine_create(&err)))
+        return cli_fail(&err);
+    if (!cli_catalog_args_init(&r.catalog_args)) {
+        bm_confine_free(r.confine);
         return CLI_EXIT_RUNTIME;
+    }
     int status = render_main(argc, argv, &r);
     cli_catalog_args_free(&r.catalog_args);
+    bm_confine_free(r.confine);
     return status;
 }

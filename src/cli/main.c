@@ -18,7 +18,9 @@
 #include <pango/pango.h>
 #include <proj.h>
 
+#include "atomic_file.h"
 #include "cli.h"
+#include "confine.h"
 #include "geodata.h"
 
 typedef struct command {
@@ -47,8 +49,13 @@ static void print_usage(FILE *out)
                  "Exit status: 0 success, 1 runtime error (bad data, I/O), 2 usage error.\n\n"
                  "Data: %s (override with BORDERMAP_DATA)\n"
                  "  geodata: %s (override with BORDERMAP_GEODATA)\n"
-                 "  styles:  %s\n",
-            bm_data_dir(), bm_geodata_dir(), bm_styles_dir());
+                 "  styles:  %s\n\n"
+                 "Limits (environment, whole numbers):\n"
+                 "  BORDERMAP_MAX_INPUT_BYTES  bytes of one input file or stdin (%llu)\n"
+                 "  BORDERMAP_MAX_FEATURES     features or rows of one source (%llu)\n"
+                 "  BORDERMAP_MAX_PIXELS       width x height of one page (%llu)\n",
+            bm_data_dir(), bm_geodata_dir(), bm_styles_dir(), bm_limits_get()->input_bytes,
+            bm_limits_get()->features, bm_limits_get()->pixels);
 }
 
 static void print_version(void)
@@ -153,8 +160,15 @@ int main(int argc, char **argv)
     }
     int sub = optind;
     const char *name = argv[sub];
+    bm_error err;
+    bm_error_clear(&err);
+    if (bm_limits_check_env(&err) != BM_OK)
+        return cli_fail(&err);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (strcmp(commands[i].name, name) == 0) {
+            /* batch handles the signals itself: it stops its workers */
+            if (commands[i].run != cmd_batch)
+                bm_atomic_file_clean_on_signals();
             optind = 0; /* glibc: 0 re-initialises getopt for the subcommand */
             return commands[i].run(argc - sub, argv + sub);
         }

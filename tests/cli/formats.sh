@@ -134,16 +134,17 @@ expect_status 0 "$BORDERMAP" export --catalog acled.xlsx --layers incidents,depl
 expect_account 4 4 0 0 0
 expect_stderr "4 written"
 
-# A batch job draws a UCDP file like any catalog, and accounts for it.
+# A batch job draws a UCDP file like any catalog, and accounts for it
+# (read from the test data, a folder the jobs file is allowed to read).
 cat >jobs.json <<EOF
 {"jobs": [{"name": "ged", "style": "$STYLE", "catalog": "$DATA/ucdp_ged.csv",
            "overrides": {"size": [400, 300]}, "outputs": ["ged.png"]}]}
 EOF
-expect_status 0 "$BORDERMAP" batch jobs.json -j 1 --json
+expect_status 0 "$BORDERMAP" batch jobs.json -j 1 --json --allow-path "$DATA"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["jobs"][0]["rows"]; assert (r["read"], r["placed"]) == (3, 3), r' out ||
     fail "batch account: $(cat out)"
 pass
-expect_status 1 "$BORDERMAP" batch jobs.json -j 1 --input-format acled
+expect_status 1 "$BORDERMAP" batch jobs.json -j 1 --input-format acled --allow-path "$DATA"
 expect_stderr "no such column, which every ACLED file has"
 
 # Rows that cannot be placed are counted and named, in every command.
