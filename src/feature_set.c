@@ -11,6 +11,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "geodata.h"
 #include "geometry.h"
 
 bm_features *bm_features_create(size_t n, size_t n_fields, const char *const *fields,
@@ -184,7 +185,7 @@ static bm_status read_feature(GEOSContextHandle_t geos, bm_features *f, size_t i
 
 bm_features *bm_features_read(GEOSContextHandle_t geos, const char *path, bm_error *err)
 {
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    GDALDatasetH ds = bm_open_vector(path, GDAL_OF_READONLY, NULL);
     OGRLayerH layer = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
     if (!layer) {
         if (ds)
