@@ -753,7 +753,7 @@ static const struct {
 };
 
 /* What a layer adds to the input fields, and the one feature its records
- * are written through (made once: a feature a row was a fifth of the
+ * are written through (made once: a feature a row was a quarter of the
  * writing outside GDAL's own). */
 typedef struct added_fields {
     int map[M_ALL];             /* output field of each added field; -1 when absent */

@@ -27,8 +27,8 @@
 #include "geodata.h"
 
 /* GDAL's GeoJSON writer makes two small writes a feature: gathered into
- * this many bytes, a 100,000-feature file takes 400 system calls instead
- * of 200,000 (a fifth of its writing time). */
+ * this many bytes, a 100,000-feature file (40 MB) takes 640 system calls
+ * instead of 200,000 (a tenth of the conversion's time). */
 #define SINK_BUFFER 65536
 
 /* Where a sink's writes go and what became of them. */
