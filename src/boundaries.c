@@ -130,10 +130,9 @@ static bm_status read_layer(bm_boundaries *b, OGRLayerH layer, const char *path,
 static bm_boundaries *load(GEOSContextHandle_t geos, const char *path, int checked,
                            bm_error *err)
 {
-    bm_init();
     if (bm_geodata_verify(path, err) != BM_OK)
         return NULL;
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    GDALDatasetH ds = bm_open_vector(path, GDAL_OF_READONLY, NULL);
     if (!ds) {
         bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot open as a vector dataset");
         return NULL;

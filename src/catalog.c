@@ -942,7 +942,7 @@ static GDALDatasetH open_dataset(const char *path, const char *user_path, int is
                                                                : NULL;
     CPLErrorReset();
     CPLPushErrorHandler(CPLQuietErrorHandler);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, options, NULL);
+    GDALDatasetH ds = bm_open_vector(path, 0, options);
     CPLPopErrorHandler();
     if (!ds && !locate_json_error(path, user_path, err)) {
         const char *msg = CPLGetLastErrorMsg();

@@ -10,10 +10,12 @@
 
 #define MIN_STEP_PX 0.35 /* vertices closer than this to the last one are skipped */
 
+/* Adds a line or ring to the path; with piece > 0, strokes it as it goes,
+ * piece vertices at a time, each piece starting where the last ended. */
 static void sequence_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSCoordSequence *seq,
-                          int close)
+                          int close, unsigned int piece)
 {
-    unsigned int n = 0;
+    unsigned int n = 0, in_piece = 0;
     double x, y, lx = NAN, ly = NAN;
     GEOSCoordSeq_getSize_r(geos, seq, &n);
     for (unsigned int i = 0; i < n; i++) {
@@ -24,28 +26,51 @@ static void sequence_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSCoord
             cairo_move_to(cr, x, y);
         else
             cairo_line_to(cr, x, y);
+        if (piece && ++in_piece == piece && i + 1 < n) {
+            cairo_stroke(cr);
+            cairo_move_to(cr, x, y);
+            in_piece = 1;
+        }
         lx = x, ly = y;
     }
-    if (close && n > 0)
+    /* A ring's last point is its first: stroked in pieces with round caps,
+     * its start needs no join. */
+    if (close && n > 0 && !piece)
         cairo_close_path(cr);
+    if (piece)
+        cairo_stroke(cr);
+}
+
+static void geometry_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSGeometry *g,
+                          unsigned int piece)
+{
+    int type = GEOSGeomTypeId_r(geos, g);
+    if (type == GEOS_POLYGON) {
+        sequence_path(cr, geos, GEOSGeom_getCoordSeq_r(geos, GEOSGetExteriorRing_r(geos, g)), 1,
+                      piece);
+        int holes = GEOSGetNumInteriorRings_r(geos, g);
+        for (int i = 0; i < holes; i++)
+            sequence_path(cr, geos,
+                          GEOSGeom_getCoordSeq_r(geos, GEOSGetInteriorRingN_r(geos, g, i)), 1,
+                          piece);
+    } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+        sequence_path(cr, geos, GEOSGeom_getCoordSeq_r(geos, g), type == GEOS_LINEARRING, piece);
+    } else if (type >= GEOS_MULTIPOINT) {
+        int n = GEOSGetNumGeometries_r(geos, g);
+        for (int i = 0; i < n; i++)
+            geometry_path(cr, geos, GEOSGetGeometryN_r(geos, g, i), piece);
+    }
 }
 
 void bm_draw_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSGeometry *g)
 {
-    int type = GEOSGeomTypeId_r(geos, g);
-    if (type == GEOS_POLYGON) {
-        sequence_path(cr, geos, GEOSGeom_getCoordSeq_r(geos, GEOSGetExteriorRing_r(geos, g)), 1);
-        int holes = GEOSGetNumInteriorRings_r(geos, g);
-        for (int i = 0; i < holes; i++)
-            sequence_path(cr, geos,
-                          GEOSGeom_getCoordSeq_r(geos, GEOSGetInteriorRingN_r(geos, g, i)), 1);
-    } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
-        sequence_path(cr, geos, GEOSGeom_getCoordSeq_r(geos, g), type == GEOS_LINEARRING);
-    } else if (type >= GEOS_MULTIPOINT) {
-        int n = GEOSGetNumGeometries_r(geos, g);
-        for (int i = 0; i < n; i++)
-            bm_draw_path(cr, geos, GEOSGetGeometryN_r(geos, g, i));
-    }
+    geometry_path(cr, geos, g, 0);
+}
+
+void bm_draw_stroke_pieces(cairo_t *cr, GEOSContextHandle_t geos, const GEOSGeometry *g,
+                           unsigned int piece)
+{
+    geometry_path(cr, geos, g, piece);
 }
 
 PangoLayout *bm_draw_text(cairo_t *cr, const char *font, double size_px, int bold,

@@ -188,7 +188,7 @@ bm_features *bm_features_read(GEOSContextHandle_t geos, const char *path, bm_err
 {
     if (bm_geodata_verify(path, err) != BM_OK || bm_limits_check_file(path, err) != BM_OK)
         return NULL;
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    GDALDatasetH ds = bm_open_vector(path, GDAL_OF_READONLY, NULL);
     OGRLayerH layer = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
     if (!layer) {
         if (ds)

@@ -752,11 +752,15 @@ static const struct {
     {"in_country", OFTString},
 };
 
-/* What a layer adds to the input fields. */
+/* What a layer adds to the input fields, and the one feature its records
+ * are written through (made once: a feature a row was a quarter of the
+ * writing outside GDAL's own). */
 typedef struct added_fields {
     int map[M_ALL];             /* output field of each added field; -1 when absent */
     int n;                      /* M_N, or M_ALL when distances are measured */
     bm_border_distance *distance;
+    unsigned char *from_input;  /* per input field: written from the input, not a match field */
+    OGRFeatureH feature;
 } added_fields;
 
 static int match_field_of(const added_fields *a, const char *name)
@@ -789,11 +793,14 @@ static bm_status create_fields(const bm_catalog *c, OGRLayerH layer, added_field
     size_t nf = bm_catalog_field_count(c);
     for (int i = 0; i < M_ALL; i++)
         map[i] = -1;
+    if (!(a->from_input = malloc(nf + 1)))
+        return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
     for (size_t f = 0; f < nf; f++) {
         int mf = match_field_of(a, bm_catalog_field_name(c, f));
         if (create_field(layer, bm_catalog_field_name(c, f), bm_catalog_field_type(c, f), mf,
                          err) != BM_OK)
             return err->status;
+        a->from_input[f] = mf < 0;
         if (mf >= 0)
             map[mf] = (int)f;
     }
@@ -805,7 +812,16 @@ static bm_status create_fields(const bm_catalog *c, OGRLayerH layer, added_field
             return err->status;
         map[i] = next++;
     }
+    if (!(a->feature = OGR_F_Create(OGR_L_GetLayerDefn(layer))))
+        return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
     return BM_OK;
+}
+
+static void free_added(added_fields *a)
+{
+    if (a->feature)
+        OGR_F_Destroy(a->feature);
+    free(a->from_input);
 }
 
 static void set_match_fields(OGRFeatureH f, const bm_match *m, const int *map)
@@ -869,28 +885,41 @@ static void set_input_fields(OGRFeatureH f, const bm_catalog *c, size_t rec,
                              const added_fields *a)
 {
     for (size_t i = 0; i < bm_catalog_field_count(c); i++)
-        if (match_field_of(a, bm_catalog_field_name(c, i)) < 0)
+        if (a->from_input[i])
             bm_catalog_set_ogr_field(f, (int)i, bm_catalog_value(c, rec, i));
 }
 
+/* The point of a located record, kept in the feature from one record to
+ * the next; NULL for an unlocated one. */
+static void set_point(OGRFeatureH f, const bm_match *m)
+{
+    OGRGeometryH pt = OGR_F_GetGeometryRef(f);
+    if (m->best.kind == BM_MATCH_NONE) {
+        if (pt)
+            OGR_F_SetGeometryDirectly(f, NULL);
+        return;
+    }
+    if (!pt) {
+        pt = OGR_G_CreateGeometry(wkbPoint);
+        OGR_F_SetGeometryDirectly(f, pt);
+    }
+    OGR_G_SetPoint_2D(pt, 0, m->best.lon, m->best.lat);
+}
+
+/* Every field and the geometry are set anew for each record; the FID is
+ * cleared, as a GeoPackage sets it to the row it inserted. */
 static bm_status write_record(OGRLayerH layer, const bm_catalog *c, size_t rec,
                               const bm_match *m, const added_fields *a, bm_error *err)
 {
-    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+    OGRFeatureH f = a->feature;
+    OGR_F_SetFID(f, OGRNullFID);
     set_input_fields(f, c, rec, a);
     set_match_fields(f, m, a->map);
-    if (a->distance && set_distance_fields(f, m, a) != 0) {
-        OGR_F_Destroy(f);
+    if (a->distance && set_distance_fields(f, m, a) != 0)
         return bm_error_set(err, BM_ERR_RUNTIME, NULL, bm_catalog_row(c, rec), "frontier_km",
                             "GEOS failed to find the country of the point");
-    }
-    if (m->best.kind != BM_MATCH_NONE) {
-        OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
-        OGR_G_SetPoint_2D(pt, 0, m->best.lon, m->best.lat);
-        OGR_F_SetGeometryDirectly(f, pt);
-    }
+    set_point(f, m);
     OGRErr rc = OGR_L_CreateFeature(layer, f);
-    OGR_F_Destroy(f);
     return rc == OGRERR_NONE ? BM_OK
                              : bm_error_set(err, BM_ERR_RUNTIME, NULL, bm_catalog_row(c, rec),
                                             NULL, "cannot write feature");
@@ -906,6 +935,7 @@ bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_
     for (size_t i = 0; st == BM_OK && i < bm_catalog_count(c); i++)
         if (!keep || keep(c, i, data))
             st = write_record(layer, c, i, &matches[i], &a, err);
+    free_added(&a);
     return st;
 }
 
@@ -954,6 +984,7 @@ bm_status bm_geocode_writer_add(bm_geocode_writer *w, const bm_catalog *c, size_
 
 bm_status bm_geocode_writer_commit(bm_geocode_writer *w, bm_error *err)
 {
+    free_added(&w->added);
     bm_status st = bm_vector_out_commit(w->out, err);
     free(w);
     return st;
@@ -963,6 +994,7 @@ void bm_geocode_writer_abort(bm_geocode_writer *w)
 {
     if (!w)
         return;
+    free_added(&w->added);
     bm_vector_out_abort(w->out);
     free(w);
 }

@@ -15,14 +15,25 @@
 
 #include <stddef.h>
 
+#include <gdal.h>
+
 #include "error.h"
 
 /* bordermap's own version string, e.g. "0.1.0". */
 const char *bm_version(void);
 
 /* Registers GDAL drivers and sets the GDAL options bordermap relies on.
- * Idempotent and safe to call from several threads. */
+ * Idempotent and safe to call from several threads. Only the drivers of
+ * bordermap's own formats (CSV, FlatGeobuf, GeoJSON, GeoJSONSeq,
+ * GeoPackage, shapefiles) are registered: open a user's file with
+ * bm_open_vector, which registers all of GDAL's when those cannot. */
 void bm_init(void);
+
+/* GDALOpenEx(path, flags | GDAL_OF_VECTOR, NULL, options, NULL), retried
+ * with every GDAL driver registered when it fails the first time. NULL on
+ * failure, with GDAL's error message of the last try. */
+GDALDatasetH bm_open_vector(const char *path, unsigned int flags,
+                            const char *const *options);
 
 /* The data directory (share/bordermap). */
 const char *bm_data_dir(void);

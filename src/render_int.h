@@ -95,6 +95,14 @@ GEOSGeometry *bm_mapdata_project_with(GEOSContextHandle_t geos, bm_projection *p
  * memory while drawing is such a failure, never a silent gap. */
 void bm_draw_failed(bm_map *m, const char *what);
 void bm_draw_path(cairo_t *cr, GEOSContextHandle_t geos, const GEOSGeometry *g);
+/* Strokes g's lines and rings with the current source and line style, in
+ * pieces of at most piece vertices: cairo holds the outline of what it
+ * strokes at once, some 300 bytes a vertex. For round caps and joins, an
+ * opaque source and no dashes only: there the pieces cover what the whole
+ * line would, and differ from it only in the antialiasing of the pixels
+ * where two pieces meet. */
+void bm_draw_stroke_pieces(cairo_t *cr, GEOSContextHandle_t geos, const GEOSGeometry *g,
+                           unsigned int piece);
 PangoLayout *bm_draw_text(cairo_t *cr, const char *font, double size_px, int bold, int italic,
                           const char *text);
 

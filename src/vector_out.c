@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <cpl_conv.h>
 #include <cpl_string.h>
 #include <cpl_vsi.h>
 #include <ogr_srs_api.h>
@@ -25,12 +26,19 @@
 #include "atomic_file.h"
 #include "geodata.h"
 
+/* GDAL's GeoJSON writer makes two small writes a feature: gathered into
+ * this many bytes, a 100,000-feature file (40 MB) takes 640 system calls
+ * instead of 200,000 (a tenth of the conversion's time). */
+#define SINK_BUFFER 65536
+
 /* Where a sink's writes go and what became of them. */
 typedef struct sink {
     int fd;
     int error;          /* errno of the first failed write; 0 when none */
-    vsi_l_offset pos;   /* bytes written */
+    vsi_l_offset pos;   /* bytes written, the buffered ones included */
     struct sink *next;  /* the live sinks: a name is honoured only for these */
+    size_t used;        /* bytes in buf not yet written to fd */
+    char buf[SINK_BUFFER];
 } sink;
 
 struct bm_vector_out {
@@ -49,7 +57,7 @@ static sink *live_sinks;
 
 static void sink_register(sink *k, int fd)
 {
-    *k = (sink){fd, 0, 0, NULL};
+    k->fd = fd, k->error = 0, k->pos = 0, k->next = NULL, k->used = 0;
     pthread_mutex_lock(&sinks_lock);
     k->next = live_sinks;
     live_sinks = k;
@@ -85,22 +93,46 @@ static void *sink_open(void *data, const char *name, const char *access)
     return found;
 }
 
+/* Writes n bytes to the descriptor unless a write failed before; records
+ * the first error. */
+static void sink_put(sink *k, const char *p, size_t n)
+{
+    while (n > 0 && !k->error) {
+        ssize_t w = write(k->fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            k->error = w < 0 ? errno : EIO;
+            break;
+        }
+        p += w, n -= (size_t)w;
+    }
+}
+
+static void sink_flush(sink *k)
+{
+    sink_put(k, k->buf, k->used);
+    k->used = 0;
+}
+
+/* Buffered: a failed write is reported by commit, which checks k->error
+ * after the close has flushed. */
 static size_t sink_write(void *file, const void *buf, size_t size, size_t count)
 {
     sink *k = file;
-    const char *p = buf;
-    size_t left = size * count;
-    while (left > 0 && !k->error) {
-        ssize_t n = write(k->fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            k->error = n < 0 ? errno : EIO;
-            break;
-        }
-        p += n, left -= (size_t)n, k->pos += (vsi_l_offset)n;
+    size_t n = size * count;
+    if (k->used + n > sizeof k->buf)
+        sink_flush(k);
+    if (n >= sizeof k->buf) {
+        sink_put(k, buf, n);
+    } else {
+        memcpy(k->buf + k->used, buf, n);
+        k->used += n;
     }
-    return size ? (size * count - left) / size : 0;
+    if (k->error)
+        return 0;
+    k->pos += (vsi_l_offset)n;
+    return count;
 }
 
 static vsi_l_offset sink_tell(void *file)
@@ -126,8 +158,9 @@ static int sink_stat(void *data, const char *name, VSIStatBufL *st, int flags)
 
 static int sink_close(void *file)
 {
-    (void)file; /* the fd is the output's to sync and close */
-    return 0;
+    sink *k = file; /* the fd is the output's to sync and close */
+    sink_flush(k);
+    return k->error ? -1 : 0;
 }
 
 static void install_sink_handler(void)
@@ -160,6 +193,11 @@ const char *bm_vector_driver_for(const char *path)
     if (strcasecmp(ext, "gpkg") == 0)
         return "GPKG";
     return NULL;
+}
+
+static int is_sink(const bm_vector_out *out)
+{
+    return strcmp(out->driver, "GeoJSON") == 0;
 }
 
 bm_vector_out *bm_vector_out_open(const char *path, bm_error *err)
@@ -195,8 +233,16 @@ bm_vector_out *bm_vector_out_open(const char *path, bm_error *err)
         snprintf(ds_name, sizeof ds_name, "%s", out->target.temp_path);
     }
     GDALDriverH drv = GDALGetDriverByName(driver_name);
+    /* SQLite's default 2 MB page cache spills the pages a GeoPackage's
+     * spatial index keeps changing: 45,000 writes of 4 kB for a 17 MB
+     * file of 100,000 points, 4,200 with 8 MB. A user's setting stands. */
+    int cache = !is_sink(out) && !CPLGetConfigOption("OGR_SQLITE_CACHE", NULL);
+    if (cache)
+        CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", "8");
     CPLErrorReset();
     out->ds = drv ? GDALCreate(drv, ds_name, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+    if (cache)
+        CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", NULL);
     /* The GeoPackage driver returns a dataset whose tables it could not
      * write (a full disk): its first failure is the reason to report. */
     if (!out->ds || CPLGetLastErrorType() >= CE_Failure) {
@@ -260,11 +306,6 @@ GDALDatasetH bm_vector_out_dataset(bm_vector_out *out)
 const char *bm_vector_out_path(const bm_vector_out *out)
 {
     return out->to_stdout ? "standard output" : out->target.final_path;
-}
-
-static int is_sink(const bm_vector_out *out)
-{
-    return strcmp(out->driver, "GeoJSON") == 0;
 }
 
 bm_status bm_vector_out_commit(bm_vector_out *out, bm_error *err)

@@ -1,6 +1,7 @@
 /*
  * test_catalog.c — reading catalogs: dates as ACLED and UCDP write them,
- * format detection, the account of rows, streaming, kept columns.
+ * format detection, the account of rows, streaming, kept columns, and
+ * formats whose GDAL driver bm_init does not register.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +12,10 @@
 
 #include <cmocka.h>
 #include <cpl_vsi.h>
+#include <gdal.h>
 
 #include "catalog.h"
+#include "geodata.h"
 
 static const char *write_mem(const char *name, const char *text)
 {
@@ -223,9 +226,35 @@ static void test_duplicate_and_layers(void **state)
     bm_catalog_free(c);
 }
 
+/* Runs first: bm_init registers only bordermap's own formats, and a
+ * catalog in any other that GDAL reads (KML here) still opens. */
+static void test_format_outside_the_registered(void **state)
+{
+    (void)state;
+    bm_init();
+    assert_null(GDALGetDriverByName("KML"));
+    bm_error err;
+    bm_catalog *c = bm_catalog_read(
+        write_mem("/vsimem/t_place.kml",
+                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><Placemark>"
+                  "<name>Khorog</name><Point><coordinates>71.55,37.49</coordinates></Point>"
+                  "</Placemark></Document></kml>\n"),
+        &err);
+    assert_non_null(c);
+    assert_non_null(GDALGetDriverByName("KML"));
+    assert_int_equal(bm_catalog_count(c), 1);
+    assert_string_equal(bm_catalog_get(c, 0, "Name"), "Khorog");
+    double lon, lat;
+    assert_true(bm_catalog_point(c, 0, &lon, &lat));
+    assert_true(lon == 71.55 && lat == 37.49);
+    bm_catalog_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_outside_the_registered),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_acled_names_lowered_and_typed),
         cmocka_unit_test(test_ucdp_fields_mapped),
