@@ -6,6 +6,7 @@
 #ifndef BORDERMAP_H
 #define BORDERMAP_H
 
+#include <bordermap/article.h>
 #include <bordermap/atomic_file.h>
 #include <bordermap/batch.h>
 #include <bordermap/border_distance.h>
@@ -13,6 +14,7 @@
 #include <bordermap/catalog.h>
 #include <bordermap/context.h>
 #include <bordermap/csvscan.h>
+#include <bordermap/datephrase.h>
 #include <bordermap/error.h>
 #include <bordermap/export.h>
 #include <bordermap/feature_set.h>
@@ -33,6 +35,7 @@
 #include <bordermap/svg_text.h>
 #include <bordermap/symbols.h>
 #include <bordermap/text_out.h>
+#include <bordermap/textnum.h>
 #include <bordermap/vector_out.h>
 #include <bordermap/xml_out.h>
 
