@@ -17,6 +17,7 @@
 #include <bordermap/datephrase.h>
 #include <bordermap/error.h>
 #include <bordermap/export.h>
+#include <bordermap/extract.h>
 #include <bordermap/feature_set.h>
 #include <bordermap/filter.h>
 #include <bordermap/frontiers.h>
@@ -35,6 +36,7 @@
 #include <bordermap/svg_text.h>
 #include <bordermap/symbols.h>
 #include <bordermap/text_out.h>
+#include <bordermap/textmatch.h>
 #include <bordermap/textnum.h>
 #include <bordermap/vector_out.h>
 #include <bordermap/xml_out.h>

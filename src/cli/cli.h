@@ -18,6 +18,7 @@ int cmd_render(int argc, char **argv);
 int cmd_geocode(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 
 /* Prints "bordermap: <error>" to stderr; returns the exit status. */
 int cli_fail(const bm_error *err);
