@@ -109,6 +109,8 @@ static const cue cues[] = {
     {"troops", STRATEGIC, CHANGE, 0},
     {"border guards were observed", STRATEGIC, CHANGE, 0},
     {"spotted", STRATEGIC, CHANGE, 0},
+    {"summit", STRATEGIC, "Agreement", 0},
+    {"session of", STRATEGIC, "Agreement", 0},
     {"agreed", STRATEGIC, "Agreement", 0},
     {"agreement", STRATEGIC, "Agreement", 0},
     {"signed", STRATEGIC, "Agreement", 0},
@@ -118,6 +120,12 @@ static const cue cues[] = {
     {"infiltrat*", STRATEGIC, "Other", 0},
     {"banned", STRATEGIC, "Other", 0},
     {"sentenced", STRATEGIC, "Other", 0},
+    {"flag was hung", STRATEGIC, "Other", 0},
+    {"flag was raised", STRATEGIC, "Other", 0},
+    {"hoisted", STRATEGIC, "Other", 0},
+    /* an armed group's presence: "Taliban in Kunduz" */
+    {"taliban in", STRATEGIC, CHANGE, 0},
+    {"isis in", STRATEGIC, CHANGE, 0},
 };
 
 const char bm_extract_rules[] =
@@ -140,9 +148,15 @@ const char bm_extract_rules[] =
     "    police, troops, soldiers or officers are named, else Violence against\n"
     "    civilians/Attack), arrests (detained, arrested), base established,\n"
     "    non-violent transfer (handed over), change to group/activity (deployed,\n"
-    "    reinforced, stationed, exercise, drills, patrols, troops), agreement,\n"
-    "    other (crossed the border, incursion, banned, sentenced).\n"
-    "  dates: the sentence's first resolved date phrase, else the previous\n"
+    "    reinforced, stationed, exercise, drills, patrols, troops, \"Taliban in X\"),\n"
+    "    agreement (agreed, signed, summit, session of), other (crossed the\n"
+    "    border, incursion, banned, sentenced, a flag hung or hoisted).\n"
+    "    A sentence with a cue and no place, whose actor is a state's (\"Russian\n"
+    "    security services\", \"the Turkmen authorities\"), is placed in that\n"
+    "    country; \"their (own) border\" is the article's last frontier of the\n"
+    "    actor's country.\n"
+    "  dates: a date phrase right before the place (\"the July 3 Baghdad\n"
+    "    attack\"), else the sentence's first resolved one, else the previous\n"
     "    sentence's of the same paragraph, resolved against the article's date,\n"
     "    --date-hint, or the first full date in the text; none: event_date\n"
     "    empty, time_precision 0 (ACLED 1 day, 2 within a week, 3 month/year).\n"
@@ -154,8 +168,9 @@ const char bm_extract_rules[] =
     "    Armed Group (militants, gunmen, insurgents), in order of mention.\n"
     "  confidence: 0.3, +0.2 a violent cue or +0.1 another, +0.15 a date\n"
     "    (+0.05 to the day), +0.1 a precise place (town, feature, frontier),\n"
-    "    -0.1 only a country, -0.15 ambiguous, -0.1 date from the previous\n"
-    "    sentence, +0.05 per repeated mention (up to 0.1); in [0, 1].\n"
+    "    -0.1 only a country (-0.1 more when only an actor's), -0.15 ambiguous,\n"
+    "    -0.1 date from the previous sentence, +0.05 per repeated mention;\n"
+    "    in [0, 1].\n"
     "  one article's repeated rows (place, date, kind) are one row; rows of\n"
     "  several articles on one event share event_group.\n";
 
@@ -273,19 +288,17 @@ static int is_reference(const bm_text_words *w, size_t first, size_t sent_from)
            word_in(&w->w[first - 2], reference_words);
 }
 
-/* A one-word name beside another capitalised word that is no name is
- * part of a person's or an organisation's name ("Immanuel Kant",
- * "Russia Direct", "Islam Karimov"). */
+/* A name beside another capitalised word (not a kind word such as
+ * "Region") is part of a person's or an organisation's name ("Immanuel
+ * Kant", "Russia Direct", "United States Central Command"). */
 static int inside_longer_name(const bm_text_words *w, const bm_text_name *n, size_t sent_from,
                               size_t sent_to)
 {
-    if (n->count != 1)
-        return 0;
-    size_t i = n->first;
+    size_t i = n->first, j = n->first + n->count;
     int before = i > sent_from && w->w[i].joined && w->w[i - 1].capital &&
                  !word_in(&w->w[i - 1], common_words);
-    int after = i + 1 < sent_to && w->w[i + 1].joined && w->w[i + 1].capital &&
-                !word_in(&w->w[i + 1], kind_words) && !word_in(&w->w[i + 1], common_words);
+    int after = j < sent_to && w->w[j].joined && w->w[j].capital &&
+                !word_in(&w->w[j], kind_words) && !word_in(&w->w[j], common_words);
     return before || after;
 }
 
@@ -372,6 +385,7 @@ typedef struct article_scan {
     const bm_extract_options *opt;
     bm_extract_rows *rows;
     size_t first_row; /* this article's rows start here */
+    char frontier[2][4]; /* the countries of the last frontier located; "" none */
 } article_scan;
 
 /* A place the sentence names, ready to geocode. */
@@ -380,7 +394,9 @@ typedef struct located {
     char location[QUERY_MAX];
     char admin1_hint[96];
     int frontier;        /* 1 a frontier phrase; -1 "the X", maybe a river */
+    int from_actor;      /* the country of a state actor, for want of a place */
     const char *iso3;    /* a frontier's first country, as the phrase names it */
+    const char *partner; /* its second */
     size_t first, count; /* words covered */
 } located;
 
@@ -404,6 +420,17 @@ static const char *country_at(const article_scan *s, size_t i)
     return *f && strlen(f) > 3 ? bm_gazetteer_country_code(s->g, f) : NULL;
 }
 
+/* The first capitalised word of [from, to) naming a country but other. */
+static const char *first_country(const article_scan *s, size_t from, size_t to, const char *other)
+{
+    for (size_t i = from; i < to; i++) {
+        const char *x = s->words.w[i].capital ? country_at(s, i) : NULL;
+        if (x && (!other || strcmp(x, other) != 0))
+            return x;
+    }
+    return NULL;
+}
+
 /* Frontier phrases around the border word b: "Tajik-Afghan border",
  * "border between X and Y", "(their) border with Y" with the sentence's
  * first other country as X. */
@@ -420,12 +447,17 @@ static int frontier_at(const article_scan *s, size_t b, size_t from, size_t to, 
         last = b + 4;
     } else if (b + 2 < to && word_is(&w[b + 1], "with") && (c = country_at(s, b + 2))) {
         last = b + 2;
-        a = NULL;
-        for (size_t i = from; i < b && !a; i++) {
-            const char *x = country_at(s, i);
-            if (x && strcmp(x, c) != 0 && w[i].capital)
-                a = x;
-        }
+        a = first_country(s, from, b, c);
+    } else if (b > from && (word_is(&w[b - 1], "their") || word_is(&w[b - 1], "own") ||
+                            word_is(&w[b - 1], "its")) &&
+               (a = first_country(s, from, b, NULL))) {
+        /* "their own border": the last frontier of theirs the article named */
+        first = b - 1;
+        c = strcmp(s->frontier[0], a) == 0   ? s->frontier[1]
+            : strcmp(s->frontier[1], a) == 0 ? s->frontier[0]
+                                             : NULL;
+        if (c && !*c)
+            c = NULL;
     }
     if (!a || !c || strcmp(a, c) == 0)
         return 0;
@@ -435,6 +467,7 @@ static int frontier_at(const article_scan *s, size_t b, size_t from, size_t to, 
     copy_span(s->text, w[first].start, w[last].end, loc->location, sizeof loc->location);
     loc->frontier = 1;
     loc->iso3 = a;
+    loc->partner = c;
     loc->first = first;
     loc->count = last - first + 1;
     return 1;
@@ -750,6 +783,11 @@ static bm_status add_row(article_scan *s, const sentence *st, const cue *c, cons
         conf += 0.1;
     if (m->best.kind == BM_MATCH_COUNTRY)
         conf -= 0.1;
+    if (loc->from_actor) {
+        conf -= 0.1;
+        append_note(r->notes, sizeof r->notes, "placed in the country of the actor ('%s')",
+                    loc->location);
+    }
     if (m->ambiguous)
         conf -= 0.15;
     r->confidence = clamp01(conf);
@@ -829,6 +867,45 @@ static int continues(const article_scan *s, const sentence *st, const sentence *
     return 0;
 }
 
+/* A date written right before a place ("the July 3 Baghdad attack"),
+ * which is that place's rather than the sentence's first. */
+static const bm_date_phrase *date_before(const article_scan *s, size_t first)
+{
+    for (size_t i = 0; i < s->n_dates; i++) {
+        const bm_date_phrase *d = &s->dates[i];
+        if (d->date.year == 0 || d->end > s->words.w[first].start)
+            continue;
+        size_t next = bm_text_words_at(&s->words, d->end);
+        if (next == first)
+            return d;
+    }
+    return NULL;
+}
+
+static const char *const state_words[] = {"authorities", "security", "services", "ministry",
+                                          "government",  "intelligence", "police", "troops",
+                                          "forces",      "army", "military", "officials",
+                                          "special",     "border", "court", NULL};
+
+/* "Russian security services", "the Turkmen authorities": the country of
+ * a state's actor, for a sentence that names no place. */
+static int actor_country(const article_scan *s, const sentence *st, located *loc)
+{
+    for (size_t i = st->from; i + 1 < st->to; i++) {
+        const char *iso = s->words.w[i].capital ? country_at(s, i) : NULL;
+        if (!iso || !word_in(&s->words.w[i + 1], state_words))
+            continue;
+        memset(loc, 0, sizeof *loc);
+        snprintf(loc->query, sizeof loc->query, "%s", country_name(s->g, iso));
+        snprintf(loc->location, sizeof loc->location, "%s", loc->query);
+        loc->from_actor = 1;
+        loc->first = i;
+        loc->count = 1;
+        return 1;
+    }
+    return 0;
+}
+
 static bm_status scan_sentence(article_scan *s, const sentence *st, const sentence *prev,
                                const bm_text_name *names, size_t n_names, bm_error *err)
 {
@@ -846,11 +923,27 @@ static bm_status scan_sentence(article_scan *s, const sentence *st, const senten
     if (!date && prev && prev->paragraph == st->paragraph &&
         (date = date_in(s, prev->start, prev->end)))
         borrowed = 1;
+    size_t added = 0;
     for (size_t i = 0; i < n; i++) {
         if (matches[i].best.kind == BM_MATCH_NONE || contains_other(matches, i, matches, n))
             continue;
-        if (add_row(s, st, c, &places[i], &matches[i], date, borrowed, err) != BM_OK)
+        if (places[i].frontier == 1) {
+            snprintf(s->frontier[0], sizeof s->frontier[0], "%s", places[i].iso3);
+            snprintf(s->frontier[1], sizeof s->frontier[1], "%s", places[i].partner);
+        }
+        const bm_date_phrase *own = date_before(s, places[i].first);
+        if (add_row(s, st, c, &places[i], &matches[i], own ? own : date, own ? 0 : borrowed,
+                    err) != BM_OK)
             return err->status;
+        added++;
+    }
+    located actor;
+    bm_match m;
+    if (added == 0 && actor_country(s, st, &actor)) {
+        if (bm_geocode_text(s->g, actor.query, NULL, NULL, &m, err) != BM_OK)
+            return err->status;
+        if (m.best.kind != BM_MATCH_NONE)
+            return add_row(s, st, c, &actor, &m, date, borrowed, err);
     }
     return BM_OK;
 }
