@@ -1209,6 +1209,8 @@ static bm_status write_layer(OGRLayerH layer, const bm_extract_rows *rows, int p
 {
     for (int i = 0; i < F_N; i++) {
         OGRFieldDefnH fd = OGR_Fld_Create(out_fields[i].name, out_fields[i].type);
+        if (i == F_AMBIGUOUS)
+            OGR_Fld_SetSubType(fd, OFSTBoolean); /* as the geocoder writes it */
         OGRErr rc = OGR_L_CreateField(layer, fd, TRUE);
         OGR_Fld_Destroy(fd);
         if (rc != OGRERR_NONE)
