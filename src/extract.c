@@ -12,6 +12,7 @@
 #include "extract.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@
 #include "vector_out.h"
 
 #define MAX_NAMES 64      /* names kept per sentence */
-#define MAX_DATES 4096    /* date phrases kept per article */
+#define MAX_DATES 4096    /* date phrases kept per article (anchor) or sentence pair */
 #define QUERY_MAX 256
 #define QUOTE_MAX 600     /* bytes of a quote; a longer sentence is cut at a character */
 
@@ -210,16 +211,20 @@ static int cue_at(const bm_text_words *w, size_t i, size_t to, const char *patte
     return 1;
 }
 
-/* The first cue of the table in words [from, to), or NULL. */
+/* The first cue of the table in words [from, to), or NULL. One pass over
+ * the words; a cue is tried only where its first letter is. */
 static const cue *find_cue(const bm_text_words *w, size_t from, size_t to)
 {
-    for (size_t c = 0; c < sizeof cues / sizeof *cues; c++)
-        for (size_t i = from; i < to; i++) {
+    size_t best = sizeof cues / sizeof *cues;
+    for (size_t i = from; i < to; i++) {
+        char first = w->w[i].lower[0];
+        for (size_t c = 0; c < best; c++) {
             size_t len;
-            if (cue_at(w, i, to, cues[c].words, &len))
-                return &cues[c];
+            if (cues[c].words[0] == first && cue_at(w, i, to, cues[c].words, &len))
+                best = c;
         }
-    return NULL;
+    }
+    return best < sizeof cues / sizeof *cues ? &cues[best] : NULL;
 }
 
 static const char *const armed_words[] = {"guard",   "guards",   "police",   "policemen",
@@ -379,13 +384,16 @@ typedef struct article_scan {
     const char *text;
     size_t len;
     bm_text_words words;
-    bm_date_phrase *dates;
+    bm_civil_date anchor;
+    bm_date_phrase *dates; /* of the sentences being read (sentence_dates) */
     size_t n_dates;
     const char *source_file, *source;
     const bm_extract_options *opt;
     bm_extract_rows *rows;
     size_t first_row; /* this article's rows start here */
     char frontier[2][4]; /* the countries of the last frontier located; "" none */
+    size_t *seen;        /* the article's rows by place, date and kind (duplicate_of) */
+    size_t seen_cap, n_seen;
 } article_scan;
 
 /* A place the sentence names, ready to geocode. */
@@ -717,15 +725,49 @@ static char *quote_of(const char *text, size_t start, size_t end)
 }
 
 /* The row of the same place, date and kind this article already has. */
-static bm_extract_row *duplicate_of(const article_scan *s, const bm_extract_row *r)
+static uint64_t row_hash(const bm_extract_row *r)
 {
-    for (size_t i = s->first_row; i + 1 < s->rows->n; i++) {
-        bm_extract_row *o = &s->rows->rows[i];
-        if (o->match.best.place == r->match.best.place &&
-            strcmp(o->event_date, r->event_date) == 0 &&
-            strcmp(o->sub_event_type, r->sub_event_type) == 0)
-            return o;
+    uint64_t h = 1469598103934665603u ^ (uint64_t)(uintptr_t)r->match.best.place; /* FNV-1a */
+    for (const char *p = r->event_date; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return (h ^ (uint64_t)(uintptr_t)r->sub_event_type) * 1099511628211u;
+}
+
+static int same_event(const bm_extract_row *a, const bm_extract_row *b)
+{
+    return a->match.best.place == b->match.best.place &&
+           strcmp(a->event_date, b->event_date) == 0 &&
+           strcmp(a->sub_event_type, b->sub_event_type) == 0;
+}
+
+/* The row of the same place, date and kind this article already has, by
+ * an open-addressing table of the article's rows (slots hold index + 1);
+ * else r (the last row) is entered. NULL also when the table cannot grow:
+ * the row is then kept, a duplicate at worst. */
+static bm_extract_row *duplicate_of(article_scan *s, const bm_extract_row *r)
+{
+    if (2 * (s->n_seen + 1) > s->seen_cap) {
+        size_t cap = s->seen_cap ? s->seen_cap * 2 : 64;
+        size_t *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return NULL;
+        for (size_t i = 0; i < s->seen_cap; i++)
+            if (s->seen[i]) {
+                size_t k = row_hash(&s->rows->rows[s->seen[i] - 1]) & (cap - 1);
+                while (slots[k])
+                    k = (k + 1) & (cap - 1);
+                slots[k] = s->seen[i];
+            }
+        free(s->seen);
+        s->seen = slots;
+        s->seen_cap = cap;
     }
+    size_t k = row_hash(r) & (s->seen_cap - 1);
+    for (; s->seen[k]; k = (k + 1) & (s->seen_cap - 1))
+        if (same_event(&s->rows->rows[s->seen[k] - 1], r))
+            return &s->rows->rows[s->seen[k] - 1];
+    s->seen[k] = s->rows->n; /* r is the last row: index n - 1, stored + 1 */
+    s->n_seen++;
     return NULL;
 }
 
@@ -906,26 +948,51 @@ static int actor_country(const article_scan *s, const sentence *st, located *loc
     return 0;
 }
 
+/* The date phrases of text[start, end), with offsets in the whole text:
+ * only the sentences a row may come from are read for dates. */
+static void sentence_dates(article_scan *s, size_t start, size_t end)
+{
+    s->n_dates = bm_date_phrases(s->text + start, end - start, &s->anchor, s->dates, MAX_DATES);
+    if (s->n_dates > MAX_DATES)
+        s->n_dates = MAX_DATES;
+    for (size_t i = 0; i < s->n_dates; i++)
+        s->dates[i].start += start, s->dates[i].end += start;
+}
+
 static bm_status scan_sentence(article_scan *s, const sentence *st, const sentence *prev,
                                const bm_text_name *names, size_t n_names, bm_error *err)
 {
     const cue *c = find_cue(&s->words, st->from, st->to);
     if (!c)
         return BM_OK;
-    located places[MAX_NAMES];
-    bm_match matches[MAX_NAMES];
-    size_t n = sentence_places(s, st, names, n_names, places, MAX_NAMES);
+    located places[MAX_NAMES], actor;
+    bm_match matches[MAX_NAMES], m;
+    size_t n = sentence_places(s, st, names, n_names, places, MAX_NAMES), kept = 0;
     for (size_t i = 0; i < n; i++)
         if (geocode_place(s, &places[i], &matches[i], err) != BM_OK)
             return err->status;
-    const bm_date_phrase *date = date_in(s, st->start, st->end);
-    int borrowed = 0;
-    if (!date && prev && prev->paragraph == st->paragraph &&
-        (date = date_in(s, prev->start, prev->end)))
-        borrowed = 1;
-    size_t added = 0;
     for (size_t i = 0; i < n; i++) {
         if (matches[i].best.kind == BM_MATCH_NONE || contains_other(matches, i, matches, n))
+            matches[i].best.kind = BM_MATCH_NONE; /* not where it happened */
+        else
+            kept++;
+    }
+    int by_actor = kept == 0 && actor_country(s, st, &actor);
+    if (by_actor && bm_geocode_text(s->g, actor.query, NULL, NULL, &m, err) != BM_OK)
+        return err->status;
+    if (kept == 0 && (!by_actor || m.best.kind == BM_MATCH_NONE))
+        return BM_OK;
+    int same_paragraph = prev && prev->paragraph == st->paragraph;
+    sentence_dates(s, same_paragraph ? prev->start : st->start,
+                   st->tail_end ? st->tail_end : st->end);
+    const bm_date_phrase *date = date_in(s, st->start, st->end);
+    int borrowed = 0;
+    if (!date && same_paragraph && (date = date_in(s, prev->start, prev->end)))
+        borrowed = 1;
+    if (by_actor)
+        return add_row(s, st, c, &actor, &m, date, borrowed, err);
+    for (size_t i = 0; i < n; i++) {
+        if (matches[i].best.kind == BM_MATCH_NONE)
             continue;
         if (places[i].frontier == 1) {
             snprintf(s->frontier[0], sizeof s->frontier[0], "%s", places[i].iso3);
@@ -935,15 +1002,6 @@ static bm_status scan_sentence(article_scan *s, const sentence *st, const senten
         if (add_row(s, st, c, &places[i], &matches[i], own ? own : date, own ? 0 : borrowed,
                     err) != BM_OK)
             return err->status;
-        added++;
-    }
-    located actor;
-    bm_match m;
-    if (added == 0 && actor_country(s, st, &actor)) {
-        if (bm_geocode_text(s->g, actor.query, NULL, NULL, &m, err) != BM_OK)
-            return err->status;
-        if (m.best.kind != BM_MATCH_NONE)
-            return add_row(s, st, c, &actor, &m, date, borrowed, err);
     }
     return BM_OK;
 }
@@ -1063,15 +1121,13 @@ bm_status bm_extract_text(bm_gazetteer *g, const char *text, size_t len, const c
     s.dates = malloc(MAX_DATES * sizeof *s.dates);
     if (!s.dates)
         return bm_error_set(err, BM_ERR_RUNTIME, source_file, 0, NULL, "out of memory");
-    bm_civil_date a = choose_anchor(text, len, anchor, opt, s.dates);
-    s.n_dates = bm_date_phrases(text, len, &a, s.dates, MAX_DATES);
-    if (s.n_dates > MAX_DATES)
-        s.n_dates = MAX_DATES;
+    s.anchor = choose_anchor(text, len, anchor, opt, s.dates);
     bm_status st = bm_text_words_split(text, len, &s.words, err);
     if (st == BM_OK)
         st = scan_sentences(&s, err);
     bm_text_words_free(&s.words);
     free(s.dates);
+    free(s.seen);
     if (st != BM_OK)
         return st;
     /* the confidence floor applies once repeated mentions have counted */
@@ -1099,32 +1155,88 @@ bm_status bm_extract_article(bm_gazetteer *g, const bm_article *a, const bm_extr
                            rows, err);
 }
 
-void bm_extract_finish(bm_gazetteer *g, bm_extract_rows *rows)
+typedef struct keyed_row {
+    const bm_extract_row *r;
+    size_t i;
+} keyed_row;
+
+static int compare_date_type(const void *x, const void *y)
 {
+    const keyed_row *a = x, *b = y;
+    int c = strcmp(a->r->event_date, b->r->event_date);
+    if (!c)
+        c = strcmp(a->r->event_type, b->r->event_type);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* Two towns more than a few kilometres apart are not one place: the
+ * geometry test is only for what may contain the other or be near it. */
+static int may_be_same(const bm_place *p, const bm_place *q)
+{
+    return p->kind != BM_PLACE_TOWN || q->kind != BM_PLACE_TOWN ||
+           (fabs(p->lat - q->lat) < 0.2 && fabs(p->lon - q->lon) < 0.3);
+}
+
+/* Rows sorted by date and type, so only a run of equal keys needs the
+ * place compared: the earliest row of each event leads it. */
+static int find_leaders(bm_gazetteer *g, const bm_extract_rows *rows, size_t *leader)
+{
+    keyed_row *k = malloc((rows->n + 1) * sizeof *k);
+    if (!k)
+        return 0;
+    for (size_t i = 0; i < rows->n; i++)
+        k[i] = (keyed_row){&rows->rows[i], i}, leader[i] = i;
+    qsort(k, rows->n, sizeof *k, compare_date_type);
+    for (size_t a = 0; a < rows->n;) {
+        size_t b = a + 1;
+        while (b < rows->n && strcmp(k[a].r->event_date, k[b].r->event_date) == 0 &&
+               strcmp(k[a].r->event_type, k[b].r->event_type) == 0)
+            b++;
+        for (size_t x = a + 1; x < b && *k[a].r->event_date; x++)
+            for (size_t y = a; y < x; y++) {
+                const bm_place *p = k[x].r->match.best.place, *q = k[y].r->match.best.place;
+                if (p == q || (may_be_same(p, q) && bm_gazetteer_same_place(g, p, q))) {
+                    leader[k[x].i] = leader[k[y].i];
+                    break;
+                }
+            }
+        a = b;
+    }
+    free(k);
+    return 1;
+}
+
+typedef struct country_count {
+    char iso3[4];
+    int n;
+} country_count;
+
+bm_status bm_extract_finish(bm_gazetteer *g, bm_extract_rows *rows, bm_error *err)
+{
+    size_t *leader = malloc((rows->n + 1) * sizeof *leader);
+    country_count *counts = calloc(rows->n + 1, sizeof *counts);
+    if (!leader || !counts || !find_leaders(g, rows, leader)) {
+        free(leader);
+        free(counts);
+        return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
+    }
     int groups = 0;
+    size_t n_counts = 0;
     for (size_t i = 0; i < rows->n; i++) {
         bm_extract_row *r = &rows->rows[i];
-        r->event_group = 0;
-        for (size_t j = 0; j < i && !r->event_group; j++) {
-            const bm_extract_row *o = &rows->rows[j];
-            if (*r->event_date && strcmp(o->event_date, r->event_date) == 0 &&
-                strcmp(o->event_type, r->event_type) == 0 &&
-                (o->match.best.place == r->match.best.place ||
-                 bm_gazetteer_same_place(g, o->match.best.place, r->match.best.place)))
-                r->event_group = o->event_group;
-        }
-        if (!r->event_group)
-            r->event_group = ++groups;
-    }
-    /* ids per country in output order, as ACLED numbers events */
-    for (size_t i = 0; i < rows->n; i++) {
-        bm_extract_row *r = &rows->rows[i];
+        r->event_group = leader[i] == i ? ++groups : rows->rows[leader[i]].event_group;
+        /* ids per country in output order, as ACLED numbers events */
         const char *iso = *r->iso3 ? r->iso3 : "XXX";
-        int k = 1;
-        for (size_t j = 0; j < i; j++)
-            k += strncmp(rows->rows[j].event_id, iso, 3) == 0;
-        snprintf(r->event_id, sizeof r->event_id, "%s-C%d", iso, k);
+        size_t c = 0;
+        while (c < n_counts && strcmp(counts[c].iso3, iso) != 0)
+            c++;
+        if (c == n_counts)
+            snprintf(counts[n_counts++].iso3, sizeof counts->iso3, "%s", iso);
+        snprintf(r->event_id, sizeof r->event_id, "%s-C%d", iso, ++counts[c].n);
     }
+    free(leader);
+    free(counts);
+    return BM_OK;
 }
 
 /* ---- writing ---- */

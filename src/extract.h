@@ -25,7 +25,7 @@
 extern const char bm_extract_rules[];
 
 typedef struct bm_extract_row {
-    char event_id[16];      /* ISO3-Cn, numbered per country in output order */
+    char event_id[24];      /* ISO3-Cn, numbered per country in output order */
     char event_date[11];    /* "" when the text gives no date to resolve */
     int time_precision;     /* ACLED's 1..3; 0 when event_date is "" */
     const char *event_type, *sub_event_type;
@@ -67,7 +67,7 @@ bm_status bm_extract_article(bm_gazetteer *g, const bm_article *a, const bm_extr
 /* Numbers event_group over all rows (articles): rows at one place (the
  * geocoder's same place) with the same date and event type share a group;
  * and gives event ids. Call once after the last article. */
-void bm_extract_finish(bm_gazetteer *g, bm_extract_rows *rows);
+bm_status bm_extract_finish(bm_gazetteer *g, bm_extract_rows *rows, bm_error *err);
 
 /* Writes rows as CSV (catalog columns), GeoJSON, GeoPackage (layer
  * "candidates") or "-" (GeoJSON on standard output), by path's extension. */

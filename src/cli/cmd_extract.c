@@ -71,8 +71,7 @@ static bm_status extract_all(bm_gazetteer *g, int n, char **paths, const extract
         if (st != BM_OK)
             return st;
     }
-    bm_extract_finish(g, rows);
-    return BM_OK;
+    return bm_extract_finish(g, rows, err);
 }
 
 static int run(int n, char **paths, const extract_args *a)

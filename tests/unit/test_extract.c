@@ -213,7 +213,7 @@ static void test_duplicates_and_groups(void **state)
                                      &err),
                      BM_OK);
     assert_int_equal(rows.n, 2); /* the other article's row stays */
-    bm_extract_finish(fx.g, &rows);
+    assert_int_equal(bm_extract_finish(fx.g, &rows, &err), BM_OK);
     assert_string_equal(rows.rows[0].event_date, "2021-05-03");
     assert_int_equal(rows.rows[0].time_precision, 1);
     assert_int_equal(rows.rows[0].event_group, rows.rows[1].event_group);
