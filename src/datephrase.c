@@ -93,8 +93,11 @@ void bm_civil_date_format(const bm_civil_date *d, char out[11])
         out[0] = '\0';
         return;
     }
-    snprintf(out, 11, "%04d-%02d-%02d", d->year, d->month > 0 ? d->month % 100 : 1,
-             d->day > 0 ? d->day % 100 : 1);
+    int month = d->month >= 1 && d->month <= 12 ? d->month : 1;
+    int day = d->day >= 1 && d->day <= 31 ? d->day : 1;
+    char buf[40];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", d->year, month, day);
+    memcpy(out, buf, 11);
 }
 
 static bm_civil_date add_days(bm_civil_date d, long n)
@@ -298,15 +301,16 @@ static int set_day_month(const scan *s, found *f, int year, int month, int day)
 {
     f->date.month = month;
     f->date.day = day;
+    if (day > bm_civil_days_in_month(2000, month))
+        return 0; /* no year has a 31 April */
     if (!year) {
         f->relative = 1;
         year = month_year(s, month, 0);
-        /* 29 February of an unknown year: a date of some year. */
-        if (!year)
-            return day <= bm_civil_days_in_month(2000, month);
     }
-    if (!valid_date(year, month, day))
-        return 0;
+    /* Without an anchor, or 29 February of a year without one (in a 2017
+     * article with no year written): a date, left unresolved. */
+    if (!year || !valid_date(year, month, day))
+        return 1;
     f->date.year = year;
     f->precision = 1;
     return 1;
