@@ -534,11 +534,22 @@ static bm_status parse_html(const char *name, const char *data, size_t len, bm_a
                                             HTML_PARSE_NOWARNING);
     xmlNode *top = doc ? xmlDocGetRootElement(doc) : NULL;
     bm_status st = BM_OK;
-    if (!top) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
+    /* The parser recovers from broken markup (errors), not from what it
+     * refuses (fatal errors: nesting past its depth limit, 256, stops it
+     * and leaves half a document). */
+    const xmlError *e = xmlCtxtGetLastError(ctxt);
+    if (e && e->level == XML_ERR_FATAL && e->message && strstr(e->message, "depth")) {
+        st = bm_error_set(err, BM_ERR_RUNTIME, name, e->line, NULL,
+                          "HTML elements nested more than %d deep", BM_ARTICLE_MAX_DEPTH);
+        goto done;
+    }
+    if (!top || (e && e->level == XML_ERR_FATAL)) {
+        char message[200] = "";
+        if (e && e->message)
+            snprintf(message, sizeof message, ": %.*s", (int)strcspn(e->message, "\n"),
+                     e->message);
         st = bm_error_set(err, BM_ERR_RUNTIME, name, e ? e->line : 0, NULL,
-                          "not readable as HTML%s%s", e && e->message ? ": " : "",
-                          e && e->message ? e->message : "");
+                          "not readable as HTML%s", message);
         goto done;
     }
     xmlNode *deep = NULL;
@@ -620,16 +631,14 @@ static char *text_title(const char *text, size_t len)
 
 /* The dateline of a text: in its opening (three paragraphs, 600 bytes),
  * the first full date with a year that follows "Published", "Posted",
- * "Updated" or "Date", or begins a line; else the first full date of the
- * first paragraph. */
+ * "Updated" or "Date", or begins a line; else the first full date in the
+ * first sentence of a paragraph ("BISHKEK, Aug. 9, 2013 - ..."). */
 static int text_dateline(const char *text, size_t len, bm_civil_date *d)
 {
     size_t open = len < 600 ? len : 600, paragraphs = 0;
     for (size_t i = 0; i + 1 < open; i++)
         if (text[i] == '\n' && text[i + 1] == '\n' && ++paragraphs == 3)
             open = i;
-    const char *par = strstr(text, "\n\n");
-    size_t first_end = par && (size_t)(par - text) < open ? (size_t)(par - text) : open;
     bm_date_phrase p[16];
     size_t n = bm_date_phrases(text, open, NULL, p, 16);
     if (n > 16)
@@ -648,11 +657,17 @@ static int text_dateline(const char *text, size_t len, bm_civil_date *d)
             return 1;
         }
     }
-    for (size_t k = 0; k < n && p[k].start < first_end; k++)
-        if (p[k].time_precision == 1 && !p[k].relative) {
+    for (size_t k = 0; k < n; k++) {
+        if (p[k].time_precision != 1 || p[k].relative)
+            continue;
+        size_t par = p[k].start;
+        while (par > 0 && !(text[par - 1] == '\n' && par > 1 && text[par - 2] == '\n'))
+            par--;
+        if (p[k].start < bm_sentence_end(text, len, par)) {
             *d = p[k].date;
             return 1;
         }
+    }
     return 0;
 }
 

@@ -22,9 +22,11 @@
  * The dateline (publication date) comes from the HTML metadata when there
  * is one (<meta property="article:published_time">, itemprop or name
  * "datePublished"/"pubdate"/"date", JSON-LD "datePublished", then the first
- * <time datetime>), else from the first date with a year in the article's
- * opening (its first three paragraphs or 600 bytes): "Published: 11
- * January 2014", "BISHKEK, Jan. 11, 2014 —", "11.01.2014".
+ * <time datetime>), else from the article's opening (its first three
+ * paragraphs, 600 bytes at most): the first full date with a year after
+ * "Published", "Posted", "Updated" or "Date" or at a line's start
+ * ("Published: 11 January 2014", "11.01.2014"), else the first one in the
+ * first sentence of a paragraph ("BISHKEK, Jan. 11, 2014 — Guards...").
  */
 #ifndef BM_ARTICLE_H
 #define BM_ARTICLE_H

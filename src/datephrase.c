@@ -93,8 +93,11 @@ void bm_civil_date_format(const bm_civil_date *d, char out[11])
         out[0] = '\0';
         return;
     }
-    snprintf(out, 11, "%04d-%02d-%02d", d->year, d->month > 0 ? d->month % 100 : 1,
-             d->day > 0 ? d->day % 100 : 1);
+    int month = d->month >= 1 && d->month <= 12 ? d->month : 1;
+    int day = d->day >= 1 && d->day <= 31 ? d->day : 1;
+    char buf[40];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", d->year, month, day);
+    memcpy(out, buf, 11);
 }
 
 static bm_civil_date add_days(bm_civil_date d, long n)
@@ -129,13 +132,21 @@ static int ends_word(const scan *s, size_t i)
     return i >= s->len || !is_word_char(s->text[i]);
 }
 
-/* Case-insensitive whole word w at i: its end, or 0. */
-static size_t word(const scan *s, size_t i, const char *w)
+/* Case-insensitive whole word w[0..n) at i: its end, or 0. */
+static size_t word_n(const scan *s, size_t i, const char *w, size_t n)
 {
-    size_t n = strlen(w);
-    if (i + n > s->len || strncasecmp(s->text + i, w, n) != 0 || !ends_word(s, i + n))
+    if (i + n > s->len || (s->text[i] | 0x20) != w[0] ||
+        strncasecmp(s->text + i, w, n) != 0 || !ends_word(s, i + n))
         return 0;
     return i + n;
+}
+
+/* Case-insensitive whole word w (lower case) at i: its end, or 0. */
+static size_t word(const scan *s, size_t i, const char *w)
+{
+    if (i >= s->len || (s->text[i] | 0x20) != w[0])
+        return 0;
+    return word_n(s, i, w, strlen(w));
 }
 
 /* One of the words of list at i: its index and *end, or -1. */
@@ -165,6 +176,25 @@ static size_t word_sp(const scan *s, size_t i, const char *w)
 {
     size_t e = word(s, i, w);
     return e ? space(s, e) : 0;
+}
+
+/* Words separated by white space in text ("the end of"): the end of the
+ * last, or 0. */
+static size_t words_at(const scan *s, size_t i, const char *words)
+{
+    size_t j = i, e = 0;
+    if (i >= s->len || (s->text[i] | 0x20) != words[0])
+        return 0;
+    for (;;) {
+        size_t n = strcspn(words, " ");
+        if (!(e = word_n(s, j, words, n)))
+            return 0;
+        words += n;
+        if (!*words++)
+            return e;
+        if (!(j = space(s, e)))
+            return 0;
+    }
 }
 
 /* A name written capitalised ("May") or in capitals ("MAY") at i. */
@@ -298,15 +328,16 @@ static int set_day_month(const scan *s, found *f, int year, int month, int day)
 {
     f->date.month = month;
     f->date.day = day;
+    if (day > bm_civil_days_in_month(2000, month))
+        return 0; /* no year has a 31 April */
     if (!year) {
         f->relative = 1;
         year = month_year(s, month, 0);
-        /* 29 February of an unknown year: a date of some year. */
-        if (!year)
-            return day <= bm_civil_days_in_month(2000, month);
     }
-    if (!valid_date(year, month, day))
-        return 0;
+    /* Without an anchor, or 29 February of a year without one (in a 2017
+     * article with no year written): a date, left unresolved. */
+    if (!year || !valid_date(year, month, day))
+        return 1;
     f->date.year = year;
     f->precision = 1;
     return 1;
@@ -392,27 +423,17 @@ static int position_at(const scan *s, size_t i, size_t *next)
     static const struct { const char *words; int day; } positions[] = {
         {"the beginning of", 5}, {"the start of", 5}, {"the middle of", 15},
         {"the end of", 25}, {"beginning of", 5}, {"start of", 5}, {"end of", 25},
-        {"early", 5}, {"late", 25}, {"mid", 15}};
+        {"early", 5}, {"late", 25}};
+    size_t e = word(s, i, "mid");
+    if (e) {
+        /* "mid-December", "mid December", "mid-2015" */
+        *next = e < s->len && s->text[e] == '-' ? e + 1 : space(s, e);
+        return *next ? 15 : 0;
+    }
     for (size_t p = 0; p < sizeof positions / sizeof positions[0]; p++) {
-        size_t j = i;
-        const char *w = positions[p].words;
-        char one[16];
-        while (*w) {
-            size_t n = strcspn(w, " ");
-            snprintf(one, sizeof one, "%.*s", (int)n, w);
-            size_t e = word(s, j, one);
-            if (!e)
-                break;
-            w += n + (w[n] == ' ');
-            if (!strcmp(one, "mid") && e < s->len && s->text[e] == '-')
-                j = e + 1;
-            else if (!(j = space(s, e)))
-                break;
-        }
-        if (!*w && j) {
-            *next = j;
+        e = words_at(s, i, positions[p].words);
+        if (e && (*next = space(s, e)) != 0)
             return positions[p].day;
-        }
     }
     return 0;
 }
@@ -488,26 +509,6 @@ static const struct { const char *words; long days; int precision; } fixed[] = {
     {"earlier last week", -7, 2}, {"last week", -7, 2},
 };
 
-/* Words separated by single spaces in text. */
-static size_t words_at(const scan *s, size_t i, const char *words)
-{
-    char one[32];
-    size_t j = i, e = 0;
-    while (*words) {
-        size_t n = strcspn(words, " ");
-        snprintf(one, sizeof one, "%.*s", (int)n, words);
-        if (!(e = word(s, j, one)))
-            return 0;
-        words += n;
-        if (*words) {
-            words++;
-            if (!(j = space(s, e)))
-                return 0;
-        }
-    }
-    return e;
-}
-
 /* Weekends, months and years relative to the anchor. */
 static int match_period(const scan *s, size_t i, found *f)
 {
@@ -564,8 +565,21 @@ static int match_fixed(const scan *s, size_t i, found *f)
 }
 
 /* "two days ago", "3 days ago", "a week ago", "two weeks ago". */
+/* Is there an " ago" within a few words after i? */
+static int ago_near(const scan *s, size_t i)
+{
+    size_t stop = s->len - i < 48 ? s->len : i + 48;
+    for (size_t g = i + 4; g + 3 <= stop; g++)
+        if (s->text[g - 1] == ' ' && s->text[g] == 'a' && s->text[g + 1] == 'g' &&
+            s->text[g + 2] == 'o')
+            return 1;
+    return 0;
+}
+
 static int match_ago(const scan *s, size_t i, found *f)
 {
+    if (!ago_near(s, i))
+        return 0;
     bm_count c = bm_count_at_ex(s->text + i, s->len - i, BM_COUNT_ARTICLES);
     if (c.length == 0 || c.value < 1 || c.value > 60)
         return 0;
@@ -636,6 +650,35 @@ static int match_weekday(const scan *s, size_t i, found *f)
     return 1;
 }
 
+/* Can a phrase start with the word at i? Most words ("guards", "said")
+ * cannot, and are passed over without trying the matchers. */
+static int may_start(const scan *s, size_t i)
+{
+#define W(w) {w, sizeof w - 1}
+    static const struct { const char *w; size_t n; } starts[] = {
+        W("on"), W("in"), W("during"), W("since"), W("until"), W("by"), W("from"),
+        W("last"), W("this"), W("early"), W("late"), W("overnight"), W("mid"), W("the"),
+        W("beginning"), W("start"), W("end"), W("earlier"), W("at"), W("over"),
+        W("yesterday"), W("today"), W("tonight"), W("january"), W("february"), W("march"),
+        W("april"), W("may"), W("june"), W("july"), W("august"), W("september"),
+        W("october"), W("november"), W("december"), W("jan"), W("feb"), W("mar"), W("apr"),
+        W("jun"), W("jul"), W("aug"), W("sep"), W("sept"), W("oct"), W("nov"), W("dec"),
+        W("sunday"), W("monday"), W("tuesday"), W("wednesday"), W("thursday"), W("friday"),
+        W("saturday")};
+#undef W
+    if (is_digit(s->text[i]))
+        return 1;
+    size_t n = 0;
+    while (i + n < s->len && is_word_char(s->text[i + n]))
+        n++;
+    char first = (char)(s->text[i] | 0x20);
+    for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++)
+        if (starts[k].n == n && starts[k].w[0] == first &&
+            !strncasecmp(s->text + i, starts[k].w, n))
+            return 1;
+    return ago_near(s, i);
+}
+
 typedef int (*matcher)(const scan *, size_t, found *);
 
 static int match_at(const scan *s, size_t i, found *f)
@@ -676,7 +719,7 @@ size_t bm_date_phrases(const char *text, size_t len, const bm_civil_date *anchor
     for (size_t i = 0; i < len;) {
         found f;
         if ((i == 0 || !is_word_char(text[i - 1])) && is_word_char(text[i]) &&
-            match_at(&s, i, &f)) {
+            may_start(&s, i) && match_at(&s, i, &f)) {
             if (count < max) {
                 bm_date_phrase *p = &out[count];
                 p->start = i;

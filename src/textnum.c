@@ -39,6 +39,8 @@ static int is_word_char(char c)
 /* Length of word w at text[0..len) when it is there whole, else 0. */
 static size_t word_at(const char *text, size_t len, const char *w)
 {
+    if (len == 0 || (text[0] | 0x20) != w[0])
+        return 0; /* the words are lower case */
     size_t n = strlen(w);
     if (n > len || strncasecmp(text, w, n) != 0)
         return 0;
@@ -198,6 +200,9 @@ bm_count bm_count_at_ex(const char *text, size_t len, int flags)
 {
     bm_count c = {0, 0};
     if (!text || len == 0)
+        return c;
+    /* Every count starts with a digit or one of these letters. */
+    if (!is_digit(text[0]) && !strchr("zotfsenhdaZOTFSENHDA", text[0]))
         return c;
     long value;
     size_t n = digits_at(text, len, &value);
