@@ -30,7 +30,20 @@
 #define MAX_NAMES 64      /* names kept per sentence */
 #define MAX_DATES 4096    /* date phrases kept per article (anchor) or sentence pair */
 #define QUERY_MAX 256
+#define GEOCODE_CACHE 8192 /* slots for answers of the geocoder (a power of two) */
 #define QUOTE_MAX 600     /* bytes of a quote; a longer sentence is cut at a character */
+
+/* An answer of the geocoder, kept (geocode_cached). */
+typedef struct geocoded {
+    char text[QUERY_MAX], admin1[96];
+    bm_match m;
+} geocoded;
+
+struct bm_extract_cache {
+    const bm_gazetteer *g; /* the answers' places are this gazetteer's */
+    geocoded **slots;      /* GEOCODE_CACHE of them */
+    size_t n;
+};
 
 /* ---- the rule table ---- */
 
@@ -365,6 +378,12 @@ void bm_extract_rows_free(bm_extract_rows *rows)
     for (size_t i = 0; i < rows->n; i++)
         free_row(&rows->rows[i]);
     free(rows->rows);
+    if (rows->cache) {
+        for (size_t i = 0; rows->cache->slots && i < GEOCODE_CACHE; i++)
+            free(rows->cache->slots[i]);
+        free(rows->cache->slots);
+        free(rows->cache);
+    }
     *rows = (bm_extract_rows){0};
 }
 
@@ -396,6 +415,8 @@ typedef struct article_scan {
     size_t seen_cap, n_seen;
 } article_scan;
 
+
+
 /* A place the sentence names, ready to geocode. */
 typedef struct located {
     char query[QUERY_MAX];
@@ -422,14 +443,14 @@ static const char *country_name(bm_gazetteer *g, const char *iso3)
 }
 
 /* The country word i names (name or demonym), or NULL. */
-static const char *country_at(const article_scan *s, size_t i)
+static const char *country_at(article_scan *s, size_t i)
 {
-    const char *f = s->words.w[i].folded;
+    const char *f = bm_text_words_folded(&s->words, i);
     return *f && strlen(f) > 3 ? bm_gazetteer_country_code(s->g, f) : NULL;
 }
 
 /* The first capitalised word of [from, to) naming a country but other. */
-static const char *first_country(const article_scan *s, size_t from, size_t to, const char *other)
+static const char *first_country(article_scan *s, size_t from, size_t to, const char *other)
 {
     for (size_t i = from; i < to; i++) {
         const char *x = s->words.w[i].capital ? country_at(s, i) : NULL;
@@ -442,7 +463,7 @@ static const char *first_country(const article_scan *s, size_t from, size_t to, 
 /* Frontier phrases around the border word b: "Tajik-Afghan border",
  * "border between X and Y", "(their) border with Y" with the sentence's
  * first other country as X. */
-static int frontier_at(const article_scan *s, size_t b, size_t from, size_t to, located *loc)
+static int frontier_at(article_scan *s, size_t b, size_t from, size_t to, located *loc)
 {
     const bm_text_word *w = s->words.w;
     const char *a = NULL, *c = NULL;
@@ -621,17 +642,26 @@ static const char *const military_words[] = {"troops", "army", "soldiers", "mili
 static const char *const armed_group_words[] = {"militants", "insurgents", "gunmen",
                                                 "fighters", "rebels", NULL};
 
-static void find_actors(const article_scan *s, const sentence *st, bm_extract_row *r)
+/* The words an actor's name starts or ends with. */
+static const char *const actor_words[] = {
+    "taliban", "isis",   "isil",     "daesh",    "islamic",  "border",     "police",
+    "troops",  "army",   "soldiers", "military", "forces",   "militants", "insurgents",
+    "gunmen",  "fighters", "rebels", NULL};
+
+static void find_actors(article_scan *s, const sentence *st, bm_extract_row *r)
 {
     const bm_text_word *w = s->words.w;
     char actor[96];
     for (size_t i = st->from; i < st->to; i++) {
+        size_t len;
+        *actor = '\0';
+        if (!word_in(&w[i], actor_words))
+            continue;
+        /* the country of "Tajik police", "Iraqi security forces" */
         const char *iso = i > st->from ? country_at(s, i - 1) : NULL;
         if (!iso && i > st->from + 1 && word_is(&w[i - 1], "security"))
             iso = country_at(s, i - 2);
         const char *cn = country_name(s->g, iso);
-        size_t len;
-        *actor = '\0';
         if (word_is(&w[i], "taliban")) {
             snprintf(actor, sizeof actor, "Taliban");
         } else if (word_is(&w[i], "isis") || word_is(&w[i], "isil") || word_is(&w[i], "daesh") ||
@@ -881,19 +911,62 @@ static size_t sentence_places(article_scan *s, const sentence *st, const bm_text
     return n;
 }
 
+static uint64_t text_hash(const char *a, const char *b)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a over a, a NUL, b */
+    for (const char *p = a;; p++) {
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+        if (!*p)
+            break;
+    }
+    for (const char *p = b; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return h;
+}
+
+/* The geocoder's answer for text and admin1, asked once per gazetteer and
+ * set of rows: articles name the same places again and again. The table
+ * (open addressing, at most half full) stops taking answers when full. */
+static bm_status geocode_cached(article_scan *s, const char *text, const char *admin1,
+                                bm_match *m, bm_error *err)
+{
+    bm_extract_cache *c = s->rows->cache;
+    if (!c && (c = s->rows->cache = calloc(1, sizeof *c)) != NULL) {
+        c->g = s->g;
+        c->slots = calloc(GEOCODE_CACHE, sizeof *c->slots);
+    }
+    int usable = c && c->slots && c->g == s->g;
+    size_t k = usable ? text_hash(text, admin1) & (GEOCODE_CACHE - 1) : 0;
+    for (; usable && c->slots[k]; k = (k + 1) & (GEOCODE_CACHE - 1))
+        if (strcmp(c->slots[k]->text, text) == 0 && strcmp(c->slots[k]->admin1, admin1) == 0) {
+            *m = c->slots[k]->m;
+            return BM_OK;
+        }
+    if (bm_geocode_text(s->g, text, NULL, *admin1 ? admin1 : NULL, m, err) != BM_OK)
+        return err->status;
+    geocoded *e = usable && 2 * (c->n + 1) <= GEOCODE_CACHE ? malloc(sizeof *e) : NULL;
+    if (e) {
+        snprintf(e->text, sizeof e->text, "%s", text);
+        snprintf(e->admin1, sizeof e->admin1, "%s", admin1);
+        e->m = *m;
+        c->slots[k] = e;
+        c->n++;
+    }
+    return BM_OK;
+}
+
 static bm_status geocode_place(article_scan *s, located *loc, bm_match *m, bm_error *err)
 {
     if (loc->frontier == -1) {
-        char river[QUERY_MAX + 8];
-        snprintf(river, sizeof river, "%s River", loc->query);
-        if (bm_geocode_text(s->g, river, NULL, NULL, m, err) != BM_OK)
+        char river[QUERY_MAX];
+        snprintf(river, sizeof river, "%.*s River", QUERY_MAX - 8, loc->query);
+        if (geocode_cached(s, river, "", m, err) != BM_OK)
             return err->status;
         loc->frontier = 0;
         if (m->best.kind == BM_MATCH_FEATURE)
             return BM_OK;
     }
-    return bm_geocode_text(s->g, loc->query, NULL, *loc->admin1_hint ? loc->admin1_hint : NULL, m,
-                           err);
+    return geocode_cached(s, loc->query, loc->admin1_hint, m, err);
 }
 
 /* The sentence after st, when it goes on telling st's event: same
@@ -931,7 +1004,7 @@ static const char *const state_words[] = {"authorities", "security", "services",
 
 /* "Russian security services", "the Turkmen authorities": the country of
  * a state's actor, for a sentence that names no place. */
-static int actor_country(const article_scan *s, const sentence *st, located *loc)
+static int actor_country(article_scan *s, const sentence *st, located *loc)
 {
     for (size_t i = st->from; i + 1 < st->to; i++) {
         const char *iso = s->words.w[i].capital ? country_at(s, i) : NULL;
@@ -978,7 +1051,7 @@ static bm_status scan_sentence(article_scan *s, const sentence *st, const senten
             kept++;
     }
     int by_actor = kept == 0 && actor_country(s, st, &actor);
-    if (by_actor && bm_geocode_text(s->g, actor.query, NULL, NULL, &m, err) != BM_OK)
+    if (by_actor && geocode_cached(s, actor.query, "", &m, err) != BM_OK)
         return err->status;
     if (kept == 0 && (!by_actor || m.best.kind == BM_MATCH_NONE))
         return BM_OK;
@@ -1160,15 +1233,6 @@ typedef struct keyed_row {
     size_t i;
 } keyed_row;
 
-static int compare_date_type(const void *x, const void *y)
-{
-    const keyed_row *a = x, *b = y;
-    int c = strcmp(a->r->event_date, b->r->event_date);
-    if (!c)
-        c = strcmp(a->r->event_type, b->r->event_type);
-    return c ? c : (a->i > b->i) - (a->i < b->i);
-}
-
 /* Two towns more than a few kilometres apart are not one place: the
  * geometry test is only for what may contain the other or be near it. */
 static int may_be_same(const bm_place *p, const bm_place *q)
@@ -1177,8 +1241,47 @@ static int may_be_same(const bm_place *p, const bm_place *q)
            (fabs(p->lat - q->lat) < 0.2 && fabs(p->lon - q->lon) < 0.3);
 }
 
-/* Rows sorted by date and type, so only a run of equal keys needs the
- * place compared: the earliest row of each event leads it. */
+static int compare_event(const void *x, const void *y)
+{
+    const keyed_row *a = x, *b = y;
+    int c = strcmp(a->r->event_date, b->r->event_date);
+    if (!c)
+        c = strcmp(a->r->event_type, b->r->event_type);
+    if (!c) /* towns last, by latitude: a town meets only its neighbours */
+        c = (a->r->match.best.place->kind == BM_PLACE_TOWN) -
+            (b->r->match.best.place->kind == BM_PLACE_TOWN);
+    if (!c)
+        c = (a->r->match.best.lat > b->r->match.best.lat) -
+            (a->r->match.best.lat < b->r->match.best.lat);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* Union-find over row indices; a set's root is its earliest row. */
+static size_t root_of(size_t *leader, size_t i)
+{
+    while (leader[i] != i)
+        i = leader[i] = leader[leader[i]];
+    return i;
+}
+
+static void join_rows(size_t *leader, size_t a, size_t b)
+{
+    a = root_of(leader, a), b = root_of(leader, b);
+    if (a < b)
+        leader[b] = a;
+    else
+        leader[a] = b;
+}
+
+static int same_key(const keyed_row *a, const keyed_row *b)
+{
+    return strcmp(a->r->event_date, b->r->event_date) == 0 &&
+           strcmp(a->r->event_type, b->r->event_type) == 0;
+}
+
+/* Rows sorted by date, type and latitude: only a run of equal date and
+ * type has its places compared, towns only with towns a few kilometres
+ * north or south. leader[i] becomes the earliest row of i's event. */
 static int find_leaders(bm_gazetteer *g, const bm_extract_rows *rows, size_t *leader)
 {
     keyed_row *k = malloc((rows->n + 1) * sizeof *k);
@@ -1186,23 +1289,27 @@ static int find_leaders(bm_gazetteer *g, const bm_extract_rows *rows, size_t *le
         return 0;
     for (size_t i = 0; i < rows->n; i++)
         k[i] = (keyed_row){&rows->rows[i], i}, leader[i] = i;
-    qsort(k, rows->n, sizeof *k, compare_date_type);
+    qsort(k, rows->n, sizeof *k, compare_event);
     for (size_t a = 0; a < rows->n;) {
         size_t b = a + 1;
-        while (b < rows->n && strcmp(k[a].r->event_date, k[b].r->event_date) == 0 &&
-               strcmp(k[a].r->event_type, k[b].r->event_type) == 0)
+        while (b < rows->n && same_key(&k[a], &k[b]))
             b++;
-        for (size_t x = a + 1; x < b && *k[a].r->event_date; x++)
-            for (size_t y = a; y < x; y++) {
-                const bm_place *p = k[x].r->match.best.place, *q = k[y].r->match.best.place;
-                if (p == q || (may_be_same(p, q) && bm_gazetteer_same_place(g, p, q))) {
-                    leader[k[x].i] = leader[k[y].i];
-                    break;
-                }
+        for (size_t x = a + 1; x < b && *k[a].r->event_date; x++) {
+            const bm_place *p = k[x].r->match.best.place;
+            for (size_t y = x; y-- > a;) {
+                const bm_place *q = k[y].r->match.best.place;
+                if (p->kind == BM_PLACE_TOWN && q->kind == BM_PLACE_TOWN &&
+                    k[x].r->match.best.lat - k[y].r->match.best.lat >= 0.2)
+                    break; /* sorted: every earlier town is farther south */
+                if (p == q || (may_be_same(p, q) && bm_gazetteer_same_place(g, p, q)))
+                    join_rows(leader, k[x].i, k[y].i);
             }
+        }
         a = b;
     }
     free(k);
+    for (size_t i = 0; i < rows->n; i++)
+        leader[i] = root_of(leader, i);
     return 1;
 }
 

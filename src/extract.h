@@ -42,9 +42,13 @@ typedef struct bm_extract_row {
     bm_match match;         /* the geocoder's answer for the place text */
 } bm_extract_row;
 
+typedef struct bm_extract_cache bm_extract_cache;
+
+/* Start with {0}; free with bm_extract_rows_free. */
 typedef struct bm_extract_rows {
     bm_extract_row *rows;
     size_t n, cap;
+    bm_extract_cache *cache; /* the geocoder's answers so far, private */
 } bm_extract_rows;
 
 typedef struct bm_extract_options {

@@ -65,16 +65,23 @@ static bm_status out_of_memory(bm_text_words *out, bm_error *err)
     return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory splitting text");
 }
 
+/* Room for a word folded: a letter folds to at most two ("x" -> "kh",
+ * "щ" -> "shch"), and the folded word is cut short of WORD_MAX. */
+static size_t fold_room(size_t wlen)
+{
+    return 2 * wlen + 1 < WORD_MAX ? 2 * wlen + 1 : WORD_MAX;
+}
+
 bm_status bm_text_words_split(const char *text, size_t len, bm_text_words *out, bm_error *err)
 {
-    *out = (bm_text_words){0};
-    /* At most one word per two bytes, and each folded word no longer than
-     * WORD_MAX + 1: bounds fixed up front, so the pointers never move. */
+    *out = (bm_text_words){.text = text};
+    /* At most one word per two bytes, each stored lower-cased and with room
+     * to fold it: bounds fixed up front, so the pointers never move. */
     size_t cap = len / 2 + 1;
     out->w = malloc(cap * sizeof *out->w);
     size_t store = len * 4 + 16, used = 0;
-    out->folded = malloc(store);
-    if (!out->w || !out->folded)
+    out->store = malloc(store);
+    if (!out->w || !out->store)
         return out_of_memory(out, err);
     const char *end = text + len, *p = text, *prev_end = text;
     while (p < end) {
@@ -88,37 +95,47 @@ bm_status bm_text_words_split(const char *text, size_t len, bm_text_words *out, 
         while (p < end && (step = word_char(p, end, &in_word), in_word))
             p += step;
         size_t wlen = strip_possessive(start, (size_t)(p - start));
-        char raw[WORD_MAX], folded[WORD_MAX];
-        if (wlen >= sizeof raw)
-            wlen = sizeof raw - 1; /* a word this long is no name: kept cut */
-        memcpy(raw, start, wlen);
-        raw[wlen] = '\0';
-        bm_normalize_key(raw, folded, sizeof folded);
-        size_t flen = strlen(folded);
-        if (out->n == cap || used + flen + wlen + 2 > store)
+        if (wlen >= WORD_MAX)
+            wlen = WORD_MAX - 1; /* a word this long is no name: kept cut */
+        size_t room = fold_room(wlen);
+        if (out->n == cap || used + wlen + 1 + room > store)
             return out_of_memory(out, err);
-        char *f = out->folded + used, *lower = f + flen + 1;
-        memcpy(f, folded, flen + 1);
-        for (size_t i = 0; i <= wlen; i++)
-            lower[i] = (char)g_ascii_tolower(raw[i]);
+        char *lower = out->store + used;
+        for (size_t i = 0; i < wlen; i++)
+            lower[i] = (char)g_ascii_tolower(start[i]);
+        lower[wlen] = '\0';
         out->w[out->n++] = (bm_text_word){
             .start = (size_t)(start - text),
             .end = (size_t)(start - text) + wlen,
-            .folded = f,
+            .folded = NULL,
             .lower = lower,
             .capital = is_capital(start, end),
             .joined = out->n > 0 && gap_joins(prev_end, (size_t)(start - prev_end)),
         };
-        used += flen + wlen + 2;
+        used += wlen + 1 + room;
         prev_end = start + wlen;
     }
     return BM_OK;
 }
 
+const char *bm_text_words_folded(bm_text_words *w, size_t i)
+{
+    bm_text_word *wd = &w->w[i];
+    if (!wd->folded) {
+        size_t wlen = wd->end - wd->start;
+        char raw[WORD_MAX];
+        memcpy(raw, w->text + wd->start, wlen);
+        raw[wlen] = '\0';
+        wd->folded = (char *)wd->lower + wlen + 1;
+        bm_normalize_key(raw, wd->folded, fold_room(wlen));
+    }
+    return wd->folded;
+}
+
 void bm_text_words_free(bm_text_words *w)
 {
     free(w->w);
-    free(w->folded);
+    free(w->store);
     *w = (bm_text_words){0};
 }
 
@@ -158,7 +175,7 @@ static int classify(const bm_gazetteer *g, const char *key, bm_text_name *name)
 }
 
 /* The longest name starting at word i, or 0 words. */
-static size_t longest_at(const bm_gazetteer *g, const bm_text_words *w, size_t i, size_t to,
+static size_t longest_at(const bm_gazetteer *g, bm_text_words *w, size_t i, size_t to,
                          bm_text_name *name)
 {
     char key[KEY_MAX];
@@ -166,10 +183,11 @@ static size_t longest_at(const bm_gazetteer *g, const bm_text_words *w, size_t i
     for (; k < BM_TEXTMATCH_MAX_WORDS && i + k < to; k++) {
         if (k > 0 && !w->w[i + k].joined)
             break;
-        size_t fl = strlen(w->w[i + k].folded);
+        const char *f = bm_text_words_folded(w, i + k);
+        size_t fl = strlen(f);
         if (len + fl >= sizeof key)
             break;
-        memcpy(key + len, w->w[i + k].folded, fl + 1);
+        memcpy(key + len, f, fl + 1);
         len += fl;
         lens[k] = len;
     }
@@ -187,7 +205,7 @@ static size_t longest_at(const bm_gazetteer *g, const bm_text_words *w, size_t i
     return 0;
 }
 
-size_t bm_textmatch_names(const bm_gazetteer *g, const bm_text_words *w, size_t from, size_t to,
+size_t bm_textmatch_names(const bm_gazetteer *g, bm_text_words *w, size_t from, size_t to,
                           bm_text_name *out, size_t max)
 {
     size_t found = 0;
@@ -195,7 +213,8 @@ size_t bm_textmatch_names(const bm_gazetteer *g, const bm_text_words *w, size_t 
         to = w->n;
     for (size_t i = from; i < to;) {
         bm_text_name name;
-        size_t k = w->w[i].capital && *w->w[i].folded ? longest_at(g, w, i, to, &name) : 0;
+        size_t k = w->w[i].capital && *bm_text_words_folded(w, i) ? longest_at(g, w, i, to, &name)
+                                                                    : 0;
         if (k == 0) {
             i++;
             continue;
