@@ -20,6 +20,7 @@
 
 #include <cpl_error.h>
 #include <gdal.h>
+#include <glib.h>
 #include <ogr_api.h>
 
 #include "atomic_file.h"
@@ -90,6 +91,7 @@ static const cue cues[] = {
     {"gunfight*", "Battles", "Armed clash", 1},
     {"gun battle*", "Battles", "Armed clash", 1},
     {"skirmish*", "Battles", "Armed clash", 1},
+    {"conflict", "Battles", "Armed clash", 1},
     {"ambush*", "Battles", "Armed clash", 1},
     {"assault*", "Battles", "Armed clash", 1},
     /* An attack or killing: a battle when armed forces are named in the
@@ -140,6 +142,9 @@ static const cue cues[] = {
     /* an armed group's presence: "Taliban in Kunduz" */
     {"taliban in", STRATEGIC, CHANGE, 0},
     {"isis in", STRATEGIC, CHANGE, 0},
+    /* "The incident took place on Tuesday in X": the event of the sentence
+     * before, told more precisely (refine_previous) */
+    {"incident*", NULL, NULL, 0},
 };
 
 const char bm_extract_rules[] =
@@ -172,6 +177,12 @@ const char bm_extract_rules[] =
     "  dates: a date phrase right before the place (\"the July 3 Baghdad\n"
     "    attack\"), else the sentence's first resolved one, else the previous\n"
     "    sentence's of the same paragraph, resolved against the article's date,\n"
+    "    never the article's own date written out in its first paragraph or in\n"
+    "    parentheses (\"Published: 2020-01-10\", \"KABUL (Agency - 4 January\n"
+    "    2022)\"); \"on Wednesday\" falling on that date does count;\n"
+    "    \"The incident took place on Tuesday in X\" gives the article's last row,\n"
+    "    from one of the two sentences before, the date it lacked and X if X\n"
+    "    lies in its region or country;\n"
     "    --date-hint, or the first full date in the text; none: event_date\n"
     "    empty, time_precision 0 (ACLED 1 day, 2 within a week, 3 month/year).\n"
     "  fatalities: the counts before \"killed/dead/died\" in its clause, or\n"
@@ -269,6 +280,9 @@ static const char *const common_words[] = {
     "experts", "president", "islam", "media", "state", "union", "general", "director",
     "march", "may",   "june",    "july",  "april",  "august", "monday", "sunday", "photo",
     "taliban", "ramadan", "isis", "isil", "daesh", "allah", "god", "prophet",
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens",
+    "hundreds", "several", "source", "outlet", "title", "published", "men", "women",
+    "kill", "guards", "police", "army", "troops", "border",
     NULL};
 
 static const char *const origin_before[] = {"from", "natives", "native", "citizens", "nationals",
@@ -404,6 +418,8 @@ typedef struct article_scan {
     size_t len;
     bm_text_words words;
     bm_civil_date anchor;
+    int anchor_is_dateline; /* the anchor is the article's date, not a hint */
+    size_t opening_end;     /* the end of the first paragraph */
     bm_date_phrase *dates; /* of the sentences being read (sentence_dates) */
     size_t n_dates;
     const char *source_file, *source;
@@ -411,6 +427,7 @@ typedef struct article_scan {
     bm_extract_rows *rows;
     size_t first_row; /* this article's rows start here */
     char frontier[2][4]; /* the countries of the last frontier located; "" none */
+    size_t last_sentence;  /* 1 + the index of the last sentence that gave rows; 0 none */
     size_t *seen;        /* the article's rows by place, date and kind (duplicate_of) */
     size_t seen_cap, n_seen;
 } article_scan;
@@ -540,13 +557,41 @@ typedef struct sentence {
     size_t from, to;       /* words */
     size_t paragraph;      /* index of the paragraph it is in */
     size_t tail_end, tail_to; /* the next sentence when it goes on (continues); else 0 */
+    size_t index;
 } sentence;
+
+/* Whether pos is inside parentheses opened on its line. */
+static int in_parentheses(const char *text, size_t pos)
+{
+    for (size_t i = pos, n = 0; i-- > 0 && n < 120; n++) {
+        if (text[i] == ')' || text[i] == '\n')
+            return 0;
+        if (text[i] == '(')
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether a date phrase can date an event: resolved, and not the
+ * article's own date written out in its opening paragraph or an agency's
+ * parentheses ("Published: 2020-01-10", "KABUL (Agency - 04th January,
+ * 2022)"), which says when it was reported; "on Wednesday" that falls on
+ * the dateline does date the event. */
+static int event_date(const article_scan *s, const bm_date_phrase *d)
+{
+    if (d->date.year == 0)
+        return 0;
+    int is_anchor = s->anchor_is_dateline && !d->relative && d->time_precision == 1 &&
+                    d->date.year == s->anchor.year && d->date.month == s->anchor.month &&
+                    d->date.day == s->anchor.day;
+    return !is_anchor || !(d->start < s->opening_end || in_parentheses(s->text, d->start));
+}
 
 /* The first resolved date phrase starting in [start, end), or NULL. */
 static const bm_date_phrase *date_in(const article_scan *s, size_t start, size_t end)
 {
     for (size_t i = 0; i < s->n_dates; i++)
-        if (s->dates[i].start >= start && s->dates[i].start < end && s->dates[i].date.year > 0)
+        if (s->dates[i].start >= start && s->dates[i].start < end && event_date(s, &s->dates[i]))
             return &s->dates[i];
     return NULL;
 }
@@ -583,6 +628,9 @@ static int sum_counts(const article_scan *s, size_t from, size_t to, size_t limi
             continue;
         if (c.value >= 1900 && c.value <= 2100 && c.length == 4)
             continue; /* a year */
+        const char *after = s->text + w[i].start + c.length;
+        if (w[i].start + c.length + 1 < limit && after[0] == '.' && g_ascii_isalpha(after[1]))
+            continue; /* "24.kg": a name */
         if (c.value < 0) {
             *vague_start = w[i].start;
             *vague_end = w[i].start + c.length;
@@ -848,8 +896,6 @@ static bm_status add_row(article_scan *s, const sentence *st, const cue *c, cons
         conf -= 0.1;
         append_note(r->notes, sizeof r->notes, "date from the sentence before%s", "");
     }
-    if (!date)
-        append_note(r->notes, sizeof r->notes, "no date in the text%s", "");
     if (m->best.precision == 1 || m->best.kind == BM_MATCH_FRONTIER ||
         m->best.kind == BM_MATCH_FEATURE)
         conf += 0.1;
@@ -877,6 +923,7 @@ static bm_status add_row(article_scan *s, const sentence *st, const cue *c, cons
         s->rows->n--;
         return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
     }
+    s->last_sentence = st->index + 1;
     return BM_OK;
 }
 
@@ -988,7 +1035,7 @@ static const bm_date_phrase *date_before(const article_scan *s, size_t first)
 {
     for (size_t i = 0; i < s->n_dates; i++) {
         const bm_date_phrase *d = &s->dates[i];
-        if (d->date.year == 0 || d->end > s->words.w[first].start)
+        if (!event_date(s, d) || d->end > s->words.w[first].start)
             continue;
         size_t next = bm_text_words_at(&s->words, d->end);
         if (next == first)
@@ -1032,6 +1079,65 @@ static void sentence_dates(article_scan *s, size_t start, size_t end)
         s->dates[i].start += start, s->dates[i].end += start;
 }
 
+static const cue other_cue = {"incident", STRATEGIC, "Other", 0};
+
+/* Whether p lies in q, a country or region, or is q. */
+static int lies_in(const bm_place *p, const bm_place *q)
+{
+    return p == q || (q->kind == BM_PLACE_COUNTRY && strcmp(p->country, q->country) == 0) ||
+           (q->kind == BM_PLACE_ADMIN1 && strcmp(p->country, q->country) == 0 &&
+            strcmp(p->admin1_key, q->admin1_key) == 0);
+}
+
+/* "The incident took place on Wednesday night in the Moqor district of
+ * Badghis province": the article's last row, from one of the two
+ * sentences before, takes the date it lacked and the place it said less
+ * precisely (one lying in its region or country). */
+static bm_status refine_previous(article_scan *s, const sentence *st, const sentence *prev,
+                                 const located *places, const bm_match *matches, size_t n,
+                                 const bm_date_phrase *date, bm_error *err)
+{
+    bm_extract_row *r = &s->rows->rows[s->rows->n - 1];
+    int refined = 0;
+    for (size_t i = 0; i < n && !refined; i++) {
+        const bm_place *p = matches[i].best.place;
+        if (matches[i].best.kind == BM_MATCH_NONE || !lies_in(p, r->match.best.place) ||
+            p == r->match.best.place)
+            continue;
+        r->match = matches[i];
+        snprintf(r->location, sizeof r->location, "%s", places[i].location);
+        snprintf(r->admin1, sizeof r->admin1, "%s", p->admin1);
+        r->confidence = clamp01(r->confidence + (p->kind == BM_PLACE_TOWN ? 0.1 : 0.05));
+        append_note(r->notes, sizeof r->notes, "place from a later sentence: '%s'",
+                    places[i].location);
+        refined = 1;
+    }
+    if (date && !*r->event_date) {
+        set_date(r, date);
+        r->confidence = clamp01(r->confidence + 0.15);
+        append_note(r->notes, sizeof r->notes, "date from a later sentence%s", "");
+        refined = 1;
+    }
+    if (!refined)
+        return BM_OK;
+    /* the quote grows by this sentence when it follows at once */
+    if (prev && s->last_sentence == prev->index + 1) {
+        char *q = quote_of(s->text, st->start, st->end);
+        size_t a = strlen(r->quote), b = q ? strlen(q) : 0;
+        char *joined = q ? realloc(r->quote, a + b + 2) : NULL;
+        if (!joined) {
+            free(q);
+            return bm_error_set(err, BM_ERR_RUNTIME, NULL, 0, NULL, "out of memory");
+        }
+        joined[a] = ' ';
+        memcpy(joined + a + 1, q, b + 1);
+        r->quote = joined;
+        free(q);
+    }
+    s->last_sentence = st->index + 1;
+    return BM_OK;
+}
+
 static bm_status scan_sentence(article_scan *s, const sentence *st, const sentence *prev,
                                const bm_text_name *names, size_t n_names, bm_error *err)
 {
@@ -1050,10 +1156,16 @@ static bm_status scan_sentence(article_scan *s, const sentence *st, const senten
         else
             kept++;
     }
-    int by_actor = kept == 0 && actor_country(s, st, &actor);
+    int back = c->event_type == NULL;
+    if (back && !(s->rows->n > s->first_row && s->last_sentence &&
+                  s->last_sentence + 1 >= st->index))
+        back = 0;
+    if (c->event_type == NULL && !back)
+        c = &other_cue; /* an incident of no kind told before */
+    int by_actor = kept == 0 && !back && actor_country(s, st, &actor);
     if (by_actor && geocode_cached(s, actor.query, "", &m, err) != BM_OK)
         return err->status;
-    if (kept == 0 && (!by_actor || m.best.kind == BM_MATCH_NONE))
+    if (kept == 0 && !back && (!by_actor || m.best.kind == BM_MATCH_NONE))
         return BM_OK;
     int same_paragraph = prev && prev->paragraph == st->paragraph;
     sentence_dates(s, same_paragraph ? prev->start : st->start,
@@ -1062,6 +1174,8 @@ static bm_status scan_sentence(article_scan *s, const sentence *st, const senten
     int borrowed = 0;
     if (!date && same_paragraph && (date = date_in(s, prev->start, prev->end)))
         borrowed = 1;
+    if (back)
+        return refine_previous(s, st, prev, places, matches, n, borrowed ? NULL : date, err);
     if (by_actor)
         return add_row(s, st, c, &actor, &m, date, borrowed, err);
     for (size_t i = 0; i < n; i++) {
@@ -1121,11 +1235,21 @@ static sentence *split_sentences(const article_scan *s, size_t *count)
             }
             all = grown;
         }
-        all[n++] = (sentence){lead, tail, bm_text_words_at(&s->words, lead),
-                              bm_text_words_at(&s->words, tail), paragraph, 0, 0};
+        all[n] = (sentence){lead, tail, bm_text_words_at(&s->words, lead),
+                            bm_text_words_at(&s->words, tail), paragraph, 0, 0, n};
+        n++;
     }
     *count = n;
     return all;
+}
+
+/* "The incident occurred last night": worth reading without a name. */
+static int names_incident(const article_scan *s, const sentence *st)
+{
+    for (size_t i = st->from; i < st->to; i++)
+        if (strncmp(s->words.w[i].lower, "incident", 8) == 0)
+            return 1;
+    return 0;
 }
 
 static bm_status scan_sentences(article_scan *s, bm_error *err)
@@ -1154,7 +1278,7 @@ static bm_status scan_sentences(article_scan *s, bm_error *err)
     bm_status st = BM_OK;
     for (size_t i = 0; i < n_sent && st == BM_OK; i++) {
         size_t k = first_name[i], kn = first_name[i + 1];
-        if (k == kn)
+        if (k == kn && !names_incident(s, &sent[i]))
             continue;
         sentence cur = sent[i];
         if (i + 1 < n_sent &&
@@ -1195,6 +1319,9 @@ bm_status bm_extract_text(bm_gazetteer *g, const char *text, size_t len, const c
     if (!s.dates)
         return bm_error_set(err, BM_ERR_RUNTIME, source_file, 0, NULL, "out of memory");
     s.anchor = choose_anchor(text, len, anchor, opt, s.dates);
+    s.anchor_is_dateline = (anchor && anchor->year > 0) || opt->date_hint.year == 0;
+    const char *blank = strstr(text, "\n\n");
+    s.opening_end = blank && (size_t)(blank - text) < len ? (size_t)(blank - text) : len;
     bm_status st = bm_text_words_split(text, len, &s.words, err);
     if (st == BM_OK)
         st = scan_sentences(&s, err);
@@ -1340,6 +1467,8 @@ bm_status bm_extract_finish(bm_gazetteer *g, bm_extract_rows *rows, bm_error *er
         if (c == n_counts)
             snprintf(counts[n_counts++].iso3, sizeof counts->iso3, "%s", iso);
         snprintf(r->event_id, sizeof r->event_id, "%s-C%d", iso, ++counts[c].n);
+        if (!*r->event_date && !strstr(r->notes, "no date in the text"))
+            append_note(r->notes, sizeof r->notes, "no date in the text%s", "");
     }
     free(leader);
     free(counts);

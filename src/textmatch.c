@@ -40,6 +40,17 @@ static int is_capital(const char *p, const char *end)
     return u != (gunichar)-1 && u != (gunichar)-2 && g_unichar_isupper(u);
 }
 
+static int starts(const char *p, const char *end, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return (size_t)(end - p) >= n && g_ascii_strncasecmp(p, prefix, n) == 0;
+}
+
+static int is_url(const char *p, const char *end)
+{
+    return starts(p, end, "http://") || starts(p, end, "https://") || starts(p, end, "www.");
+}
+
 /* Whether the gap between two words lets them form one name. */
 static int gap_joins(const char *p, size_t len)
 {
@@ -89,6 +100,11 @@ bm_status bm_text_words_split(const char *text, size_t len, bm_text_words *out, 
         size_t step = word_char(p, end, &in_word);
         if (!in_word) {
             p += step;
+            continue;
+        }
+        if (is_url(p, end)) { /* its words are no text: "…/tajik-kyrgyz-border" */
+            while (p < end && *p != ' ' && *p != '\n' && *p != '\t')
+                p++;
             continue;
         }
         const char *start = p;

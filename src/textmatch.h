@@ -41,7 +41,8 @@ typedef struct bm_text_words {
 } bm_text_words;
 
 /* Cuts text[0..len) into words. A trailing possessive ("Uzbekistan's",
- * "Uzbekistan’s") is not part of the word. Fails only for memory. */
+ * "Uzbekistan’s") is not part of the word; a web address (http://,
+ * https://, www. up to the next blank) has no words. Fails only for memory. */
 bm_status bm_text_words_split(const char *text, size_t len, bm_text_words *out, bm_error *err);
 void bm_text_words_free(bm_text_words *w);
 

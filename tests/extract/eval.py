@@ -14,6 +14,10 @@ cite it. A catalog row is found when a candidate of the same article
     the catalog took the year from the article's date); the strict figure counts it wrong.
 Recall = catalog rows found / catalog rows geocoded; precision = candidates that find a
 catalog row / candidates. Exits 1 when recall < --min-recall (default 0.8).
+
+Then the same for the test texts of tests/data/extract/ (excerpts of other public reports,
+each with its publication date in the text) against their expected.csv, strictly (every
+expected date is to the day); reported, not checked.
 Source articles: $BORDERMAP_SOURCES, else ../shared/sources beside the repository, else
 /work/shared/sources (as geodata/check_catalog.py looks them up).
 """
@@ -103,6 +107,41 @@ def run(cmd):
         sys.exit(f"eval: {' '.join(cmd)} failed: {r.stderr}")
 
 
+def test_texts(bordermap, tmp):
+    """Recall and precision on tests/data/extract against its expected.csv."""
+    data = os.path.join(REPO, "tests", "data", "extract")
+    expected_path = os.path.join(data, "expected.csv")
+    if not os.path.isfile(expected_path):
+        return None
+    with open(expected_path, encoding="utf-8", newline="") as f:
+        expected = list(csv.DictReader(f))
+    places = os.path.join(tmp, "expected.csv")
+    with open(places, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["event_id_cnty", "location", "country", "admin1"])
+        for i, row in enumerate(expected):
+            w.writerow([f"E{i}", row["location"], row["country"], row["admin1"]])
+    located = os.path.join(tmp, "expected.geojson")
+    run([bordermap, "geocode", places, "-o", located, "--quiet"])
+    for row, feat in zip(expected, features(located)):
+        row.update(point=feat["point"], match_id=feat["match_id"],
+                   geo_precision=feat["geo_precision"], source_file=row["file"])
+    candidates = {}
+    for name in sorted({row["file"] for row in expected}):
+        out = os.path.join(tmp, "test-" + name + ".geojson")
+        run([bordermap, "extract", os.path.join(data, name), "-o", out])
+        candidates[name] = [c for c in features(out) if c["point"]]
+    found, used = 0, set()
+    for row in expected:
+        if not row["point"]:
+            continue
+        hits = [i for i, c in enumerate(candidates[row["file"]])
+                if place_right(row, c) and date_right(row, c, True)]
+        found += bool(hits)
+        used.update((row["file"], i) for i in hits)
+    return found, len(expected), len(used), sum(len(v) for v in candidates.values())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bordermap", default=os.path.join(REPO, "build", "bordermap"))
@@ -121,6 +160,7 @@ def main():
             run([args.bordermap, "extract", os.path.join(src, name), "--date-hint", hint,
                  "-o", out])
             candidates[name] = [c for c in features(out) if c["point"]]
+        tests = test_texts(args.bordermap, tmp)
     figures = {}
     for strict in (False, True):
         found, used = 0, set()
@@ -141,6 +181,10 @@ def main():
           f"{sfound}/{n} = {sfound / n:.2f})")
     print(f"precision {used}/{total} = {used / max(total, 1):.2f}   (strict: {sused}/{total} = "
           f"{sused / max(total, 1):.2f})")
+    if tests:
+        tf, tn, tu, tt = tests
+        print(f"test texts (tests/data/extract, strict): recall {tf}/{tn} = {tf / tn:.2f}, "
+              f"precision {tu}/{tt} = {tu / max(tt, 1):.2f}")
     return 0 if found / n >= args.min_recall else 1
 
 
