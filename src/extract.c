@@ -78,7 +78,9 @@ static const cue cues[] = {
     {"roadside bomb*", EXPLOSIONS, "Remote explosive/landmine/IED", 1},
     {"explosive device*", EXPLOSIONS, "Remote explosive/landmine/IED", 1},
     {"explosion*", EXPLOSIONS, "Remote explosive/landmine/IED", 1},
-    {"grenade*", EXPLOSIONS, "Grenade", 1},
+    {"grenade attack*", EXPLOSIONS, "Grenade", 1},
+    {"threw a grenade", EXPLOSIONS, "Grenade", 1},
+    {"grenade was thrown", EXPLOSIONS, "Grenade", 1},
     {"liberation", "Battles", "Government regains territory", 1},
     {"liberated", "Battles", "Government regains territory", 1},
     {"recaptured", "Battles", "Government regains territory", 1},
@@ -130,7 +132,7 @@ static const cue cues[] = {
     {"agreed", STRATEGIC, "Agreement", 0},
     {"agreement", STRATEGIC, "Agreement", 0},
     {"signed", STRATEGIC, "Agreement", 0},
-    {"crossed the border", STRATEGIC, "Other", 0},
+    {"crossed", STRATEGIC, "Other", 0},
     {"across the border", STRATEGIC, "Other", 0},
     {"incursion*", STRATEGIC, "Other", 0},
     {"infiltrat*", STRATEGIC, "Other", 0},
@@ -168,8 +170,9 @@ const char bm_extract_rules[] =
     "    civilians/Attack), arrests (detained, arrested), base established,\n"
     "    non-violent transfer (handed over), change to group/activity (deployed,\n"
     "    reinforced, stationed, exercise, drills, patrols, troops, \"Taliban in X\"),\n"
-    "    agreement (agreed, signed, summit, session of), other (crossed the\n"
-    "    border, incursion, banned, sentenced, a flag hung or hoisted).\n"
+    "    agreement (agreed, signed, summit, session of), other (crossed,\n"
+    "    incursion, banned, sentenced, a flag hung or hoisted); a sentence and\n"
+    "    the next that goes on (see fatalities) are read for one cue.\n"
     "    A sentence with a cue and no place, whose actor is a state's (\"Russian\n"
     "    security services\", \"the Turkmen authorities\"), is placed in that\n"
     "    country; \"their (own) border\" is the article's last frontier of the\n"
@@ -185,9 +188,11 @@ const char bm_extract_rules[] =
     "    lies in its region or country;\n"
     "    --date-hint, or the first full date in the text; none: event_date\n"
     "    empty, time_precision 0 (ACLED 1 day, 2 within a week, 3 month/year).\n"
-    "  fatalities: the counts before \"killed/dead/died\" in its clause, or\n"
-    "    right after \"killing\", summed; a vague count (\"dozens\") leaves it\n"
-    "    empty and the phrase goes to notes; 0 when nobody is said to die.\n"
+    "  fatalities: the counts before each \"killed/dead/died\" in its clause,\n"
+    "    or right after \"killing\" or \"killed\", summed; a vague count\n"
+    "    (\"dozens\") leaves it empty and the phrase goes to notes; 0 when\n"
+    "    nobody is said to die. The next sentence counts too when it names no\n"
+    "    place and tells of deaths (\"Two soldiers died.\").\n"
     "  actors: Taliban, Islamic State (ISIS), Border Guards of X, Police Forces\n"
     "    of X, Military Forces of X (X from the word before), Unidentified\n"
     "    Armed Group (militants, gunmen, insurgents), in order of mention.\n"
@@ -237,7 +242,7 @@ static int cue_at(const bm_text_words *w, size_t i, size_t to, const char *patte
 
 /* The first cue of the table in words [from, to), or NULL. One pass over
  * the words; a cue is tried only where its first letter is. */
-static const cue *find_cue(const bm_text_words *w, size_t from, size_t to)
+static const cue *find_cue(const bm_text_words *w, size_t from, size_t to, size_t *at)
 {
     size_t best = sizeof cues / sizeof *cues;
     for (size_t i = from; i < to; i++) {
@@ -245,7 +250,7 @@ static const cue *find_cue(const bm_text_words *w, size_t from, size_t to)
         for (size_t c = 0; c < best; c++) {
             size_t len;
             if (cues[c].words[0] == first && cue_at(w, i, to, cues[c].words, &len))
-                best = c;
+                best = c, *at = i;
         }
     }
     return best < sizeof cues / sizeof *cues ? &cues[best] : NULL;
@@ -648,29 +653,37 @@ static int sum_counts(const article_scan *s, size_t from, size_t to, size_t limi
 static long fatalities_of(const article_scan *s, const sentence *st, char *notes, size_t size)
 {
     const bm_text_word *w = s->words.w;
+    long total = 0;
+    int deaths = 0, counted = 0;
+    size_t unread = st->from; /* words no count was read from yet */
     for (size_t k = st->from; k < st->to; k++) {
         if (!word_in(&w[k], kill_words))
             continue;
+        deaths = 1;
         long sum = 0;
-        size_t vs = 0, ve = 0;
-        size_t clause = st->from;
-        for (size_t j = st->from; j < k; j++)
-            if (s->text[w[j].end] == ';' || word_in(&w[j], kill_words))
+        size_t vs = 0, ve = 0, clause = unread, next = k + 1;
+        for (size_t j = unread; j < k; j++)
+            if (s->text[w[j].end] == ';')
                 clause = j + 1;
         /* "18 ... were killed", else "killing three", "killed dozens of" */
         int found = word_is(&w[k], "killing") ? 0
                                               : sum_counts(s, clause, k, w[k].start, &sum, &vs, &ve);
-        if (!found && ve == vs && (word_is(&w[k], "killing") || word_is(&w[k], "killed")))
-            found = sum_counts(s, k + 1, k + 4 < st->to ? k + 4 : st->to, st->end, &sum, &vs, &ve);
+        if (!found && ve == vs && (word_is(&w[k], "killing") || word_is(&w[k], "killed"))) {
+            size_t end = k + 4 < st->to ? k + 4 : st->to;
+            if ((found = sum_counts(s, k + 1, end, st->end, &sum, &vs, &ve)) > 0)
+                next = end;
+        }
         if (ve > vs) {
             char phrase[120];
             copy_span(s->text, vs, w[k].end > ve ? w[k].end : ve, phrase, sizeof phrase);
             append_note(notes, size, "fatalities not counted: '%s'", phrase);
             return -1;
         }
-        return found ? sum : -1;
+        total += sum;
+        counted |= found > 0;
+        unread = next;
     }
-    return 0;
+    return !deaths ? 0 : counted ? total : -1;
 }
 
 /* ---- actors ---- */
@@ -1095,10 +1108,11 @@ static int lies_in(const bm_place *p, const bm_place *q)
  * precisely (one lying in its region or country). */
 static bm_status refine_previous(article_scan *s, const sentence *st, const sentence *prev,
                                  const located *places, const bm_match *matches, size_t n,
-                                 const bm_date_phrase *date, bm_error *err)
+                                 const bm_date_phrase *date, int *done, bm_error *err)
 {
     bm_extract_row *r = &s->rows->rows[s->rows->n - 1];
     int refined = 0;
+    *done = 0;
     for (size_t i = 0; i < n && !refined; i++) {
         const bm_place *p = matches[i].best.place;
         if (matches[i].best.kind == BM_MATCH_NONE || !lies_in(p, r->match.best.place) ||
@@ -1120,6 +1134,7 @@ static bm_status refine_previous(article_scan *s, const sentence *st, const sent
     }
     if (!refined)
         return BM_OK;
+    *done = 1;
     /* the quote grows by this sentence when it follows at once */
     if (prev && s->last_sentence == prev->index + 1) {
         char *q = quote_of(s->text, st->start, st->end);
@@ -1141,9 +1156,18 @@ static bm_status refine_previous(article_scan *s, const sentence *st, const sent
 static bm_status scan_sentence(article_scan *s, const sentence *st, const sentence *prev,
                                const bm_text_name *names, size_t n_names, bm_error *err)
 {
-    const cue *c = find_cue(&s->words, st->from, st->to);
+    size_t at = 0;
+    const cue *c = find_cue(&s->words, st->from, st->tail_end ? st->tail_to : st->to, &at);
     if (!c)
         return BM_OK;
+    int has_last = s->rows->n > s->first_row && s->last_sentence &&
+                   s->last_sentence + 1 >= st->index;
+    const bm_extract_row *last = has_last ? &s->rows->rows[s->rows->n - 1] : NULL;
+    cue told; /* "the incident": the kind of the event told before */
+    if (c->event_type == NULL && last) {
+        told = (cue){c->words, last->event_type, last->sub_event_type, 0};
+        c = &told;
+    }
     located places[MAX_NAMES], actor;
     bm_match matches[MAX_NAMES], m;
     size_t n = sentence_places(s, st, names, n_names, places, MAX_NAMES), kept = 0;
@@ -1156,11 +1180,10 @@ static bm_status scan_sentence(article_scan *s, const sentence *st, const senten
         else
             kept++;
     }
-    int back = c->event_type == NULL;
-    if (back && !(s->rows->n > s->first_row && s->last_sentence &&
-                  s->last_sentence + 1 >= st->index))
-        back = 0;
-    if (c->event_type == NULL && !back)
+    /* "the incident", "the firefight": the event told before, if any */
+    int back = last && (c == &told || (at > st->from && (word_is(&s->words.w[at - 1], "the") ||
+                                                         word_is(&s->words.w[at - 1], "this"))));
+    if (c->event_type == NULL)
         c = &other_cue; /* an incident of no kind told before */
     int by_actor = kept == 0 && !back && actor_country(s, st, &actor);
     if (by_actor && geocode_cached(s, actor.query, "", &m, err) != BM_OK)
@@ -1174,8 +1197,20 @@ static bm_status scan_sentence(article_scan *s, const sentence *st, const senten
     int borrowed = 0;
     if (!date && same_paragraph && (date = date_in(s, prev->start, prev->end)))
         borrowed = 1;
-    if (back)
-        return refine_previous(s, st, prev, places, matches, n, borrowed ? NULL : date, err);
+    /* the sentence right after a row placed in a country, of the same kind
+     * and with no date of its own, says where in it ("...was attacked in
+     * the Leilek district") */
+    int narrows = last && prev && s->last_sentence == prev->index + 1 &&
+                  !date_in(s, st->start, st->end) && last->match.best.kind == BM_MATCH_COUNTRY &&
+                  strcmp(c->event_type, last->event_type) == 0;
+    if (back || narrows) {
+        int done;
+        if (refine_previous(s, st, prev, places, matches, n, borrowed ? NULL : date, &done,
+                            err) != BM_OK)
+            return err->status;
+        if (done || c == &told || kept == 0)
+            return BM_OK;
+    }
     if (by_actor)
         return add_row(s, st, c, &actor, &m, date, borrowed, err);
     for (size_t i = 0; i < n; i++) {

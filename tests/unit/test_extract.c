@@ -266,6 +266,31 @@ static void test_dates(void **state)
     bm_extract_rows_free(&rows);
 }
 
+static void test_follow_up_sentences(void **state)
+{
+    (void)state;
+    bm_extract_rows rows = {0};
+    /* "the incident" gives the row before its date and a place inside its
+     * region; the article's own date in parentheses dates nothing */
+    extract("OSH (Agency - 12 May 2021) - Guards clashed with smugglers in the Batken region.\n\n"
+            "The incident took place on Monday in Isfana.\n\n"
+            "Raiders crossed into Kyrgyzstan near Kyzyl-Kiya, killing two guards, and three "
+            "of the raiders died.\n",
+            &rows, 0);
+    const bm_extract_row *r = row_at(&rows, "Isfana");
+    assert_non_null(r);
+    assert_string_equal(r->event_date, "2021-05-10");
+    assert_string_equal(r->sub_event_type, "Armed clash");
+    assert_non_null(strstr(r->notes, "place from a later sentence"));
+    assert_non_null(strstr(r->quote, "The incident took place on Monday in Isfana."));
+    assert_null(row_at(&rows, "Batken region"));
+    r = row_at(&rows, "Kyzyl-Kiya");
+    assert_non_null(r);
+    assert_int_equal(r->fatalities, 5); /* two killed, three died */
+    assert_int_equal(rows.n, 2);
+    bm_extract_rows_free(&rows);
+}
+
 static void test_confidence_floor(void **state)
 {
     (void)state;
@@ -294,7 +319,7 @@ int main(void)
         cmocka_unit_test(test_false_positives),     cmocka_unit_test(test_origin_and_reference),
         cmocka_unit_test(test_frontiers_and_levels), cmocka_unit_test(test_duplicates_and_groups),
         cmocka_unit_test(test_fatalities),          cmocka_unit_test(test_dates),
-        cmocka_unit_test(test_confidence_floor),
+        cmocka_unit_test(test_follow_up_sentences), cmocka_unit_test(test_confidence_floor),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
