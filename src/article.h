@@ -5,7 +5,10 @@
  * looks at it: no NUL byte (binary data), valid UTF-8, not empty, at most
  * max_bytes (a regular file's size is checked before it is read; standard
  * input and pipes are read up to the limit and refused past it). Errors
- * name the file and the byte offset.
+ * name the file and the byte offset. One exception to UTF-8: an HTML page
+ * that is not valid UTF-8 but declares another charset near its start
+ * (<meta charset="windows-1251">) is converted from that charset by
+ * libxml2; a page that is valid UTF-8 is read as UTF-8 whatever it says.
  *
  * HTML is recognised by content (the first tag is <!doctype html>,
  * <html>, <head>, <body>, <p>, <div>, <article>, <meta>, <title> or an

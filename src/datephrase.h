@@ -16,6 +16,10 @@
  *              "this week", "earlier this week", "last week", "this weekend",
  *              "last weekend", "this month", "earlier this month",
  *              "last month", "this year", "last year"
+ *   unresolvable  "the day before", "the next day", "a day later", "that night",
+ *              "recently", "in recent days": relative to another event of the
+ *              text, so never resolved (year 0, precision 0) but reported, so
+ *              that the dateline is not taken for their date
  * A phrase's span includes its preposition or qualifier ("on 3 May",
  * "early Sunday").
  *

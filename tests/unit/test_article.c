@@ -208,6 +208,36 @@ static void test_html_detection(void **state)
     bm_article_free(&a);
 }
 
+static void test_html_charsets(void **state)
+{
+    (void)state;
+    /* A windows-1251 page that says so is converted ("Застава" = outpost). */
+    bm_article a = parse_ok("<html><head><meta charset=\"windows-1251\"></head>"
+                            "<body><p>\xC7\xE0\xF1\xF2\xE0\xE2\xE0 7</p></body></html>");
+    assert_string_equal(a.text, "Застава 7");
+    bm_article_free(&a);
+    a = parse_ok("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+                 "charset=KOI8-R\"></head><body><p>\xDA\xC1\xD3\xD4\xC1\xD7\xC1</p>"
+                 "</body></html>");
+    assert_string_equal(a.text, "застава");
+    bm_article_free(&a);
+    /* Declared UTF-8, or nothing declared, and not UTF-8: refused. */
+    const char *bad = "<html><head><meta charset=\"utf-8\"></head><p>\xC7\xE0</p>";
+    assert_refused(bad, strlen(bad), 0, "invalid UTF-8 at byte offset 44", 1);
+    bad = "<p>\xC7\xE0</p>";
+    assert_refused(bad, strlen(bad), 0, "invalid UTF-8 at byte offset 3", 1);
+    /* A charset libxml2 does not know. */
+    bad = "<html><head><meta charset=\"x-no-such\"></head><p>\xC7\xE0</p>";
+    assert_refused(bad, strlen(bad), 0,
+                   "invalid UTF-8 at byte offset 48, and the page's charset x-no-such is not "
+                   "one the HTML parser knows",
+                   1);
+    /* A UTF-8 page that declares windows-1251 is read as the UTF-8 it is. */
+    a = parse_ok("<html><head><meta charset=\"windows-1251\"></head><p>Застава</p>");
+    assert_string_equal(a.text, "Застава");
+    bm_article_free(&a);
+}
+
 static void assert_sentences(const char *text, const char *const *want)
 {
     size_t len = strlen(text), start = 0, k = 0;
@@ -233,13 +263,14 @@ static void test_sentences(void **state)
         "Gen. Aliev met Mr. Karimov on Oct. 2 near the U.S. Embassy.",
         "The fence is 1.5 km long, said J. Smith of the U.N. mission.",
         "Post No. 5 was hit at 3 p.m.",
+        "Shots came at 5 a.m. Tuesday and at 7 a.m. (0100 GMT) on June 14.",
         "Was anyone hurt?",
         "\"No,\" he said.",
         "Nobody knows!",
         NULL};
     assert_sentences("Gen. Aliev met Mr. Karimov on Oct. 2 near the U.S. Embassy. The fence is "
                      "1.5 km long, said J. Smith of the U.N. mission. Post No. 5 was hit at 3 "
-                     "p.m. Was anyone hurt? \"No,\" he said. Nobody knows!",
+                     "p.m. Shots came at 5 a.m. Tuesday and at 7 a.m. (0100 GMT) on June 14. Was anyone hurt? \"No,\" he said. Nobody knows!",
                      one);
     /* A paragraph break ends a sentence without a full stop; an ellipsis
      * followed by a lower-case word does not. */
@@ -389,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_html_datelines),
         cmocka_unit_test(test_html_detection),
+        cmocka_unit_test(test_html_charsets),
         cmocka_unit_test(test_sentences),
         cmocka_unit_test(test_read_files),
         cmocka_unit_test(test_bad_bytes),

@@ -147,6 +147,19 @@ static void test_relative(void **state)
                   "2016-05-07", 2, 1);
 }
 
+static void test_unresolvable(void **state)
+{
+    (void)state;
+    /* Relative to another event of the text: found, never resolved, even
+     * with an anchor. */
+    assert_phrase("2016-05-03", "Two were hurt the day before.", "the day before", "", 0, 1);
+    assert_phrase("2016-05-03", "Talks followed a day later.", "a day later", "", 0, 1);
+    assert_phrase("2016-05-03", "Shots were heard that night.", "that night", "", 0, 1);
+    assert_phrase("2016-05-03", "Patrols were recently doubled.", "recently", "", 0, 1);
+    assert_phrase("2016-05-03", "It was calm the day before yesterday.",
+                  "the day before yesterday", "2016-05-01", 1, 1);
+}
+
 static void test_no_anchor(void **state)
 {
     (void)state;
@@ -228,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_day_month_without_year),
         cmocka_unit_test(test_weekdays),
         cmocka_unit_test(test_relative),
+        cmocka_unit_test(test_unresolvable),
         cmocka_unit_test(test_no_anchor),
         cmocka_unit_test(test_not_dates),
         cmocka_unit_test(test_order_and_max),
