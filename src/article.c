@@ -82,7 +82,7 @@ static size_t space_len(const unsigned char *s, size_t n)
     if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
         return 3;
     if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
-        return 3; /* a byte-order mark inside text: nothing */
+        return 3; /* a byte-order mark inside text: white space too */
     return 0;
 }
 
@@ -714,14 +714,12 @@ bm_status bm_article_parse(const char *name, const char *data, size_t len, size_
     bm_status st = check_bytes(name, data, len, max_bytes, err);
     if (st != BM_OK)
         return st;
-    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
-        data += 3;
-        len -= 3;
-    }
     /* Text is UTF-8; so is HTML, unless it declares another charset and
      * is not valid UTF-8 (a page saved from a windows-1251 site): then
-     * libxml2 converts it from the charset it declares. */
-    int html = looks_like_html(data, len);
+     * libxml2 converts it from the charset it declares. Offsets in errors
+     * count a byte-order mark; the text leaves it out. */
+    size_t bom = len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    int html = looks_like_html(data + bom, len - bom);
     size_t bad = utf8_invalid_at((const unsigned char *)data, len);
     char charset[40] = "UTF-8";
     if (bad < len && !(html && declared_charset(data, len, charset, sizeof charset) &&
@@ -736,6 +734,8 @@ bm_status bm_article_parse(const char *name, const char *data, size_t len, size_
                                 bad, charset);
         xmlCharEncCloseFunc(handler);
     }
+    data += bom;
+    len -= bom;
     if (html) {
         st = parse_html(name, data, len, charset, a, err);
         if (st == BM_OK && utf8_invalid_at((const unsigned char *)a->text, a->len) < a->len) {

@@ -308,6 +308,7 @@ static void test_bad_bytes(void **state)
     assert_refused("ok\nfine\n\xFF here", 13, 0, "invalid UTF-8 at byte offset 8 (byte 0xFF)",
                    3);
     assert_refused("\xC0\xAF", 2, 0, "invalid UTF-8 at byte offset 0", 1);     /* overlong */
+    assert_refused("\xEF\xBB\xBF" "ab\xFF", 6, 0, "invalid UTF-8 at byte offset 5", 1); /* BOM */
     assert_refused("ab\xED\xA0\x80", 5, 0, "invalid UTF-8 at byte offset 2", 1); /* surrogate */
     assert_refused("ab\xF4\x90\x80\x80", 6, 0, "invalid UTF-8 at byte offset 2", 1);
     assert_refused("cut \xE2\x80", 6, 0, "invalid UTF-8 at byte offset 4", 1);
