@@ -303,7 +303,28 @@ static int attr_has_word(const xmlNode *n, const char *attr, const char *const *
     return found;
 }
 
-static int is_furniture(const xmlNode *n, int in_article)
+/* Does n hold a paragraph of prose (120 bytes of text outside links)?
+ * A page's body wrapper can carry a class word like "share" or
+ * "comments" ("entry-content share-enabled"); its paragraphs keep it. */
+static int holds_prose(xmlNode *n)
+{
+    for (xmlNode *p = n; p; p = walk_next(p, n, 0)) {
+        if (!is_element(p, "p"))
+            continue;
+        size_t prose = 0;
+        for (xmlNode *t = p->children; t;) {
+            int link = is_element(t, "a");
+            if (t->type == XML_TEXT_NODE && t->content)
+                prose += strlen((const char *)t->content);
+            t = walk_next(t, p, link);
+        }
+        if (prose >= 120)
+            return 1;
+    }
+    return 0;
+}
+
+static int is_furniture(xmlNode *n, int in_article)
 {
     static const char *const roles[] = {
         "navigation", "banner", "contentinfo", "complementary", "menu", "menubar",
@@ -317,8 +338,9 @@ static int is_furniture(const xmlNode *n, int in_article)
         return 1;
     if (name_in(n, structural))
         return 0;
-    return attr_has_word(n, "id", furniture_words) ||
-           attr_has_word(n, "class", furniture_words);
+    return (attr_has_word(n, "id", furniture_words) ||
+            attr_has_word(n, "class", furniture_words)) &&
+           !holds_prose(n);
 }
 
 static const char *const blocks[] = {

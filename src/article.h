@@ -17,8 +17,9 @@
  * most text when there is one, else <main>, else <body>; script, style,
  * noscript, template, nav, header and footer (outside the article),
  * aside, menu, form, iframe and svg elements are dropped, as are elements
- * whose role, id or class marks them as navigation, menus, sidebars,
- * sharing or comment blocks. Block elements become paragraphs separated by
+ * whose role marks them as navigation, banner or sidebar, and those whose
+ * id or class does (navigation, menus, sidebars, sharing, comments) unless
+ * they hold a paragraph of prose (120 bytes outside links). Block elements become paragraphs separated by
  * "\n\n"; runs of white space (no-break spaces included) become one space.
  * Nesting deeper than BM_ARTICLE_MAX_DEPTH elements is refused.
  *

@@ -165,6 +165,25 @@ static void test_html(void **state)
     bm_article_free(&a);
 }
 
+static void test_html_furniture_with_prose(void **state)
+{
+    (void)state;
+    /* A body wrapper whose class names furniture keeps its prose; furniture
+     * of links only goes, however long. */
+    bm_article a = parse_ok(
+        "<html><body><div class=\"entry-content share-enabled\"><p>Border guards of the two "
+        "countries exchanged fire for half an hour near the disputed water intake, and two "
+        "herders were hurt.</p></div>"
+        "<div class=\"share\"><p>Share this story</p></div>"
+        "<div id=\"comments\"><p><a href=\"/a\">A very long link text that goes on and on "
+        "about other stories nobody needs in the article text at all, really, truly.</a></p>"
+        "</div></body></html>");
+    assert_string_equal(a.text, "Border guards of the two countries exchanged fire for half an "
+                                "hour near the disputed water intake, and two herders were "
+                                "hurt.");
+    bm_article_free(&a);
+}
+
 static void test_html_datelines(void **state)
 {
     (void)state;
@@ -419,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_plain_text),
         cmocka_unit_test(test_plain_datelines),
         cmocka_unit_test(test_html),
+        cmocka_unit_test(test_html_furniture_with_prose),
         cmocka_unit_test(test_html_datelines),
         cmocka_unit_test(test_html_detection),
         cmocka_unit_test(test_html_charsets),
