@@ -630,8 +630,10 @@ static int match_weekday(const scan *s, size_t i, found *f)
         j = space(s, e);
         if (!j)
             return 0;
-        /* "early on Sunday", "late on Friday" */
-        size_t on = (q == 3 || q == 4) ? word_sp(s, j, "on") : 0;
+        /* "early on Sunday", "late on Friday", "overnight into Monday" */
+        size_t on = (q == 3 || q == 4 || q == 5) ? word_sp(s, j, "on") : 0;
+        if (!on && q == 5)
+            on = word_sp(s, j, "into");
         if (on)
             j = on;
     }
@@ -698,12 +700,14 @@ static int may_start(const scan *s, size_t i)
     return ago_near(s, i);
 }
 
+/* The weekday matcher comes before the fixed phrases: "overnight Tuesday"
+ * is Tuesday, "overnight" alone the night before the anchor. */
 typedef int (*matcher)(const scan *, size_t, found *);
 
 static int match_at(const scan *s, size_t i, found *f)
 {
     static const matcher matchers[] = {
-        match_numeric, match_fixed, match_ago, match_weekday,
+        match_numeric, match_weekday, match_fixed, match_ago,
         match_day_month, match_month_day, match_month, match_year};
     for (size_t m = 0; m < sizeof matchers / sizeof matchers[0]; m++) {
         memset(f, 0, sizeof *f);

@@ -11,7 +11,8 @@
  *   month      "in April", "last April", "this April", "early June",
  *              "mid-December", "late June", "end of June"
  *   weekday    "on Tuesday", "Tuesday", "early Sunday", "late Friday",
- *              "Sunday night", "last Tuesday", "Tuesday, May 3" (the date wins)
+ *              "Sunday night", "last Tuesday", "overnight Saturday",
+ *              "Tuesday, May 3" (the date wins)
  *   relative   "today", "yesterday", "the day before yesterday", "last night",
  *              "this morning", "tonight", "two days ago", "a week ago",
  *              "this week", "earlier this week", "last week", "this weekend",
