@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
+#include <libxml/encoding.h>
 #include <libxml/tree.h>
 
 /* ---- text builder ------------------------------------------------------ */
@@ -81,7 +82,7 @@ static size_t space_len(const unsigned char *s, size_t n)
     if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
         return 3;
     if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
-        return 3; /* a byte-order mark inside text: nothing */
+        return 3; /* a byte-order mark inside text: white space too */
     return 0;
 }
 
@@ -117,6 +118,16 @@ static void put_text(builder *b, const char *text, size_t n, int lines)
 }
 
 /* ---- checks -------------------------------------------------------------- */
+
+static int is_lower(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static int is_letter(char c)
+{
+    return is_lower(c) || (c >= 'A' && c <= 'Z');
+}
 
 /* Line number (1-based) of byte offset off. */
 static long line_of(const char *data, size_t off)
@@ -179,12 +190,35 @@ static bm_status check_bytes(const char *name, const char *data, size_t len, siz
         return bm_error_set(err, BM_ERR_RUNTIME, name, line_of(data, off), NULL,
                             "binary data, not text: NUL byte at byte offset %zu", off);
     }
-    size_t bad = utf8_invalid_at((const unsigned char *)data, len);
-    if (bad < len)
-        return bm_error_set(err, BM_ERR_RUNTIME, name, line_of(data, bad), NULL,
-                            "invalid UTF-8 at byte offset %zu (byte 0x%02X)", bad,
-                            (unsigned char)data[bad]);
     return BM_OK;
+}
+
+static bm_status invalid_utf8(const char *name, const char *data, size_t bad, bm_error *err)
+{
+    return bm_error_set(err, BM_ERR_RUNTIME, name, line_of(data, bad), NULL,
+                        "invalid UTF-8 at byte offset %zu (byte 0x%02X)", bad,
+                        (unsigned char)data[bad]);
+}
+
+/* The charset an HTML page declares near its start (<meta charset=...>,
+ * <meta http-equiv content="...; charset=...">) into cs; 0 if none. */
+static int declared_charset(const char *data, size_t len, char *cs, size_t size)
+{
+    size_t n = len < 4096 ? len : 4096;
+    for (size_t i = 0; i + 8 <= n; i++) {
+        if (strncasecmp(data + i, "charset=", 8) != 0)
+            continue;
+        size_t j = i + 8, k = 0;
+        if (j < n && (data[j] == '"' || data[j] == '\''))
+            j++;
+        while (j < n && k + 1 < size &&
+               (is_letter(data[j]) || (data[j] >= '0' && data[j] <= '9') ||
+                data[j] == '-' || data[j] == '_'))
+            cs[k++] = data[j++];
+        cs[k] = '\0';
+        return k > 0;
+    }
+    return 0;
 }
 
 /* ---- HTML ---------------------------------------------------------------- */
@@ -269,7 +303,28 @@ static int attr_has_word(const xmlNode *n, const char *attr, const char *const *
     return found;
 }
 
-static int is_furniture(const xmlNode *n, int in_article)
+/* Does n hold a paragraph of prose (120 bytes of text outside links)?
+ * A page's body wrapper can carry a class word like "share" or
+ * "comments" ("entry-content share-enabled"); its paragraphs keep it. */
+static int holds_prose(xmlNode *n)
+{
+    for (xmlNode *p = n; p; p = walk_next(p, n, 0)) {
+        if (!is_element(p, "p"))
+            continue;
+        size_t prose = 0;
+        for (xmlNode *t = p->children; t;) {
+            int link = is_element(t, "a");
+            if (t->type == XML_TEXT_NODE && t->content)
+                prose += strlen((const char *)t->content);
+            t = walk_next(t, p, link);
+        }
+        if (prose >= 120)
+            return 1;
+    }
+    return 0;
+}
+
+static int is_furniture(xmlNode *n, int in_article)
 {
     static const char *const roles[] = {
         "navigation", "banner", "contentinfo", "complementary", "menu", "menubar",
@@ -283,8 +338,9 @@ static int is_furniture(const xmlNode *n, int in_article)
         return 1;
     if (name_in(n, structural))
         return 0;
-    return attr_has_word(n, "id", furniture_words) ||
-           attr_has_word(n, "class", furniture_words);
+    return (attr_has_word(n, "id", furniture_words) ||
+            attr_has_word(n, "class", furniture_words)) &&
+           !holds_prose(n);
 }
 
 static const char *const blocks[] = {
@@ -520,8 +576,8 @@ static int looks_like_html(const char *data, size_t len)
     return 0;
 }
 
-static bm_status parse_html(const char *name, const char *data, size_t len, bm_article *a,
-                            bm_error *err)
+static bm_status parse_html(const char *name, const char *data, size_t len,
+                            const char *encoding, bm_article *a, bm_error *err)
 {
     if (len > INT_MAX)
         return bm_error_set(err, BM_ERR_RUNTIME, name, 0, NULL,
@@ -529,7 +585,7 @@ static bm_status parse_html(const char *name, const char *data, size_t len, bm_a
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     if (!ctxt)
         return bm_error_set(err, BM_ERR_RUNTIME, name, 0, NULL, "out of memory");
-    htmlDocPtr doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, "UTF-8",
+    htmlDocPtr doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, encoding,
                                         HTML_PARSE_NONET | HTML_PARSE_NOERROR |
                                             HTML_PARSE_NOWARNING);
     xmlNode *top = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -680,12 +736,35 @@ bm_status bm_article_parse(const char *name, const char *data, size_t len, size_
     bm_status st = check_bytes(name, data, len, max_bytes, err);
     if (st != BM_OK)
         return st;
-    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
-        data += 3;
-        len -= 3;
+    /* Text is UTF-8; so is HTML, unless it declares another charset and
+     * is not valid UTF-8 (a page saved from a windows-1251 site): then
+     * libxml2 converts it from the charset it declares. Offsets in errors
+     * count a byte-order mark; the text leaves it out. */
+    size_t bom = len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    int html = looks_like_html(data + bom, len - bom);
+    size_t bad = utf8_invalid_at((const unsigned char *)data, len);
+    char charset[40] = "UTF-8";
+    if (bad < len && !(html && declared_charset(data, len, charset, sizeof charset) &&
+                       strcasecmp(charset, "utf-8") && strcasecmp(charset, "utf8")))
+        return invalid_utf8(name, data, bad, err);
+    if (bad < len) {
+        xmlCharEncodingHandlerPtr handler = xmlFindCharEncodingHandler(charset);
+        if (!handler)
+            return bm_error_set(err, BM_ERR_RUNTIME, name, line_of(data, bad), NULL,
+                                "invalid UTF-8 at byte offset %zu, and the page's charset "
+                                "%s is not one the HTML parser knows",
+                                bad, charset);
+        xmlCharEncCloseFunc(handler);
     }
-    if (looks_like_html(data, len)) {
-        st = parse_html(name, data, len, a, err);
+    data += bom;
+    len -= bom;
+    if (html) {
+        st = parse_html(name, data, len, charset, a, err);
+        if (st == BM_OK && utf8_invalid_at((const unsigned char *)a->text, a->len) < a->len) {
+            bm_article_free(a);
+            return bm_error_set(err, BM_ERR_RUNTIME, name, 0, NULL,
+                                "not readable as HTML in its declared charset %s", charset);
+        }
     } else {
         builder b = {0};
         put_text(&b, data, len, 1);
@@ -812,16 +891,6 @@ bm_status bm_article_read(const char *path, size_t max_bytes, bm_article *a, bm_
 
 /* ---- sentences ------------------------------------------------------------- */
 
-static int is_lower(char c)
-{
-    return c >= 'a' && c <= 'z';
-}
-
-static int is_letter(char c)
-{
-    return is_lower(c) || (c >= 'A' && c <= 'Z');
-}
-
 /* Bytes of a closing quote or bracket at s, 0 if none. */
 static size_t closer_len(const char *s, size_t n)
 {
@@ -834,10 +903,31 @@ static size_t closer_len(const char *s, size_t n)
     return 0;
 }
 
-/* Does the '.' at text[dot] end an abbreviation (next = the following
- * word's first byte)? */
-static int abbreviation(const char *text, size_t start, size_t dot, char next)
+/* Does a time or date go on at text[k] ("5 p.m. Tuesday", "a.m. (0100
+ * GMT)")? */
+static int time_goes_on(const char *text, size_t len, size_t k)
 {
+    static const char *const words[] = {
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December", "GMT", "UTC", "Moscow", "local",
+        NULL};
+    if (text[k] == '(' || (text[k] >= '0' && text[k] <= '9'))
+        return 1;
+    size_t n = 0;
+    while (k + n < len && is_letter(text[k + n]))
+        n++;
+    for (int w = 0; words[w]; w++)
+        if (strlen(words[w]) == n && !strncmp(text + k, words[w], n))
+            return 1;
+    return 0;
+}
+
+/* Does the '.' at text[dot] end an abbreviation (the next word starts at
+ * text[k])? */
+static int abbreviation(const char *text, size_t len, size_t start, size_t dot, size_t k)
+{
+    char next = text[k];
     static const char *const titles[] = {
         "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Cpl", "Pvt",
         "Gov", "Sen", "Rep", "Prof", "St", "Jr", "Sr", "Rev", "Adm", "Brig", "Cmdr", "Lieut",
@@ -851,15 +941,16 @@ static int abbreviation(const char *text, size_t start, size_t dot, char next)
     size_t n = dot - w;
     if (n == 0)
         return 0;
+    /* "U.S.", "U.N."; "a.m.", "p.m." end a sentence unless the time goes on. */
     if (memchr(text + w, '.', n))
-        return !is_lower(text[w]); /* "U.S.", "U.N." (but "p.m." ends a sentence) */
+        return !is_lower(text[w]) || time_goes_on(text, len, k);
     if (n == 1 && text[w] >= 'A' && text[w] <= 'Z')
         return 1; /* an initial: "J. Smith" */
-    for (int k = 0; titles[k]; k++)
-        if (strlen(titles[k]) == n && !strncmp(text + w, titles[k], n))
+    for (int t = 0; titles[t]; t++)
+        if (strlen(titles[t]) == n && !strncmp(text + w, titles[t], n))
             return 1;
-    for (int k = 0; before_number[k]; k++)
-        if (strlen(before_number[k]) == n && !strncmp(text + w, before_number[k], n))
+    for (int t = 0; before_number[t]; t++)
+        if (strlen(before_number[t]) == n && !strncmp(text + w, before_number[t], n))
             return next >= '0' && next <= '9';
     return 0;
 }
@@ -903,7 +994,7 @@ size_t bm_sentence_end(const char *text, size_t len, size_t start)
             k++;
         if (k >= len)
             return j;
-        if (is_lower(text[k]) || (c == '.' && j == i + 1 && abbreviation(text, start, i, text[k]))) {
+        if (is_lower(text[k]) || (c == '.' && j == i + 1 && abbreviation(text, len, start, i, k))) {
             i = k;
             continue;
         }

@@ -5,7 +5,10 @@
  * looks at it: no NUL byte (binary data), valid UTF-8, not empty, at most
  * max_bytes (a regular file's size is checked before it is read; standard
  * input and pipes are read up to the limit and refused past it). Errors
- * name the file and the byte offset.
+ * name the file and the byte offset. One exception to UTF-8: an HTML page
+ * that is not valid UTF-8 but declares another charset near its start
+ * (<meta charset="windows-1251">) is converted from that charset by
+ * libxml2; a page that is valid UTF-8 is read as UTF-8 whatever it says.
  *
  * HTML is recognised by content (the first tag is <!doctype html>,
  * <html>, <head>, <body>, <p>, <div>, <article>, <meta>, <title> or an
@@ -14,8 +17,9 @@
  * most text when there is one, else <main>, else <body>; script, style,
  * noscript, template, nav, header and footer (outside the article),
  * aside, menu, form, iframe and svg elements are dropped, as are elements
- * whose role, id or class marks them as navigation, menus, sidebars,
- * sharing or comment blocks. Block elements become paragraphs separated by
+ * whose role marks them as navigation, banner or sidebar, and those whose
+ * id or class does (navigation, menus, sidebars, sharing, comments) unless
+ * they hold a paragraph of prose (120 bytes outside links). Block elements become paragraphs separated by
  * "\n\n"; runs of white space (no-break spaces included) become one space.
  * Nesting deeper than BM_ARTICLE_MAX_DEPTH elements is refused.
  *

@@ -550,18 +550,36 @@ static int match_period(const scan *s, size_t i, found *f)
     return 0;
 }
 
+/* Phrases relative to another event of the text, not to the anchor:
+ * found, so that no one takes the dateline for their date, but never
+ * resolved. */
+static const char *const unresolvable[] = {
+    "the day before", "the previous day", "the next day", "the following day",
+    "a day earlier", "a day later", "days later", "days earlier", "the same day",
+    "that day", "that night", "the previous night", "the night before", "recently",
+    "in recent days", "in recent weeks", NULL};
+
 static int match_fixed(const scan *s, size_t i, found *f)
 {
     for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++) {
         size_t e = words_at(s, i, fixed[k].words);
         if (!e)
             continue;
-        /* "yesterday morning", "last night's attack" stay one phrase. */
         f->end = e;
         relative_day(s, f, fixed[k].days, fixed[k].precision);
         return 1;
     }
-    return match_period(s, i, f);
+    if (match_period(s, i, f))
+        return 1;
+    for (int k = 0; unresolvable[k]; k++) {
+        size_t e = words_at(s, i, unresolvable[k]);
+        if (e) {
+            f->end = e;
+            f->relative = 1;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* "two days ago", "3 days ago", "a week ago", "two weeks ago". */
@@ -612,8 +630,10 @@ static int match_weekday(const scan *s, size_t i, found *f)
         j = space(s, e);
         if (!j)
             return 0;
-        /* "early on Sunday", "late on Friday" */
-        size_t on = (q == 3 || q == 4) ? word_sp(s, j, "on") : 0;
+        /* "early on Sunday", "late on Friday", "overnight into Monday" */
+        size_t on = (q == 3 || q == 4 || q == 5) ? word_sp(s, j, "on") : 0;
+        if (!on && q == 5)
+            on = word_sp(s, j, "into");
         if (on)
             j = on;
     }
@@ -659,7 +679,8 @@ static int may_start(const scan *s, size_t i)
         W("on"), W("in"), W("during"), W("since"), W("until"), W("by"), W("from"),
         W("last"), W("this"), W("early"), W("late"), W("overnight"), W("mid"), W("the"),
         W("beginning"), W("start"), W("end"), W("earlier"), W("at"), W("over"),
-        W("yesterday"), W("today"), W("tonight"), W("january"), W("february"), W("march"),
+        W("yesterday"), W("today"), W("tonight"), W("a"), W("days"), W("that"),
+        W("recently"), W("january"), W("february"), W("march"),
         W("april"), W("may"), W("june"), W("july"), W("august"), W("september"),
         W("october"), W("november"), W("december"), W("jan"), W("feb"), W("mar"), W("apr"),
         W("jun"), W("jul"), W("aug"), W("sep"), W("sept"), W("oct"), W("nov"), W("dec"),
@@ -679,12 +700,14 @@ static int may_start(const scan *s, size_t i)
     return ago_near(s, i);
 }
 
+/* The weekday matcher comes before the fixed phrases: "overnight Tuesday"
+ * is Tuesday, "overnight" alone the night before the anchor. */
 typedef int (*matcher)(const scan *, size_t, found *);
 
 static int match_at(const scan *s, size_t i, found *f)
 {
     static const matcher matchers[] = {
-        match_numeric, match_fixed, match_ago, match_weekday,
+        match_numeric, match_weekday, match_fixed, match_ago,
         match_day_month, match_month_day, match_month, match_year};
     for (size_t m = 0; m < sizeof matchers / sizeof matchers[0]; m++) {
         memset(f, 0, sizeof *f);

@@ -6,16 +6,22 @@
  * them, so the verb "may" and "march" are not months):
  *   absolute   "2016-06-17", "17.06.2016", "3 May 2016", "3rd of May, 2016",
  *              "May 3, 2016", "Oct. 2", "on 3 May", "in September 2014",
- *              "in 2015" (a bare year only after in/during/since/until/by)
+ *              "in 2015", "early 2015" (a bare year only after on/in/during/
+ *              since/until/by/from or early/mid-/late)
  *   month      "in April", "last April", "this April", "early June",
  *              "mid-December", "late June", "end of June"
  *   weekday    "on Tuesday", "Tuesday", "early Sunday", "late Friday",
- *              "Sunday night", "last Tuesday", "Tuesday, May 3" (the date wins)
+ *              "Sunday night", "last Tuesday", "overnight Saturday",
+ *              "Tuesday, May 3" (the date wins)
  *   relative   "today", "yesterday", "the day before yesterday", "last night",
  *              "this morning", "tonight", "two days ago", "a week ago",
  *              "this week", "earlier this week", "last week", "this weekend",
  *              "last weekend", "this month", "earlier this month",
  *              "last month", "this year", "last year"
+ *   unresolvable  "the day before", "the next day", "a day later", "that night",
+ *              "recently", "in recent days": relative to another event of the
+ *              text, so never resolved (year 0, precision 0) but reported, so
+ *              that the dateline is not taken for their date
  * A phrase's span includes its preposition or qualifier ("on 3 May",
  * "early Sunday").
  *
@@ -40,7 +46,8 @@
  * 2014", "in 2015"). The date of a precision-3 phrase is the first day of
  * its month (or year); of a precision-2 phrase the middle of its span
  * ("mid-December" the 15th, "early June" the 5th, "late June" the 25th,
- * "this week" the anchor, "last week" the anchor minus 7 days).
+ * "this week" the anchor, "last week" the anchor minus 7 days, a weekend
+ * its Saturday).
  */
 #ifndef BM_DATEPHRASE_H
 #define BM_DATEPHRASE_H
@@ -55,7 +62,9 @@ typedef struct bm_date_phrase {
     size_t start, end;  /* byte offsets of the phrase in the text */
     bm_civil_date date; /* resolved; year 0 when it could not be resolved */
     int time_precision; /* ACLED: 1 day, 2 within about a week, 3 month or year; 0 unresolved */
-    int relative;       /* 1 when resolved against the anchor (weekday, "last night", "yesterday") */
+    int relative;       /* 1 when the phrase depends on the anchor (weekday, "last night",
+                         * "yesterday", a date without its year) or on another event ("the
+                         * day before"); with time_precision 0 it could not be resolved */
 } bm_date_phrase;
 
 /* Finds the date phrases in text[0..len) and resolves each against anchor

@@ -116,10 +116,15 @@ static size_t digits_at(const char *text, size_t len, long *value)
     size_t i = digit_run(text, len);
     if (i == 0 || i > 12)
         return 0;
+    /* Up to "999,999,999,999": four groups after the first. */
     if (i <= 3)
-        while (i + 4 <= len && text[i] == ',' && digit_run(text + i + 1, len - i - 1) == 3 &&
-               i < 15)
+        for (int groups = 0; groups < 3 && i + 4 <= len && text[i] == ',' &&
+                             digit_run(text + i + 1, len - i - 1) == 3;
+             groups++)
             i += 4;
+    if (memchr(text, ',', i) && i + 4 <= len && text[i] == ',' &&
+        digit_run(text + i + 1, len - i - 1) == 3)
+        return 0; /* a fifth group: too large */
     /* "1.5" is a decimal, "3rd" an ordinal, "18th" too: no count. */
     if (i < len && (is_alpha(text[i]) || (unsigned char)text[i] >= 0x80))
         return 0;
@@ -133,42 +138,53 @@ static size_t digits_at(const char *text, size_t len, long *value)
     return i;
 }
 
-/* Applies multipliers after a number: "two hundred and fifty", "three
- * thousand five hundred", "3 thousand", "two dozen". */
+/* Applies multipliers after a number and the numbers that follow them:
+ * "two hundred and fifty", "three thousand five hundred", "two hundred
+ * thousand", "3 thousand", "two dozen". 0 past COUNT_MAX. */
 static size_t scale_words(const char *text, size_t len, size_t at, long *value)
 {
     long total = 0, current = *value;
+    int after_multiplier = 0;
     for (;;) {
         size_t sp = spaces_at(text + at, len - at), m;
         if (!sp)
             break;
         long mult = multiplier_at(text + at + sp, len - at - sp, &m);
-        if (!mult || current == 0)
-            break;
-        current *= mult;
-        if (current > COUNT_MAX)
-            return 0;
-        at += sp + m;
-        if (mult >= 1000) {
-            total += current;
-            current = 0;
+        if (mult) {
+            if (current == 0)
+                break; /* "thousand hundred" */
+            current *= mult; /* at most 10^12 * 10^6: no overflow */
+            if (current > COUNT_MAX)
+                return 0;
+            at += sp + m;
+            if (mult >= 1000) {
+                total += current;
+                current = 0;
+            }
+            after_multiplier = 1;
+            continue;
         }
-        /* "and fifty", "five hundred" after a multiplier. */
-        size_t sp2 = spaces_at(text + at, len - at), and = 0;
-        if (!sp2)
+        /* Only a multiplier lets a smaller number follow: "hundred (and)
+         * fifty", never "five six". */
+        if (!after_multiplier)
             break;
-        and = word_at(text + at + sp2, len - at - sp2, "and");
-        size_t from = at + sp2 + (and ? and + spaces_at(text + at + sp2 + and,
-                                                        len - at - sp2 - and) : 0);
+        size_t from = at + sp, and = word_at(text + from, len - from, "and");
+        if (and) {
+            size_t sp2 = spaces_at(text + from + and, len - from - and);
+            if (!sp2)
+                break;
+            from += and + sp2;
+        }
         long next;
         size_t n = small_word_at(text + from, len - from, &next);
         if (!n || next == 0)
             break;
-        if (and && from == at + sp2 + and)
-            break; /* "and" glued to nothing */
         current += next;
         at = from + n;
+        after_multiplier = 0;
     }
+    if (total + current > COUNT_MAX)
+        return 0;
     *value = total + current;
     return at;
 }

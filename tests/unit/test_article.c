@@ -165,6 +165,25 @@ static void test_html(void **state)
     bm_article_free(&a);
 }
 
+static void test_html_furniture_with_prose(void **state)
+{
+    (void)state;
+    /* A body wrapper whose class names furniture keeps its prose; furniture
+     * of links only goes, however long. */
+    bm_article a = parse_ok(
+        "<html><body><div class=\"entry-content share-enabled\"><p>Border guards of the two "
+        "countries exchanged fire for half an hour near the disputed water intake, and two "
+        "herders were hurt.</p></div>"
+        "<div class=\"share\"><p>Share this story</p></div>"
+        "<div id=\"comments\"><p><a href=\"/a\">A very long link text that goes on and on "
+        "about other stories nobody needs in the article text at all, really, truly.</a></p>"
+        "</div></body></html>");
+    assert_string_equal(a.text, "Border guards of the two countries exchanged fire for half an "
+                                "hour near the disputed water intake, and two herders were "
+                                "hurt.");
+    bm_article_free(&a);
+}
+
 static void test_html_datelines(void **state)
 {
     (void)state;
@@ -208,6 +227,36 @@ static void test_html_detection(void **state)
     bm_article_free(&a);
 }
 
+static void test_html_charsets(void **state)
+{
+    (void)state;
+    /* A windows-1251 page that says so is converted ("Застава" = outpost). */
+    bm_article a = parse_ok("<html><head><meta charset=\"windows-1251\"></head>"
+                            "<body><p>\xC7\xE0\xF1\xF2\xE0\xE2\xE0 7</p></body></html>");
+    assert_string_equal(a.text, "Застава 7");
+    bm_article_free(&a);
+    a = parse_ok("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+                 "charset=KOI8-R\"></head><body><p>\xDA\xC1\xD3\xD4\xC1\xD7\xC1</p>"
+                 "</body></html>");
+    assert_string_equal(a.text, "застава");
+    bm_article_free(&a);
+    /* Declared UTF-8, or nothing declared, and not UTF-8: refused. */
+    const char *bad = "<html><head><meta charset=\"utf-8\"></head><p>\xC7\xE0</p>";
+    assert_refused(bad, strlen(bad), 0, "invalid UTF-8 at byte offset 44", 1);
+    bad = "<p>\xC7\xE0</p>";
+    assert_refused(bad, strlen(bad), 0, "invalid UTF-8 at byte offset 3", 1);
+    /* A charset libxml2 does not know. */
+    bad = "<html><head><meta charset=\"x-no-such\"></head><p>\xC7\xE0</p>";
+    assert_refused(bad, strlen(bad), 0,
+                   "invalid UTF-8 at byte offset 48, and the page's charset x-no-such is not "
+                   "one the HTML parser knows",
+                   1);
+    /* A UTF-8 page that declares windows-1251 is read as the UTF-8 it is. */
+    a = parse_ok("<html><head><meta charset=\"windows-1251\"></head><p>Застава</p>");
+    assert_string_equal(a.text, "Застава");
+    bm_article_free(&a);
+}
+
 static void assert_sentences(const char *text, const char *const *want)
 {
     size_t len = strlen(text), start = 0, k = 0;
@@ -233,13 +282,14 @@ static void test_sentences(void **state)
         "Gen. Aliev met Mr. Karimov on Oct. 2 near the U.S. Embassy.",
         "The fence is 1.5 km long, said J. Smith of the U.N. mission.",
         "Post No. 5 was hit at 3 p.m.",
+        "Shots came at 5 a.m. Tuesday and at 7 a.m. (0100 GMT) on June 14.",
         "Was anyone hurt?",
         "\"No,\" he said.",
         "Nobody knows!",
         NULL};
     assert_sentences("Gen. Aliev met Mr. Karimov on Oct. 2 near the U.S. Embassy. The fence is "
                      "1.5 km long, said J. Smith of the U.N. mission. Post No. 5 was hit at 3 "
-                     "p.m. Was anyone hurt? \"No,\" he said. Nobody knows!",
+                     "p.m. Shots came at 5 a.m. Tuesday and at 7 a.m. (0100 GMT) on June 14. Was anyone hurt? \"No,\" he said. Nobody knows!",
                      one);
     /* A paragraph break ends a sentence without a full stop; an ellipsis
      * followed by a lower-case word does not. */
@@ -277,6 +327,7 @@ static void test_bad_bytes(void **state)
     assert_refused("ok\nfine\n\xFF here", 13, 0, "invalid UTF-8 at byte offset 8 (byte 0xFF)",
                    3);
     assert_refused("\xC0\xAF", 2, 0, "invalid UTF-8 at byte offset 0", 1);     /* overlong */
+    assert_refused("\xEF\xBB\xBF" "ab\xFF", 6, 0, "invalid UTF-8 at byte offset 5", 1); /* BOM */
     assert_refused("ab\xED\xA0\x80", 5, 0, "invalid UTF-8 at byte offset 2", 1); /* surrogate */
     assert_refused("ab\xF4\x90\x80\x80", 6, 0, "invalid UTF-8 at byte offset 2", 1);
     assert_refused("cut \xE2\x80", 6, 0, "invalid UTF-8 at byte offset 4", 1);
@@ -387,8 +438,10 @@ int main(void)
         cmocka_unit_test(test_plain_text),
         cmocka_unit_test(test_plain_datelines),
         cmocka_unit_test(test_html),
+        cmocka_unit_test(test_html_furniture_with_prose),
         cmocka_unit_test(test_html_datelines),
         cmocka_unit_test(test_html_detection),
+        cmocka_unit_test(test_html_charsets),
         cmocka_unit_test(test_sentences),
         cmocka_unit_test(test_read_files),
         cmocka_unit_test(test_bad_bytes),

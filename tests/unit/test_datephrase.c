@@ -147,6 +147,43 @@ static void test_relative(void **state)
                   "2016-05-07", 2, 1);
 }
 
+static void test_news_forms(void **state)
+{
+    (void)state;
+    const char *a = "2022-09-20"; /* a Tuesday */
+    assert_phrase(a, "Sept 14 (Wire) - Guards traded fire.", "Sept 14", "2022-09-14", 1, 1);
+    assert_phrase(a, "Shots rang out at around 7 a.m. on June 14 near the post.", "on June 14",
+                  "2022-06-14", 1, 1);
+    assert_phrase(a, "It began in the early hours of Sunday.", "Sunday", "2022-09-18", 1, 1);
+    assert_phrase(a, "It began on the night of 13 to 14 September.", "14 September",
+                  "2022-09-14", 1, 1);
+    assert_phrase(a, "Water clashes on April 28-29 left two dead.", "on April 28", "2022-04-28",
+                  1, 1);
+    assert_phrase(a, "The post was hit late on Friday.", "late on Friday", "2022-09-16", 1, 1);
+    assert_phrase(a, "Monday's shooting was the worst.", "Monday", "2022-09-19", 1, 1);
+    assert_phrase(a, "Mortars fell overnight Saturday.", "overnight Saturday", "2022-09-17", 1,
+                  1);
+    assert_phrase(a, "Mortars fell overnight into Sunday.", "overnight into Sunday",
+                  "2022-09-18", 1, 1);
+    assert_phrase(a, "Mortars fell overnight, officials said.", "overnight", "2022-09-19", 1, 1);
+    assert_phrase(a, "Published 04th January, 2022 at 10:20", "04th January, 2022",
+                  "2022-01-04", 1, 0);
+    assert_phrase(a, "Talks resumed three days later.", "days later", "", 0, 1);
+}
+
+static void test_unresolvable(void **state)
+{
+    (void)state;
+    /* Relative to another event of the text: found, never resolved, even
+     * with an anchor. */
+    assert_phrase("2016-05-03", "Two were hurt the day before.", "the day before", "", 0, 1);
+    assert_phrase("2016-05-03", "Talks followed a day later.", "a day later", "", 0, 1);
+    assert_phrase("2016-05-03", "Shots were heard that night.", "that night", "", 0, 1);
+    assert_phrase("2016-05-03", "Patrols were recently doubled.", "recently", "", 0, 1);
+    assert_phrase("2016-05-03", "It was calm the day before yesterday.",
+                  "the day before yesterday", "2016-05-01", 1, 1);
+}
+
 static void test_no_anchor(void **state)
 {
     (void)state;
@@ -228,6 +265,8 @@ int main(void)
         cmocka_unit_test(test_day_month_without_year),
         cmocka_unit_test(test_weekdays),
         cmocka_unit_test(test_relative),
+        cmocka_unit_test(test_news_forms),
+        cmocka_unit_test(test_unresolvable),
         cmocka_unit_test(test_no_anchor),
         cmocka_unit_test(test_not_dates),
         cmocka_unit_test(test_order_and_max),

@@ -59,6 +59,12 @@ static void test_words(void **state)
     assert_count("two hundred residents", 200, "two hundred");
     assert_count("two hundred and fifty residents", 250, "two hundred and fifty");
     assert_count("three thousand five hundred troops", 3500, "three thousand five hundred");
+    assert_count("two hundred thousand people", 200000, "two hundred thousand");
+    assert_count("one million two hundred thousand", 1200000, "one million two hundred thousand");
+    assert_count("two hundred and", 200, "two hundred");
+    assert_count("five six", 5, "five");
+    assert_count("999,999,999,999 and more", 999999999999L, "999,999,999,999");
+
     assert_count("one", 1, "one");
     assert_count("3 thousand", 3000, "3 thousand");
     assert_count("two dozen houses", 24, "two dozen");
@@ -94,6 +100,7 @@ static void test_not_counts(void **state)
     assert_none("an officer");
     assert_none("none");
     assert_none("9999999999999 grains"); /* beyond the range read */
+    assert_none("1,000,000,000,000 grains");
     /* "seventy" is not "seven"; "nineteen" is not "nine". */
     assert_count("seventy", 70, "seventy");
     assert_count("nineteen", 19, "nineteen");
