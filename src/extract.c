@@ -1,13 +1,15 @@
 /*
  * extract.c — from news sentences to candidate catalog rows.
  *
- * One pass of the name matcher (textmatch.h) over the whole article, one
- * of the date phrases (datephrase.h); then, sentence by sentence: the
- * strongest event cue (the table cues[], in priority order), the places
- * the sentence names as where it happened (names that pass the context
- * rules of keep_name, and frontier phrases), each geocoded by the
- * geocoder; the date, fatalities and actors the sentence states. A row
- * repeated in one article (same place, date and kind) is kept once.
+ * One pass of the name matcher (textmatch.h) over the whole article;
+ * then, sentence by sentence: the strongest event cue (the table cues[],
+ * in priority order), the places the sentence names as where it happened
+ * (names that pass the context rules of keep_name, and frontier phrases),
+ * each geocoded by the geocoder (answers kept for the run); for a sentence
+ * that gives rows, its date phrases (datephrase.h), fatalities and actors.
+ * A follow-up sentence ("The incident took place on Tuesday in X") refines
+ * the row before it; a row repeated in one article (same place, date and
+ * kind) is kept once.
  */
 #include "extract.h"
 
@@ -428,7 +430,6 @@ typedef struct article_scan {
     bm_date_phrase *dates; /* of the sentences being read (sentence_dates) */
     size_t n_dates;
     const char *source_file, *source;
-    const bm_extract_options *opt;
     bm_extract_rows *rows;
     size_t first_row; /* this article's rows start here */
     char frontier[2][4]; /* the countries of the last frontier located; "" none */
@@ -436,8 +437,6 @@ typedef struct article_scan {
     size_t *seen;        /* the article's rows by place, date and kind (duplicate_of) */
     size_t seen_cap, n_seen;
 } article_scan;
-
-
 
 /* A place the sentence names, ready to geocode. */
 typedef struct located {
@@ -1349,7 +1348,7 @@ bm_status bm_extract_text(bm_gazetteer *g, const char *text, size_t len, const c
                           const bm_extract_options *opt, bm_extract_rows *rows, bm_error *err)
 {
     article_scan s = {.g = g, .text = text, .len = len, .source_file = source_file,
-                      .source = source, .opt = opt, .rows = rows, .first_row = rows->n};
+                      .source = source, .rows = rows, .first_row = rows->n};
     s.dates = malloc(MAX_DATES * sizeof *s.dates);
     if (!s.dates)
         return bm_error_set(err, BM_ERR_RUNTIME, source_file, 0, NULL, "out of memory");
