@@ -509,7 +509,7 @@ static int frontier_at(article_scan *s, size_t b, size_t from, size_t to, locate
         if (c && !*c)
             c = NULL;
     }
-    if (!a || !c || strcmp(a, c) == 0)
+    if (!a || !c || strcmp(a, c) == 0 || !country_name(s->g, a) || !country_name(s->g, c))
         return 0;
     memset(loc, 0, sizeof *loc);
     snprintf(loc->query, sizeof loc->query, "%s %s border", country_name(s->g, a),
@@ -1067,7 +1067,7 @@ static int actor_country(article_scan *s, const sentence *st, located *loc)
 {
     for (size_t i = st->from; i + 1 < st->to; i++) {
         const char *iso = s->words.w[i].capital ? country_at(s, i) : NULL;
-        if (!iso || !word_in(&s->words.w[i + 1], state_words))
+        if (!iso || !word_in(&s->words.w[i + 1], state_words) || !country_name(s->g, iso))
             continue;
         memset(loc, 0, sizeof *loc);
         snprintf(loc->query, sizeof loc->query, "%s", country_name(s->g, iso));
