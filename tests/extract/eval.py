@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Evaluate `bordermap extract` on the five source articles against geodata/catalog.csv.
 
-Usage: python3 tests/extract/eval.py [--bordermap PATH] [--min-recall R] [--verbose]
+Usage: python3 tests/extract/eval.py [--bordermap PATH] [--min-recall R] [--min-confidence X]
+                                     [--verbose]
 
 Each article is extracted on its own (--date-hint: its date as ../shared/sources/README.md
 gives it, used only when the text has no dateline) and compared with the catalog rows that
@@ -110,7 +111,7 @@ def run(cmd):
         sys.exit(f"eval: {' '.join(cmd)} failed: {r.stderr}")
 
 
-def test_texts(bordermap, tmp):
+def test_texts(bordermap, tmp, min_confidence):
     """Recall and precision on tests/data/extract against its expected.csv."""
     data = os.path.join(REPO, "tests", "data", "extract")
     expected_path = os.path.join(data, "expected.csv")
@@ -132,7 +133,8 @@ def test_texts(bordermap, tmp):
     candidates = {}
     for name in sorted({row["file"] for row in expected}):
         out = os.path.join(tmp, "test-" + name + ".geojson")
-        run([bordermap, "extract", os.path.join(data, name), "-o", out])
+        run([bordermap, "extract", os.path.join(data, name), "--min-confidence",
+             min_confidence, "-o", out])
         candidates[name] = [c for c in features(out) if c["point"]]
     found, used = 0, set()
     for row in expected:
@@ -149,6 +151,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bordermap", default=os.path.join(REPO, "build", "bordermap"))
     ap.add_argument("--min-recall", type=float, default=0.8)
+    ap.add_argument("--min-confidence", default="0", help="passed to extract")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     src = sources_dir()
@@ -161,9 +164,9 @@ def main():
         for name, hint in sorted(DATE_HINTS.items()):
             out = os.path.join(tmp, name + ".geojson")
             run([args.bordermap, "extract", os.path.join(src, name), "--date-hint", hint,
-                 "-o", out])
+                 "--min-confidence", args.min_confidence, "-o", out])
             candidates[name] = [c for c in features(out) if c["point"]]
-        tests = test_texts(args.bordermap, tmp)
+        tests = test_texts(args.bordermap, tmp, args.min_confidence)
     figures = {}
     for strict in (False, True):
         found, used = 0, set()
