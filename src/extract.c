@@ -191,7 +191,7 @@ const char bm_extract_rules[] =
     "    --date-hint, or the first full date in the text; none: event_date\n"
     "    empty, time_precision 0 (ACLED 1 day, 2 within a week, 3 month/year).\n"
     "  fatalities: the counts before each \"killed/dead/died\" in its clause,\n"
-    "    or right after \"killing\" or \"killed\", summed; a vague count\n"
+    "    or right after \"killing\", \"killed\", \"shot dead\", summed; a vague count\n"
     "    (\"dozens\") leaves it empty and the phrase goes to notes; 0 when\n"
     "    nobody is said to die. The next sentence counts too when it names no\n"
     "    place and tells of deaths (\"Two soldiers died.\").\n"
@@ -664,10 +664,13 @@ static long fatalities_of(const article_scan *s, const sentence *st, char *notes
         for (size_t j = unread; j < k; j++)
             if (s->text[w[j].end] == ';')
                 clause = j + 1;
-        /* "18 ... were killed", else "killing three", "killed dozens of" */
+        /* "18 ... were killed", else "killing three", "killed dozens of",
+         * "shot dead two" */
         int found = word_is(&w[k], "killing") ? 0
                                               : sum_counts(s, clause, k, w[k].start, &sum, &vs, &ve);
-        if (!found && ve == vs && (word_is(&w[k], "killing") || word_is(&w[k], "killed"))) {
+        int shot_dead = word_is(&w[k], "dead") && k > st->from && word_is(&w[k - 1], "shot");
+        if (!found && ve == vs &&
+            (word_is(&w[k], "killing") || word_is(&w[k], "killed") || shot_dead)) {
             size_t end = k + 4 < st->to ? k + 4 : st->to;
             if ((found = sum_counts(s, k + 1, end, st->end, &sum, &vs, &ve)) > 0)
                 next = end;
@@ -874,10 +877,7 @@ static bm_status add_row(article_scan *s, const sentence *st, const cue *c, cons
     r->match = *m;
     r->event_type = c->event_type;
     r->sub_event_type = c->sub_event_type;
-    if (strcmp(c->sub_event_type, "Attack") == 0 && names_armed(&s->words, whole.from, whole.to)) {
-        r->event_type = "Battles";
-        r->sub_event_type = "Armed clash";
-    }
+    r->from_actor = loc->from_actor;
     if (date)
         set_date(r, date);
     const bm_place *p = m->best.place;
@@ -1092,6 +1092,7 @@ static void sentence_dates(article_scan *s, size_t start, size_t end)
 }
 
 static const cue other_cue = {"incident", STRATEGIC, "Other", 0};
+static const cue clash_cue = {"attack", "Battles", "Armed clash", 1};
 
 /* Whether p lies in q, a country or region, or is q. */
 static int lies_in(const bm_place *p, const bm_place *q)
@@ -1114,9 +1115,16 @@ static bm_status refine_previous(article_scan *s, const sentence *st, const sent
     *done = 0;
     for (size_t i = 0; i < n && !refined; i++) {
         const bm_place *p = matches[i].best.place;
-        if (matches[i].best.kind == BM_MATCH_NONE || !lies_in(p, r->match.best.place) ||
-            p == r->match.best.place)
+        /* a row placed in its actor's country takes any place told */
+        if (matches[i].best.kind == BM_MATCH_NONE || p == r->match.best.place ||
+            (!lies_in(p, r->match.best.place) && !r->from_actor))
             continue;
+        if (r->from_actor) {
+            const char *cn = country_name(s->g, p->country);
+            snprintf(r->iso3, sizeof r->iso3, "%s", p->country);
+            snprintf(r->country, sizeof r->country, "%s", cn ? cn : "");
+            r->from_actor = 0;
+        }
         r->match = matches[i];
         snprintf(r->location, sizeof r->location, "%s", places[i].location);
         snprintf(r->admin1, sizeof r->admin1, "%s", p->admin1);
@@ -1167,6 +1175,9 @@ static bm_status scan_sentence(article_scan *s, const sentence *st, const senten
         told = (cue){c->words, last->event_type, last->sub_event_type, 0};
         c = &told;
     }
+    if (c->sub_event_type && strcmp(c->sub_event_type, "Attack") == 0 &&
+        names_armed(&s->words, st->from, st->tail_end ? st->tail_to : st->to))
+        c = &clash_cue; /* an attack on armed forces is a battle */
     located places[MAX_NAMES], actor;
     bm_match matches[MAX_NAMES], m;
     size_t n = sentence_places(s, st, names, n_names, places, MAX_NAMES), kept = 0;

@@ -40,6 +40,7 @@ typedef struct bm_extract_row {
     double confidence;
     int event_group;        /* rows of one event (place, date, kind) share it */
     bm_match match;         /* the geocoder's answer for the place text */
+    int from_actor;         /* placed in its actor's country, for want of a place */
 } bm_extract_row;
 
 typedef struct bm_extract_cache bm_extract_cache;

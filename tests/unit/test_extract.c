@@ -289,6 +289,19 @@ static void test_follow_up_sentences(void **state)
     assert_int_equal(r->fatalities, 5); /* two killed, three died */
     assert_int_equal(rows.n, 2);
     bm_extract_rows_free(&rows);
+    /* a row placed in its actor's country takes the place told after it,
+     * in another country */
+    extract("Uzbek border guards shot dead two smugglers on a mountain path.\n\n"
+            "The incident took place late on Tuesday near Kerben.\n",
+            &rows, 0);
+    assert_int_equal(rows.n, 1);
+    r = &rows.rows[0];
+    assert_string_equal(r->location, "Kerben");
+    assert_string_equal(r->country, "Kyrgyzstan");
+    assert_string_equal(r->event_date, "2021-05-11");
+    assert_int_equal(r->fatalities, 2);
+    assert_string_equal(r->sub_event_type, "Armed clash");
+    bm_extract_rows_free(&rows);
 }
 
 static void test_confidence_floor(void **state)
