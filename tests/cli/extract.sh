@@ -72,6 +72,18 @@ grep -q '3 rows read = 3 placed' err || fail "render did not place the rows: $(c
 [ -s map.png ] || fail "no map"
 pass
 
+# saved HTML: the article body without navigation, its date from the metadata
+expect_status 0 "$BORDERMAP" extract "$BM_TEST_DATA/extract/ap-2018-08-27-panj.html" -o html.csv
+python3 - <<'PY' || fail "HTML article"
+import csv
+rows = list(csv.DictReader(open("html.csv", encoding="utf-8")))
+panj = [r for r in rows if r["location"] == "Panj River"]
+assert panj and panj[0]["event_date"] == "2018-08-26" and panj[0]["fatalities"] == "2", rows
+assert panj[0]["source_file"] == "ap-2018-08-27-panj.html", panj
+assert not any("Home" in r["source_quote"] for r in rows), rows
+PY
+pass
+
 # the confidence floor
 expect_status 0 "$BORDERMAP" extract a.txt --min-confidence 0.99 -o none.geojson
 expect_stderr '0 candidate rows'
