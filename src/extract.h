@@ -6,9 +6,11 @@
  * phrase) to an event cue becomes one candidate row per place it names as
  * where something happened: in ACLED's columns, geocoded by the geocoder
  * itself (so the match fields and precision are its own), dated by the
- * date phrases of the sentence resolved against the article's date,
- * quoted verbatim, with a confidence in [0, 1]. Rows are proposals for an
- * analyst to accept or correct; bm_extract_rules says the rules to users.
+ * date phrases of the sentence (datephrase.h) resolved against the
+ * article's date and never guessed, quoted verbatim, with a confidence in
+ * [0, 1]. A follow-up sentence ("The incident took place on Tuesday in
+ * X") refines the row before it. Rows are proposals for an analyst to
+ * accept or correct; bm_extract_rules says the rules to users.
  */
 #ifndef BM_EXTRACT_H
 #define BM_EXTRACT_H

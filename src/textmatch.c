@@ -209,7 +209,7 @@ static size_t longest_at(const bm_gazetteer *g, bm_text_words *w, size_t i, size
     }
     for (; k > 0; k--) {
         key[lens[k - 1]] = '\0';
-        /* A name ends on a word that says something: "Batken and" is not. */
+        /* words of marks alone fold to nothing: no key to look up */
         if (lens[k - 1] > 0 && classify(g, key, name)) {
             name->first = i;
             name->count = k;
