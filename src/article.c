@@ -303,25 +303,29 @@ static int attr_has_word(const xmlNode *n, const char *attr, const char *const *
     return found;
 }
 
-/* Does n hold a paragraph of prose (120 bytes of text outside links)?
- * A page's body wrapper can carry a class word like "share" or
- * "comments" ("entry-content share-enabled"); its paragraphs keep it. */
-static int holds_prose(xmlNode *n)
+/* The _private mark of an element that holds a paragraph of prose. */
+static char prose_mark;
+
+/* Marks, in one pass, every element that holds a paragraph of prose (120
+ * bytes of text outside links). A page's body wrapper can carry a class
+ * word like "share" or "comments" ("entry-content share-enabled"); its
+ * paragraphs keep it. */
+static void mark_prose(xmlNode *top)
 {
-    for (xmlNode *p = n; p; p = walk_next(p, n, 0)) {
+    for (xmlNode *p = top; p; p = walk_next(p, top, 0)) {
         if (!is_element(p, "p"))
             continue;
         size_t prose = 0;
-        for (xmlNode *t = p->children; t;) {
-            int link = is_element(t, "a");
+        for (xmlNode *t = p->children; t && prose < 120; t = walk_next(t, p, is_element(t, "a")))
             if (t->type == XML_TEXT_NODE && t->content)
                 prose += strlen((const char *)t->content);
-            t = walk_next(t, p, link);
-        }
-        if (prose >= 120)
-            return 1;
+        if (prose < 120)
+            continue;
+        /* Ancestors already marked have their ancestors marked too. */
+        for (xmlNode *up = p; up && up->type == XML_ELEMENT_NODE && up->_private != &prose_mark;
+             up = up->parent)
+            up->_private = &prose_mark;
     }
-    return 0;
 }
 
 static int is_furniture(xmlNode *n, int in_article)
@@ -340,7 +344,7 @@ static int is_furniture(xmlNode *n, int in_article)
         return 0;
     return (attr_has_word(n, "id", furniture_words) ||
             attr_has_word(n, "class", furniture_words)) &&
-           !holds_prose(n);
+           n->_private != &prose_mark;
 }
 
 static const char *const blocks[] = {
@@ -402,14 +406,18 @@ static xmlNode *body_root(xmlNode *top, int *in_article)
 {
     xmlNode *best = NULL;
     size_t best_size = 0;
-    for (xmlNode *n = top; n; n = walk_next(n, top, 0)) {
-        if (!is_element(n, "article"))
-            continue;
-        size_t size = text_size(n);
-        if (size > best_size) {
-            best = n;
-            best_size = size;
+    /* An article inside another has no more text than it: only the
+     * outermost ones are measured, so the page is walked once. */
+    for (xmlNode *n = top; n;) {
+        int article = is_element(n, "article");
+        if (article) {
+            size_t size = text_size(n);
+            if (size > best_size) {
+                best = n;
+                best_size = size;
+            }
         }
+        n = walk_next(n, top, article);
     }
     *in_article = best != NULL;
     if (best)
@@ -614,6 +622,7 @@ static bm_status parse_html(const char *name, const char *data, size_t len,
                           "HTML elements nested more than %d deep", BM_ARTICLE_MAX_DEPTH);
         goto done;
     }
+    mark_prose(top);
     int in_article;
     xmlNode *root = body_root(top, &in_article);
     builder b = {0};

@@ -15,12 +15,13 @@
  * HTML comment) and parsed by libxml2's HTML parser without network
  * access. The text is the article's body: inside the <article> with the
  * most text when there is one, else <main>, else <body>; script, style,
- * noscript, template, nav, header and footer (outside the article),
- * aside, menu, form, iframe and svg elements are dropped, as are elements
- * whose role marks them as navigation, banner or sidebar, and those whose
- * id or class does (navigation, menus, sidebars, sharing, comments) unless
- * they hold a paragraph of prose (120 bytes outside links). Block elements become paragraphs separated by
- * "\n\n"; runs of white space (no-break spaces included) become one space.
+ * noscript, template, nav, header (outside the article), footer, aside,
+ * menu, form, iframe and svg elements are dropped, as are elements whose
+ * role marks them as navigation, banner or sidebar, and those whose id or
+ * class does (navigation, menus, sidebars, sharing, comments) unless they
+ * hold a paragraph of prose (120 bytes outside links). Block elements
+ * become paragraphs separated by "\n\n"; runs of white space (no-break
+ * spaces included) become one space.
  * Nesting deeper than BM_ARTICLE_MAX_DEPTH elements is refused.
  *
  * The dateline (publication date) comes from the HTML metadata when there
@@ -49,7 +50,8 @@ typedef struct bm_article {
                              * the article body (script/style/nav/header/footer/aside dropped) */
     size_t len;
     char *title;            /* "" when none */
-    bm_civil_date dateline; /* publication date found in the text or the HTML metadata; year 0 if none */
+    bm_civil_date dateline; /* publication date found in the text or the HTML metadata;
+                             * year 0 if none */
     int is_html;            /* 1 when the input was read as HTML */
 } bm_article;
 

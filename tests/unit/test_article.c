@@ -289,7 +289,8 @@ static void test_sentences(void **state)
         NULL};
     assert_sentences("Gen. Aliev met Mr. Karimov on Oct. 2 near the U.S. Embassy. The fence is "
                      "1.5 km long, said J. Smith of the U.N. mission. Post No. 5 was hit at 3 "
-                     "p.m. Shots came at 5 a.m. Tuesday and at 7 a.m. (0100 GMT) on June 14. Was anyone hurt? \"No,\" he said. Nobody knows!",
+                     "p.m. Shots came at 5 a.m. Tuesday and at 7 a.m. (0100 GMT) on June 14. "
+                     "Was anyone hurt? \"No,\" he said. Nobody knows!",
                      one);
     /* A paragraph break ends a sentence without a full stop; an ellipsis
      * followed by a lower-case word does not. */

@@ -60,7 +60,8 @@ static void test_absolute(void **state)
     assert_phrase(a, "It began on the 3rd of May, 2014.", "3rd of May, 2014", "2014-05-03", 1, 0);
     assert_phrase(a, "The report, dated 2016-06-17, lists two deaths.", "2016-06-17",
                   "2016-06-17", 1, 0);
-    assert_phrase(a, "Опубликовано 17.06.2016 в 10:00", "17.06.2016", "2016-06-17", 1, 0);
+    assert_phrase(a, "Опубликовано 17.06.2016 в 10:00", "17.06.2016", "2016-06-17", 1,
+                  0);
     assert_phrase(a, "Herders clashed in September 2014 over a spring.", "in September 2014",
                   "2014-09-01", 3, 0);
     assert_phrase(a, "The road was closed in 2015 and again later.", "in 2015", "2015-01-01",
