@@ -201,8 +201,8 @@ const char bm_extract_rules[] =
     "  confidence: 0.3, +0.2 a violent cue or +0.1 another, +0.15 a date\n"
     "    (+0.05 to the day), +0.1 a precise place (town, feature, frontier),\n"
     "    -0.1 only a country (-0.1 more when only an actor's), -0.15 ambiguous,\n"
-    "    -0.1 date from the previous sentence, +0.05 per repeated mention;\n"
-    "    in [0, 1].\n"
+    "    -0.1 date from the previous sentence, -0.15 the headline, +0.05 per\n"
+    "    repeated mention; in [0, 1].\n"
     "  one article's repeated rows (place, date, kind) are one row; rows of\n"
     "  several articles on one event share event_group.\n";
 
@@ -864,6 +864,18 @@ static bm_extract_row *duplicate_of(article_scan *s, const bm_extract_row *r)
     return NULL;
 }
 
+/* Whether the sentence holds the article's title. */
+static int is_headline(const article_scan *s, const sentence *st)
+{
+    size_t tl = strlen(s->source);
+    if (tl < 12 || st->end - st->start < tl)
+        return 0;
+    for (size_t i = st->start; i + tl <= st->end; i++)
+        if (memcmp(s->text + i, s->source, tl) == 0)
+            return 1;
+    return 0;
+}
+
 static bm_status add_row(article_scan *s, const sentence *st, const cue *c, const located *loc,
                          const bm_match *m, const bm_date_phrase *date, int borrowed_date,
                          bm_error *err)
@@ -920,6 +932,10 @@ static bm_status add_row(article_scan *s, const sentence *st, const cue *c, cons
     }
     if (m->ambiguous)
         conf -= 0.15;
+    if (is_headline(s, st)) {
+        conf -= 0.15; /* a headline says what the text below tells better */
+        append_note(r->notes, sizeof r->notes, "from the headline%s", "");
+    }
     r->confidence = clamp01(conf);
     bm_extract_row *dup = duplicate_of(s, r);
     if (dup) {
