@@ -6,6 +6,7 @@
 #ifndef BORDERMAP_H
 #define BORDERMAP_H
 
+#include <bordermap/article.h>
 #include <bordermap/atomic_file.h>
 #include <bordermap/batch.h>
 #include <bordermap/border_distance.h>
@@ -14,8 +15,10 @@
 #include <bordermap/confine.h>
 #include <bordermap/context.h>
 #include <bordermap/csvscan.h>
+#include <bordermap/datephrase.h>
 #include <bordermap/error.h>
 #include <bordermap/export.h>
+#include <bordermap/extract.h>
 #include <bordermap/feature_set.h>
 #include <bordermap/filter.h>
 #include <bordermap/frontiers.h>
@@ -34,6 +37,8 @@
 #include <bordermap/svg_text.h>
 #include <bordermap/symbols.h>
 #include <bordermap/text_out.h>
+#include <bordermap/textmatch.h>
+#include <bordermap/textnum.h>
 #include <bordermap/vector_out.h>
 #include <bordermap/xml_out.h>
 

@@ -19,6 +19,7 @@ int cmd_geocode(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_check_data(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 
 /* Prints "bordermap: <error>" to stderr; returns the exit status. */
 int cli_fail(const bm_error *err);

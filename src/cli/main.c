@@ -31,6 +31,7 @@ typedef struct command {
 
 /* In the order data flows: read and geocode, derive, render or export. */
 static const command commands[] = {
+    {"extract", cmd_extract, "propose catalog rows from news articles, for review"},
     {"geocode", cmd_geocode, "resolve place names in a catalog to points"},
     {"frontiers", cmd_frontiers, "compute shared borders and their geodesic length"},
     {"render", cmd_render, "draw a report map (PNG, SVG, PDF) from a style"},
