@@ -379,6 +379,18 @@ static int match_numeric(const scan *s, size_t i, found *f)
     return 1;
 }
 
+/* The day and month read, ending at e: an optional year after them, then
+ * the date into f. */
+static int finish_day_month(const scan *s, size_t e, int month, int day, found *f)
+{
+    size_t ye;
+    int year = trailing_year(s, e, &ye);
+    if (!set_day_month(s, f, year, month, day))
+        return 0;
+    f->end = year ? ye : e;
+    return 1;
+}
+
 /* "3 May", "3rd of May 2016", "on 3 May, 2016". */
 static int match_day_month(const scan *s, size_t i, found *f)
 {
@@ -390,12 +402,7 @@ static int match_day_month(const scan *s, size_t i, found *f)
     int month = month_at(s, of ? of : k, &e);
     if (!month)
         return 0;
-    size_t ye;
-    int year = trailing_year(s, e, &ye);
-    if (!set_day_month(s, f, year, month, day))
-        return 0;
-    f->end = year ? ye : e;
-    return 1;
+    return finish_day_month(s, e, month, day, f);
 }
 
 /* "May 3", "May 3, 2016", "Oct. 2", "on Sept. 30th". */
@@ -408,12 +415,7 @@ static int match_month_day(const scan *s, size_t i, found *f)
     int day = day_at(s, k, &e);
     if (!day)
         return 0;
-    size_t ye;
-    int year = trailing_year(s, e, &ye);
-    if (!set_day_month(s, f, year, month, day))
-        return 0;
-    f->end = year ? ye : e;
-    return 1;
+    return finish_day_month(s, e, month, day, f);
 }
 
 /* Where in a month or year: "early", "mid-", "late", "the end of"...
