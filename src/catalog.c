@@ -438,10 +438,14 @@ static bm_status add_column(bm_catalog *c, const char *name, derivation how, int
         for (char *p = col->name; *p; p++)
             *p = (char)tolower((unsigned char)*p);
     for (size_t i = 0; i < c->n_fields; i++)
-        if (strcasecmp(c->cols[i].name, name) == 0)
+        if (strcasecmp(c->cols[i].name, name) == 0) {
+            /* Not counted in n_fields yet: the catalog's free would miss it. */
+            free(col->name);
+            col->name = NULL;
             return bm_error_set(err, BM_ERR_RUNTIME, c->path, 1, name,
                                 "column %zu repeats the name of column %zu", c->n_fields + 1,
                                 i + 1);
+        }
     col->type = column_type(how == FROM_INPUT ? c->format : BM_FORMAT_CATALOG, name);
     col->how = how;
     col->src = src;
