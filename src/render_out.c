@@ -7,6 +7,7 @@
  * SVG text kept as <text> rather than cairo's glyph outlines.
  * Every file is written under a temporary name and renamed.
  */
+#define _GNU_SOURCE /* MADV_HUGEPAGE */
 #include "render_int.h"
 
 #include <math.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -91,16 +93,39 @@ static int write_png(cairo_surface_t *s, double dpi, FILE *out)
     return 0;
 }
 
+/* The page's pixels, on transparent huge pages where the kernel offers
+ * them: touched 4 kB at a time, a 3000x2000 page costs 5,900 page
+ * faults, which on a virtual machine were a fifth of a small map's time.
+ * NULL when out of memory. */
+#define HUGE_PAGE ((size_t)2 << 20)
+static unsigned char *page_pixels(int width, int height, int *stride)
+{
+    *stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, width);
+    size_t size = (size_t)*stride * (size_t)height;
+    void *data = NULL;
+    if (*stride < 0 || posix_memalign(&data, HUGE_PAGE, size) != 0)
+        return NULL;
+    if (size >= HUGE_PAGE)
+        madvise(data, size - size % HUGE_PAGE, MADV_HUGEPAGE); /* advice: failure is harmless */
+    memset(data, 0, size);
+    return data;
+}
+
 static bm_status render_png(bm_map *m, const char *tmp, const char *path, bm_error *err)
 {
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, m->page.width,
-                                                    m->page.height);
+    int stride;
+    unsigned char *pixels = page_pixels(m->page.width, m->page.height, &stride);
+    if (!pixels)
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "out of memory for the page");
+    cairo_surface_t *s = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_ARGB32,
+                                                             m->page.width, m->page.height, stride);
     cairo_t *cr = cairo_create(s);
     bm_status st = bm_map_draw(m, cr, err);
     cairo_destroy(cr);
     cairo_surface_flush(s);
     if (st != BM_OK) {
         cairo_surface_destroy(s);
+        free(pixels);
         return st;
     }
     FILE *f = fopen(tmp, "wb");
@@ -109,6 +134,7 @@ static bm_status render_png(bm_map *m, const char *tmp, const char *path, bm_err
     if (f && fclose(f) != 0)
         bad = 1;
     cairo_surface_destroy(s);
+    free(pixels);
     return bad ? bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write PNG") : BM_OK;
 }
 
