@@ -68,9 +68,9 @@ static void init_once(void)
     /* Output must not depend on the machine: no GDAL-side caches of
      * previous runs and no auxiliary .aux.xml files next to inputs. */
     CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");
-    /* Opening a GeoPackage loads SpatiaLite, which opens PROJ's database
-     * for SQL     * functions bordermap never calls (30 ms of a 0.4 s map from a
-     * GeoPackage catalog, and 1.3 MB). A user's own setting stands. */
+    /* Opening a GeoPackage loads SpatiaLite, which opens PROJ's database,
+     * for SQL functions bordermap never calls: 30 ms of a 0.4 s map from
+     * a GeoPackage catalog, and 1.3 MB. A user's own setting stands. */
     if (!CPLGetConfigOption("SPATIALITE_LOAD", NULL))
         CPLSetConfigOption("SPATIALITE_LOAD", "FALSE");
 }
