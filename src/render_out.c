@@ -2,7 +2,7 @@
  * render_out.c — the edge of the renderer: one drawing, three surfaces.
  *
  * The map is drawn by bm_map_draw whatever the format; what differs sits
- * here: the PNG encoder and its resolution, PDF metadata without a
+ * here: the PNG's page in memory (png_out.c encodes it), PDF metadata without a
  * creation date, SVG ids made independent of the process's history and
  * SVG text kept as <text> rather than cairo's glyph outlines.
  * Every file is written under a temporary name and renamed.
@@ -10,8 +10,6 @@
 #define _GNU_SOURCE /* MADV_HUGEPAGE */
 #include "render_int.h"
 
-#include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,78 +18,10 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
-#include <png.h>
 
 #include "atomic_file.h"
+#include "png_out.h"
 #include "svg_text.h"
-
-/* Cairo's own PNG writer compresses hard and records no resolution; at
- * 3000x2000 px compression took longer than drawing. libpng at a fast
- * level writes the dpi as a pHYs chunk so the PNG prints at its size. */
-static void unpremultiply_row(const uint32_t *src, unsigned char *dst, int width, int alpha)
-{
-    for (int x = 0; x < width; x++) {
-        uint32_t p = src[x];
-        unsigned a = p >> 24, r = (p >> 16) & 255, g = (p >> 8) & 255, b = p & 255;
-        if (a && a < 255)
-            r = (r * 255 + a / 2) / a, g = (g * 255 + a / 2) / a, b = (b * 255 + a / 2) / a;
-        unsigned char *d = dst + x * (alpha ? 4 : 3);
-        d[0] = (unsigned char)r, d[1] = (unsigned char)g, d[2] = (unsigned char)b;
-        if (alpha)
-            d[3] = (unsigned char)a;
-    }
-}
-
-static int has_transparency(cairo_surface_t *s)
-{
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-    const unsigned char *data = cairo_image_surface_get_data(s);
-    for (int y = 0; y < h; y++) {
-        const uint32_t *row = (const uint32_t *)(data + (size_t)y * cairo_image_surface_get_stride(s));
-        for (int x = 0; x < w; x++)
-            if (row[x] >> 24 != 255)
-                return 1;
-    }
-    return 0;
-}
-
-static int write_png(cairo_surface_t *s, double dpi, FILE *out)
-{
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-    int alpha = has_transparency(s);
-    unsigned char *row = malloc((size_t)w * 4);
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    if (!row || !info || setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        free(row);
-        return -1;
-    }
-    png_init_io(png, out);
-    /* Level 1 without row filters: a map's long runs of one colour need
-     * no filter, and trying all five on every row (libpng's default) cost
-     * more than the compression itself; measured on the issue-14 map at
-     * 3000x2000, this is the fastest setting and the smallest file of
-     * levels 1-3 with any filter (740 kB against 980 kB). */
-    png_set_compression_level(png, 1);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
-                 alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_uint_32 ppm = (png_uint_32)lround(dpi / 0.0254);
-    png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
-    png_write_info(png, info);
-    const unsigned char *data = cairo_image_surface_get_data(s);
-    for (int y = 0; y < h; y++) {
-        unpremultiply_row((const uint32_t *)(data + (size_t)y * cairo_image_surface_get_stride(s)),
-                          row, w, alpha);
-        png_write_row(png, row);
-    }
-    png_write_end(png, info);
-    png_destroy_write_struct(&png, &info);
-    free(row);
-    return 0;
-}
 
 /* The page's pixels, on transparent huge pages where the kernel offers
  * them: touched 4 kB at a time, a 3000x2000 page costs 5,900 page
@@ -130,7 +60,7 @@ static bm_status render_png(bm_map *m, const char *tmp, const char *path, bm_err
     }
     FILE *f = fopen(tmp, "wb");
     int bad = !f || cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
-              write_png(s, m->page.dpi, f) != 0;
+              bm_png_write(pixels, m->page.width, m->page.height, stride, m->page.dpi, f) != 0;
     if (f && fclose(f) != 0)
         bad = 1;
     cairo_surface_destroy(s);
