@@ -294,50 +294,73 @@ static void request(frame_state *fs, const bm_layer *l, bm_feature_ref *ref, bm_
 
 /* ---- legend ------------------------------------------------------------- */
 
-static void legend_add(bm_map *m, const bm_legend_entry *e)
+/* Counts n more symbols of e's class, adding the class when new. */
+static void legend_add_n(bm_map *m, const bm_legend_entry *e, size_t n)
 {
     for (size_t i = 0; i < m->n_legend; i++)
         if (m->legend[i].layer == e->layer && strcmp(m->legend[i].label, e->label) == 0) {
-            m->legend[i].count++;
+            m->legend[i].count += n;
             return;
         }
-    bm_legend_entry *n = realloc(m->legend, (m->n_legend + 1) * sizeof *n);
-    if (!n) {
+    bm_legend_entry *grown = realloc(m->legend, (m->n_legend + 1) * sizeof *grown);
+    if (!grown) {
         bm_draw_failed(m, "out of memory for the legend");
         return;
     }
-    m->legend = n;
+    m->legend = grown;
     m->legend[m->n_legend] = *e;
-    m->legend[m->n_legend++].count = 1;
+    m->legend[m->n_legend++].count = n;
 }
 
-/* A class label from the match properties a feature went through: per
- * field, the matched key or "Other"; its rank is the key's place in the
- * style. Two properties matching one field make one class, not two. */
-static void class_label(const bm_layer *l, bm_feature_ref *ref, char *out, size_t size,
-                        size_t *order)
+static void legend_add(bm_map *m, const bm_legend_entry *e)
 {
-    const bm_prop *props[] = {&l->circle_color, &l->icon_image, &l->circle_stroke_color};
-    const char *fields[3];
-    size_t n_fields = 0;
-    out[0] = '\0';
-    *order = 0;
-    for (size_t k = 0; k < sizeof props / sizeof *props; k++) {
-        const bm_prop *p = props[k];
+    legend_add_n(m, e, 1);
+}
+
+/* The match properties whose keys make a circle layer's classes: its
+ * colour, shape and outline colour, one per field (two properties
+ * matching one field make one class, not two). */
+#define CLASS_PROPS 3
+static size_t class_props(const bm_layer *l, const bm_prop *out[CLASS_PROPS])
+{
+    const bm_prop *props[CLASS_PROPS] = {&l->circle_color, &l->icon_image,
+                                         &l->circle_stroke_color};
+    size_t n = 0;
+    for (size_t k = 0; k < CLASS_PROPS; k++) {
         size_t f = 0;
-        while (f < n_fields && strcmp(fields[f], p->field) != 0)
+        while (f < n && strcmp(out[f]->field, props[k]->field) != 0)
             f++;
-        if (p->kind != BM_PROP_MATCH || f < n_fields)
-            continue;
-        fields[n_fields++] = p->field;
-        const char *v = bm_fset_get(p->field, ref);
+        if (props[k]->kind == BM_PROP_MATCH && f == n)
+            out[n++] = props[k];
+    }
+    return n;
+}
+
+/* A feature's class: per class property, the index of the key its field
+ * matched, or the property's number of keys for "Other". */
+static void class_keys(const bm_prop *const *props, size_t n, bm_feature_ref *ref,
+                       size_t key[CLASS_PROPS])
+{
+    for (size_t k = 0; k < n; k++) {
+        const char *v = bm_fset_get(props[k]->field, ref);
         size_t i = 0;
-        while (i < p->n && strcmp(p->keys[i], v ? v : "") != 0)
+        while (i < props[k]->n && strcmp(props[k]->keys[i], v ? v : "") != 0)
             i++;
-        if (!out[0])
-            *order = i;
+        key[k] = i;
+    }
+}
+
+/* A class's legend label, its keys joined (or "Other"), and its rank: its
+ * first key's place in the style. */
+static void class_label(const bm_layer *l, const bm_prop *const *props, size_t n,
+                        const size_t *key, char *out, size_t size, size_t *order)
+{
+    out[0] = '\0';
+    *order = n ? key[0] : 0;
+    for (size_t k = 0; k < n; k++) {
         size_t len = strlen(out);
-        snprintf(out + len, size - len, "%s%s", len ? ": " : "", i < p->n ? p->keys[i] : "Other");
+        snprintf(out + len, size - len, "%s%s", len ? ": " : "",
+                 key[k] < props[k]->n ? props[k]->keys[key[k]] : "Other");
     }
     size_t len = strlen(out);
     if (!len)
@@ -475,13 +498,59 @@ static void draw_text_layer(frame_state *fs, const bm_layer *l, const bm_fset *s
 
 /* ---- point symbols, displaced where several share a place ---------------- */
 
-/* A symbol to draw: 56 bytes, the symbol itself in the layer's table of
- * distinct symbols (a bm_symbol in every mark made 144 bytes a point). */
+/* A symbol to draw: 48 bytes, the symbol itself in the layer's table of
+ * distinct symbols (a bm_symbol in every mark made 144 bytes a point)
+ * and its legend class in the layer's table of classes. */
 typedef struct mark {
     double x, y;        /* true position */
     double dx, dy;      /* displacement from it */
-    uint32_t feature, order, sym; /* the symbol's radius is in the table */
+    uint32_t feature, order, sym, cls; /* order: the class's rank */
 } mark;
+
+/* A layer's legend classes: the keys each class property took, labelled
+ * once per class rather than once per symbol (a label per symbol was a
+ * tenth of a 100,000-point map's instructions). */
+typedef struct class_entry {
+    size_t key[CLASS_PROPS];
+    size_t order, count;
+    bm_symbol symbol; /* its first symbol in place order, the legend's */
+    char label[BM_STYLE_TEXT];
+} class_entry;
+
+typedef struct class_table {
+    const bm_prop *props[CLASS_PROPS];
+    size_t n_props;
+    class_entry *e;
+    size_t n, cap;
+    uint32_t *met; /* classes in the order their first symbol was met */
+    size_t n_met;
+} class_table;
+
+/* The index of the feature's class in t, added when new; UINT32_MAX when
+ * out of memory. Searched linearly: a layer has a few classes. */
+static uint32_t class_index(class_table *t, const bm_layer *l, bm_feature_ref *ref)
+{
+    size_t key[CLASS_PROPS] = {0};
+    class_keys(t->props, t->n_props, ref, key);
+    for (size_t i = 0; i < t->n; i++)
+        if (memcmp(t->e[i].key, key, sizeof key) == 0)
+            return (uint32_t)i;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        class_entry *e = cap < UINT32_MAX ? realloc(t->e, cap * sizeof *e) : NULL;
+        uint32_t *met = e ? realloc(t->met, cap * sizeof *met) : NULL;
+        if (e)
+            t->e = e;
+        if (!met)
+            return UINT32_MAX;
+        t->met = met, t->cap = cap;
+    }
+    class_entry *c = &t->e[t->n];
+    memcpy(c->key, key, sizeof key);
+    c->count = 0;
+    class_label(l, t->props, t->n_props, key, c->label, sizeof c->label, &c->order);
+    return (uint32_t)t->n++;
+}
 
 /* The distinct symbols of a layer; marks refer to them by index. */
 typedef struct symbol_table {
@@ -513,28 +582,37 @@ static uint32_t symbol_index(symbol_table *t, const bm_symbol *s)
     return (uint32_t)t->n++;
 }
 
-static int compare_places(const void *a, const void *b)
+/* The marks are made in catalog order and stay there; they are sorted
+ * as indices (4 bytes each instead of 48 to move). */
+typedef struct mark_order {
+    const mark *marks;
+    const bm_symbol *syms;
+} mark_order;
+
+static int compare_places(const void *a, const void *b, void *ctx)
 {
-    const mark *p = a, *q = b;
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    const mark *p = &((const mark_order *)ctx)->marks[i], *q = &((const mark_order *)ctx)->marks[j];
     if (p->x != q->x)
         return p->x < q->x ? -1 : 1;
     if (p->y != q->y)
         return p->y < q->y ? -1 : 1;
-    return p->feature < q->feature ? -1 : p->feature > q->feature;
+    return i < j ? -1 : i > j;
 }
 
 /* Painting order: big symbols under small ones, and within a size the
  * classes the style lists first on top; ties keep catalog order. */
-static int compare_paint(const void *a, const void *b, void *table)
+static int compare_paint(const void *a, const void *b, void *ctx)
 {
-    const mark *p = a, *q = b;
-    const bm_symbol *syms = table;
-    double rp = syms[p->sym].radius, rq = syms[q->sym].radius;
+    const mark_order *o = ctx;
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    const mark *p = &o->marks[i], *q = &o->marks[j];
+    double rp = o->syms[p->sym].radius, rq = o->syms[q->sym].radius;
     if (rp != rq)
         return rp > rq ? -1 : 1;
     if (p->order != q->order)
         return p->order > q->order ? -1 : 1;
-    return p->feature < q->feature ? -1 : p->feature > q->feature;
+    return i < j ? -1 : i > j;
 }
 
 static bm_symbol symbol_for(const bm_map *m, const bm_layer *l, bm_feature_ref *ref)
@@ -564,19 +642,21 @@ static void displacement(size_t k, size_t n, double r, double *dx, double *dy)
     *dx = rr * cos(a), *dy = rr * sin(a);
 }
 
-static void leader_lines(frame_state *fs, mark *g, size_t n)
+/* A group: the n marks at one place, given by their indices. */
+static void leader_lines(frame_state *fs, const mark *marks, const uint32_t *g, size_t n)
 {
     cairo_t *cr = fs->cr;
+    const mark *at = &marks[g[0]];
     cairo_new_path(cr);
     cairo_set_line_width(cr, 0.6 * fs->m->pt);
     cairo_set_source_rgba(cr, 0.2, 0.2, 0.2, 0.9);
     for (size_t k = 0; k < n; k++) {
-        cairo_move_to(cr, g[0].x, g[0].y);
-        cairo_line_to(cr, g[0].x + g[k].dx, g[0].y + g[k].dy);
+        cairo_move_to(cr, at->x, at->y);
+        cairo_line_to(cr, at->x + marks[g[k]].dx, at->y + marks[g[k]].dy);
     }
     cairo_stroke(cr);
     cairo_new_sub_path(cr);
-    cairo_arc(cr, g[0].x, g[0].y, 1.2 * fs->m->pt, 0, 2 * M_PI);
+    cairo_arc(cr, at->x, at->y, 1.2 * fs->m->pt, 0, 2 * M_PI);
     cairo_fill(cr);
 }
 
@@ -587,35 +667,48 @@ static void leader_lines(frame_state *fs, mark *g, size_t n)
 #define SPREAD_MAX 64
 
 /* Several symbols at one place are spread around it with leader lines;
- * each becomes a label obstacle and counts for the legend. */
+ * each becomes a label obstacle and counts for its class. */
 static void arrange_group(frame_state *fs, const bm_layer *l, const bm_fset *s,
-                          const bm_symbol *syms, mark *g, size_t n)
+                          const bm_symbol *syms, class_table *classes, mark *marks,
+                          const uint32_t *g, size_t n)
 {
     double rmax = 0, reach = 0;
     int spread = n > 1 && n <= SPREAD_MAX;
     for (size_t k = 0; k < n; k++)
-        rmax = fmax(rmax, syms[g[k].sym].radius);
+        rmax = fmax(rmax, syms[marks[g[k]].sym].radius);
     for (size_t k = 0; spread && k < n; k++)
-        displacement(k, n, rmax, &g[k].dx, &g[k].dy);
+        displacement(k, n, rmax, &marks[g[k]].dx, &marks[g[k]].dy);
     if (spread)
-        leader_lines(fs, g, n);
+        leader_lines(fs, marks, g, n);
     for (size_t k = 0; k < n; k++) {
-        double x = g[k].x + g[k].dx, y = g[k].y + g[k].dy, r = syms[g[k].sym].radius;
-        reach = fmax(reach, hypot(g[k].dx, g[k].dy) + r);
+        const mark *mk = &marks[g[k]];
+        double x = mk->x + mk->dx, y = mk->y + mk->dy, r = syms[mk->sym].radius;
+        reach = fmax(reach, hypot(mk->dx, mk->dy) + r);
         if (fs->obstacles)
             bm_labels_add_obstacle(fs->m->labels, (bm_box){x - r, y - r, x + r, y + r});
-        bm_feature_ref ref = {s, g[k].feature};
-        bm_legend_entry e = {.kind = BM_LEGEND_SYMBOL, .layer = l->index,
-                             .symbol = syms[g[k].sym]};
-        if (l->circle_radius.kind == BM_PROP_INTERPOLATE) /* classes at one size */
-            e.symbol.radius = l->circle_radius.values[0].number * fs->m->pt;
-        class_label(l, &ref, e.label, sizeof e.label, &e.order);
-        g[k].order = (uint32_t)e.order;
-        legend_add(fs->m, &e);
+        class_entry *c = &classes->e[mk->cls];
+        if (c->count++ == 0) {
+            c->symbol = syms[mk->sym];
+            classes->met[classes->n_met++] = mk->cls;
+        }
     }
-    bm_feature_ref first = {s, g[0].feature};
+    bm_feature_ref first = {s, marks[g[0]].feature};
     if (l->text_field[0])
-        request(fs, l, &first, BM_REQ_POINT, g[0].x, g[0].y, reach, NULL);
+        request(fs, l, &first, BM_REQ_POINT, marks[g[0]].x, marks[g[0]].y, reach, NULL);
+}
+
+/* The layer's classes in the legend, in the order they were met. */
+static void legend_classes(bm_map *m, const bm_layer *l, const class_table *classes)
+{
+    for (size_t i = 0; i < classes->n_met; i++) {
+        const class_entry *c = &classes->e[classes->met[i]];
+        bm_legend_entry e = {.kind = BM_LEGEND_SYMBOL, .layer = l->index, .order = c->order,
+                             .symbol = c->symbol};
+        if (l->circle_radius.kind == BM_PROP_INTERPOLATE) /* classes at one size */
+            e.symbol.radius = l->circle_radius.values[0].number * m->pt;
+        snprintf(e.label, sizeof e.label, "%s", c->label);
+        legend_add_n(m, &e, c->count);
+    }
 }
 
 /* On a raster target with no scaling, each symbol is stamped from a tile
@@ -734,21 +827,23 @@ static void stamp_direct(const direct_page *d, const stamp_tile *t, int x, int y
     }
 }
 
-static void stamp_marks(cairo_t *cr, const bm_symbol *syms, const mark *marks, size_t n)
+/* The marks in the order of the indices at. */
+static void stamp_marks(cairo_t *cr, const bm_symbol *syms, const mark *marks,
+                        const uint32_t *at, size_t n)
 {
     direct_page page = {0};
     int direct = direct_page_of(cr, &page);
     cairo_surface_t *target = cairo_get_target(cr);
     for (size_t i = 0, j; i < n; i = j) {
         int half;
-        const bm_symbol *sym = &syms[marks[i].sym];
+        const bm_symbol *sym = &syms[marks[at[i]].sym];
         cairo_surface_t *tile = make_stamp(sym, &half);
         cairo_surface_flush(tile);
         stamp_tile st = {0};
         int tile_ok = direct && stamp_tile_of(tile, &st);
-        for (j = i; j < n && same_symbol(sym, &syms[marks[j].sym]); j++) {
-            double x = floor(marks[j].x + marks[j].dx) - half;
-            double y = floor(marks[j].y + marks[j].dy) - half;
+        for (j = i; j < n && same_symbol(sym, &syms[marks[at[j]].sym]); j++) {
+            const mark *mk = &marks[at[j]];
+            double x = floor(mk->x + mk->dx) - half, y = floor(mk->y + mk->dy) - half;
             double size = 2 * half + 1;
             if (tile_ok && x >= page.x0 && y >= page.y0 && x + size <= page.x1 &&
                 y + size <= page.y1) {
@@ -769,15 +864,16 @@ static void stamp_marks(cairo_t *cr, const bm_symbol *syms, const mark *marks, s
         cairo_surface_mark_dirty(target);
 }
 
-static void paint_marks(cairo_t *cr, const bm_symbol *syms, const mark *marks, size_t n)
+static void paint_marks(cairo_t *cr, const bm_symbol *syms, const mark *marks,
+                        const uint32_t *at, size_t n)
 {
     if (can_stamp(cr)) {
-        stamp_marks(cr, syms, marks, n);
+        stamp_marks(cr, syms, marks, at, n);
         return;
     }
     for (size_t i = 0; i < n; i++)
-        bm_symbol_draw(cr, &syms[marks[i].sym], marks[i].x + marks[i].dx,
-                       marks[i].y + marks[i].dy);
+        bm_symbol_draw(cr, &syms[marks[at[i]].sym], marks[at[i]].x + marks[at[i]].dx,
+                       marks[at[i]].y + marks[at[i]].dy);
 }
 
 /* A key to proportional symbols: one grey circle per interpolation stop. */
@@ -795,6 +891,27 @@ static void size_key(bm_map *m, const bm_layer *l)
     }
 }
 
+/* The layer's marks in the frame, in catalog order, each with its symbol
+ * and class; 0 when out of memory. */
+static int make_marks(frame_state *fs, const bm_layer *l, const bm_fset *s, mark *marks,
+                      size_t *n, symbol_table *syms, class_table *classes)
+{
+    const bm_box f = fs->m->frame;
+    *n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        bm_feature_ref ref = {s, i};
+        double x = s->pt[2 * i], y = s->pt[2 * i + 1];
+        if (isnan(x) || x < f.x0 || x > f.x1 || y < f.y0 || y > f.y1 || !visible(l, &ref))
+            continue;
+        bm_symbol sym = symbol_for(fs->m, l, &ref);
+        uint32_t k = symbol_index(syms, &sym), c = class_index(classes, l, &ref);
+        if (k == UINT32_MAX || c == UINT32_MAX)
+            return 0;
+        marks[(*n)++] = (mark){x, y, 0, 0, (uint32_t)i, (uint32_t)classes->e[c].order, k, c};
+    }
+    return 1;
+}
+
 static void draw_circles(frame_state *fs, const bm_layer *l, const bm_fset *s)
 {
     /* The marks and their sorting are the peak of a map of many points:
@@ -802,41 +919,38 @@ static void draw_circles(frame_state *fs, const bm_layer *l, const bm_fset *s)
      * (malloc keeps it otherwise; 1.2 MB at 100,000 points). */
     malloc_trim(0);
     mark *marks = s->n < UINT32_MAX ? malloc((s->n + 1) * sizeof *marks) : NULL;
+    uint32_t *at = marks ? malloc((s->n + 1) * sizeof *at) : NULL;
     symbol_table syms = {0};
+    class_table classes = {0};
+    classes.n_props = class_props(l, classes.props);
     size_t n = 0;
-    int ok = marks != NULL;
-    const bm_box f = fs->m->frame;
-    for (size_t i = 0; ok && i < s->n; i++) {
-        bm_feature_ref ref = {s, i};
-        double x = s->pt[2 * i], y = s->pt[2 * i + 1];
-        if (isnan(x) || x < f.x0 || x > f.x1 || y < f.y0 || y > f.y1 || !visible(l, &ref))
-            continue;
-        bm_symbol sym = symbol_for(fs->m, l, &ref);
-        uint32_t k = symbol_index(&syms, &sym);
-        ok = k != UINT32_MAX;
-        marks[n++] = (mark){x, y, 0, 0, (uint32_t)i, 0, k};
-    }
-    if (!ok) {
-        free(marks);
-        free(syms.sym);
+    if (!at || !make_marks(fs, l, s, marks, &n, &syms, &classes)) {
         bm_draw_failed(fs->m, "out of memory for symbols");
-        return;
+        n = 0;
     }
-    if (n > 1) /* marks is NULL on a layer with no point in the frame */
-        qsort(marks, n, sizeof *marks, compare_places);
-    for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && marks[j].x == marks[i].x && marks[j].y == marks[i].y; j++)
-            ;
-        arrange_group(fs, l, s, syms.sym, marks + i, j - i);
-    }
+    for (size_t i = 0; i < n; i++)
+        at[i] = (uint32_t)i;
+    mark_order order = {marks, syms.sym};
     if (n > 1)
-        qsort_r(marks, n, sizeof *marks, compare_paint, syms.sym);
+        qsort_r(at, n, sizeof *at, compare_places, &order);
+    for (size_t i = 0, j; i < n; i = j) {
+        const mark *first = &marks[at[i]];
+        for (j = i + 1; j < n && marks[at[j]].x == first->x && marks[at[j]].y == first->y; j++)
+            ;
+        arrange_group(fs, l, s, syms.sym, &classes, marks, at + i, j - i);
+    }
+    legend_classes(fs->m, l, &classes);
+    if (n > 1)
+        qsort_r(at, n, sizeof *at, compare_paint, &order);
     cairo_set_fill_rule(fs->cr, CAIRO_FILL_RULE_WINDING);
-    paint_marks(fs->cr, syms.sym, marks, n);
+    paint_marks(fs->cr, syms.sym, marks, at, n);
     if (n > 0 && l->circle_radius.kind == BM_PROP_INTERPOLATE)
         size_key(fs->m, l);
+    free(at);
     free(marks);
     free(syms.sym);
+    free(classes.e);
+    free(classes.met);
 }
 
 /* A kernel density surface of the layer's points (MapLibre's heatmap):
