@@ -180,6 +180,25 @@ bm_projection *bm_projection_create(const char *definition, bm_error *err)
     return from_pipeline(ctx, raw, definition, err);
 }
 
+bm_projection *bm_projection_clone(const bm_projection *p)
+{
+    PJ_CONTEXT *ctx = proj_context_create();
+    if (!ctx)
+        return NULL;
+    proj_log_level(ctx, PJ_LOG_NONE);
+    PJ *pj = proj_clone(ctx, p->pj);
+    bm_projection *c = pj ? calloc(1, sizeof *c) : NULL;
+    if (!c) {
+        if (pj)
+            proj_destroy(pj);
+        proj_context_destroy(ctx);
+        return NULL;
+    }
+    c->ctx = ctx;
+    c->pj = pj;
+    return c;
+}
+
 bm_projection *bm_projection_local(double lon0, double lat0)
 {
     /* A bare operation, not a CRS-to-CRS search: no proj.db query, which

@@ -38,6 +38,11 @@ bm_projection *bm_projection_local(double lon0, double lat0);
 char *bm_projection_fitted(const double extent[4], char *buf, size_t size, char *name,
                            size_t name_size);
 
+/* The same transformation for another thread: a projection, like the
+ * PROJ context it holds, serves one thread at a time. NULL when out of
+ * memory. */
+bm_projection *bm_projection_clone(const bm_projection *p);
+
 void bm_projection_free(bm_projection *p);
 
 /* The projected bounds (min x, min y, max x, max y) of a lon/lat box,
