@@ -276,6 +276,12 @@ OGRLayerH bm_vector_out_layer(bm_vector_out *out, const char *name,
         options = CSLSetNameValue(options, "RFC7946", plain_points ? "NO" : "YES");
         options = CSLSetNameValue(options, "COORDINATE_PRECISION", "6");
         options = CSLSetNameValue(options, "WRITE_NAME", "NO");
+        /* Real properties at 15 significant digits, which every decimal of
+         * up to 15 digits reads back as: GDAL's default prints 17 and, on
+         * a 999999 or 000000 run, again at 16 (then 15, 14), which was 2.4 G
+         * of the 9.5 G instructions writing 100k CSV rows (1.25 G saved,
+         * bytes unchanged for them). Coordinates keep COORDINATE_PRECISION. */
+        options = CSLSetNameValue(options, "SIGNIFICANT_FIGURES", "15");
     }
     OGRLayerH layer = GDALDatasetCreateLayer(out->ds, name, wgs84, type, options);
     CSLDestroy(options);
