@@ -280,10 +280,11 @@ static OGRLayerH create_layer(bm_vector_out *out, const char *name, OGRwkbGeomet
             options = CSLSetNameValue(options, "COORDINATE_PRECISION", "6");
         options = CSLSetNameValue(options, "WRITE_NAME", "NO");
         /* Real properties at 15 significant digits, which every decimal of
-         * up to 15 digits reads back as: GDAL's default prints 17 and, on
-         * a 999999 or 000000 run, again at 16 (then 15, 14), which was 2.4 G
-         * of the 9.5 G instructions writing 100k CSV rows (1.25 G saved,
-         * bytes unchanged for them). Coordinates keep COORDINATE_PRECISION
+         * up to 15 digits reads back as (GDAL still shortens one ending in
+         * a 999999 run): GDAL's default prints 17 and, on a 999999 or
+         * 000000 run, again at 16 (then 15, 14), which was 2.4 G of the
+         * 9.5 G instructions writing 100k CSV rows (1.25 G saved, bytes
+         * unchanged for them). Coordinates keep COORDINATE_PRECISION
          * unless rounded by the caller (bm_vector_out_point_layer). */
         options = CSLSetNameValue(options, "SIGNIFICANT_FIGURES", "15");
     }
