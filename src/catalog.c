@@ -59,6 +59,10 @@ typedef struct column {
     int unread;
 } column;
 
+/* A record's point; POINT_OF_TEXT when it was read from the latitude and
+ * longitude columns' text, whose numbers it then is (see bm_catalog_number). */
+typedef enum point_kind { NO_POINT, POINT, POINT_OF_TEXT } point_kind;
+
 struct bm_catalog {
     char path[1024];
     bm_input_format format;
@@ -69,7 +73,7 @@ struct bm_catalog {
     int *slot;    /* per column: its slot in a record, -1 when not kept; NULL: slot i */
     size_t n_slots;
     long *rows;
-    unsigned char *has_point;
+    unsigned char *has_point; /* a point_kind */
     double *lon, *lat;
     int lat_field, lon_field; /* text columns kept in step with the point; -1 if none */
     size_t rows_read, filtered;
@@ -623,7 +627,7 @@ static int point_of_fields(const bm_catalog *c, const builder *b, double *lon, d
     return has_lat;
 }
 
-/* Reads feature f into b; returns 1 with a point, 0 without, -1 on a problem. */
+/* Reads feature f into b; returns the point_kind, or -1 on a problem. */
 static int build_record(const bm_catalog *c, builder *b, OGRFeatureH f, double *lon, double *lat,
                         row_problem *p)
 {
@@ -643,7 +647,8 @@ static int build_record(const bm_catalog *c, builder *b, OGRFeatureH f, double *
     }
     if (has_geometry)
         return point_of_geometry(g, lon, lat, p);
-    return point_of_fields(c, b, lon, lat, p);
+    int got = point_of_fields(c, b, lon, lat, p);
+    return got > 0 ? POINT_OF_TEXT : got;
 }
 
 /* Where reading stands: the dataset, the CSV check and the record being
@@ -674,7 +679,7 @@ static bm_status store_record(bm_catalog *c, const reader *r, long row, int has_
     size_t rec = c->count++;
     c->blobs[rec] = blob;
     c->rows[rec] = row;
-    c->has_point[rec] = (unsigned char)(has_point > 0);
+    c->has_point[rec] = (unsigned char)(has_point > 0 ? has_point : NO_POINT);
     c->lon[rec] = has_point > 0 ? lon : 0;
     c->lat[rec] = has_point > 0 ? lat : 0;
     return BM_OK;
@@ -1462,6 +1467,19 @@ int bm_catalog_point(const bm_catalog *c, size_t record, double *lon, double *la
     return 1;
 }
 
+int bm_catalog_number(const bm_catalog *c, size_t record, size_t field, double *value)
+{
+    if (record >= c->count || c->has_point[record] != POINT_OF_TEXT)
+        return 0;
+    if ((int)field == c->lat_field)
+        *value = c->lat[record];
+    else if ((int)field == c->lon_field)
+        *value = c->lon[record];
+    else
+        return 0;
+    return 1;
+}
+
 typedef struct replacing {
     const bm_catalog *c;
     const char *blob, *text;
@@ -1478,6 +1496,8 @@ bm_status bm_catalog_set_value(bm_catalog *c, size_t record, size_t field, const
 {
     if (record >= c->count || field >= c->n_fields)
         return BM_ERR_RUNTIME;
+    if (((int)field == c->lat_field || (int)field == c->lon_field) && c->has_point[record])
+        c->has_point[record] = POINT; /* the point is no longer this text's number */
     if (slot_of(c, field) < 0)
         return BM_OK;
     replacing r = {c, c->blobs[record], text, field};
@@ -1500,7 +1520,7 @@ void bm_catalog_set_point(bm_catalog *c, size_t record, double lon, double lat)
 {
     if (record >= c->count)
         return;
-    c->has_point[record] = 1;
+    c->has_point[record] = POINT;
     c->lon[record] = lon;
     c->lat[record] = lat;
     char text[32];
@@ -1514,7 +1534,7 @@ void bm_catalog_clear_point(bm_catalog *c, size_t record)
 {
     if (record >= c->count)
         return;
-    c->has_point[record] = 0;
+    c->has_point[record] = NO_POINT;
     set_coordinate_text(c, record, c->lon_field, "");
     set_coordinate_text(c, record, c->lat_field, "");
 }

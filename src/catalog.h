@@ -147,6 +147,10 @@ long bm_catalog_row(const bm_catalog *c, size_t record);
 int bm_catalog_point(const bm_catalog *c, size_t record, double *lon, double *lat);
 void bm_catalog_set_point(bm_catalog *c, size_t record, double lon, double lat);
 void bm_catalog_clear_point(bm_catalog *c, size_t record);
+/* The number a record's latitude or longitude text reads as (strtod's),
+ * when the record's point was read from that text: 1 and *value, else 0
+ * (any other field, or a point from a geometry or set since). */
+int bm_catalog_number(const bm_catalog *c, size_t record, size_t field, double *value);
 
 /* Parses an event date as ACLED and UCDP write it: "2022-09-14",
  * "2022-09-14 00:00:00.000", "14 September 2022" or "5 Jun 2016".
