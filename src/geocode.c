@@ -759,7 +759,6 @@ typedef struct added_fields {
     int map[M_ALL];             /* output field of each added field; -1 when absent */
     int n;                      /* M_N, or M_ALL when distances are measured */
     bm_border_distance *distance;
-    const bm_vector_out *out;
     unsigned char *from_input;  /* per input field: written from the input, not a match field */
     OGRFeatureH feature;
 } added_fields;
@@ -918,7 +917,7 @@ static void set_input_fields(OGRFeatureH f, const bm_catalog *c, size_t rec,
 
 /* The point of a located record, kept in the feature from one record to
  * the next; NULL for an unlocated one. */
-static void set_point(OGRFeatureH f, const bm_match *m, const bm_vector_out *out)
+static void set_point(OGRFeatureH f, const bm_match *m)
 {
     OGRGeometryH pt = OGR_F_GetGeometryRef(f);
     if (m->best.kind == BM_MATCH_NONE) {
@@ -930,7 +929,7 @@ static void set_point(OGRFeatureH f, const bm_match *m, const bm_vector_out *out
         pt = OGR_G_CreateGeometry(wkbPoint);
         OGR_F_SetGeometryDirectly(f, pt);
     }
-    bm_vector_out_set_point(out, pt, m->best.lon, m->best.lat);
+    OGR_G_SetPoint_2D(pt, 0, m->best.lon, m->best.lat);
 }
 
 /* Every field and the geometry are set anew for each record; the FID is
@@ -945,7 +944,7 @@ static bm_status write_record(OGRLayerH layer, const bm_catalog *c, size_t rec,
     if (a->distance && set_distance_fields(f, m, a) != 0)
         return bm_error_set(err, BM_ERR_RUNTIME, NULL, bm_catalog_row(c, rec), "frontier_km",
                             "GEOS failed to find the country of the point");
-    set_point(f, m, a->out);
+    set_point(f, m);
     OGRErr rc = OGR_L_CreateFeature(layer, f);
     return rc == OGRERR_NONE ? BM_OK
                              : bm_error_set(err, BM_ERR_RUNTIME, NULL, bm_catalog_row(c, rec),
@@ -956,8 +955,8 @@ bm_status bm_geocode_write_layer(bm_vector_out *out, const char *name, const bm_
                                  const bm_match *matches, bm_border_distance *distance,
                                  bm_record_filter keep, void *data, bm_error *err)
 {
-    added_fields a = {.n = distance ? M_ALL : M_N, .distance = distance, .out = out};
-    OGRLayerH layer = bm_vector_out_point_layer(out, name, err);
+    added_fields a = {.n = distance ? M_ALL : M_N, .distance = distance};
+    OGRLayerH layer = bm_vector_out_layer(out, name, wkbPoint, err);
     bm_status st = layer ? create_fields(c, layer, &a, err) : err->status;
     for (size_t i = 0; st == BM_OK && i < bm_catalog_count(c); i++)
         if (!keep || keep(c, i, data))
@@ -988,9 +987,9 @@ bm_geocode_writer *bm_geocode_writer_open_measuring(const char *path, const bm_c
         return NULL;
     }
     snprintf(w->path, sizeof w->path, "%s", path);
+    w->added = (added_fields){.n = distance ? M_ALL : M_N, .distance = distance};
     w->out = bm_vector_out_open(path, err);
-    w->added = (added_fields){.n = distance ? M_ALL : M_N, .distance = distance, .out = w->out};
-    w->layer = w->out ? bm_vector_out_point_layer(w->out, "geocoded", err) : NULL;
+    w->layer = w->out ? bm_vector_out_layer(w->out, "geocoded", wkbPoint, err) : NULL;
     if (!w->layer || create_fields(c, w->layer, &w->added, err) != BM_OK) {
         if (!*err->file)
             snprintf(err->file, sizeof err->file, "%s", path);

@@ -11,7 +11,6 @@
 #include "vector_out.h"
 
 #include <errno.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,9 +257,8 @@ bm_vector_out *bm_vector_out_open(const char *path, bm_error *err)
     return out;
 }
 
-/* rounded: the caller gives GeoJSON points at 6 decimals already. */
-static OGRLayerH create_layer(bm_vector_out *out, const char *name, OGRwkbGeometryType type,
-                              int rounded, bm_error *err)
+OGRLayerH bm_vector_out_layer(bm_vector_out *out, const char *name,
+                              OGRwkbGeometryType type, bm_error *err)
 {
     /* GDAL's RFC 7946 mode rewinds polygons and cuts lines at the
      * antimeridian, by copying every feature; points in CRS84 (which
@@ -276,16 +274,14 @@ static OGRLayerH create_layer(bm_vector_out *out, const char *name, OGRwkbGeomet
     char **options = NULL;
     if (geojson) {
         options = CSLSetNameValue(options, "RFC7946", plain_points ? "NO" : "YES");
-        if (!rounded)
-            options = CSLSetNameValue(options, "COORDINATE_PRECISION", "6");
+        options = CSLSetNameValue(options, "COORDINATE_PRECISION", "6");
         options = CSLSetNameValue(options, "WRITE_NAME", "NO");
         /* Real properties at 15 significant digits, which every decimal of
          * up to 15 digits reads back as (GDAL still shortens one ending in
          * a 999999 run): GDAL's default prints 17 and, on a 999999 or
          * 000000 run, again at 16 (then 15, 14), which was 2.4 G of the
          * 9.5 G instructions writing 100k CSV rows (1.25 G saved, bytes
-         * unchanged for them). Coordinates keep COORDINATE_PRECISION
-         * unless rounded by the caller (bm_vector_out_point_layer). */
+         * unchanged for them). Coordinates keep COORDINATE_PRECISION. */
         options = CSLSetNameValue(options, "SIGNIFICANT_FIGURES", "15");
     }
     OGRLayerH layer = GDALDatasetCreateLayer(out->ds, name, wgs84, type, options);
@@ -295,41 +291,6 @@ static OGRLayerH create_layer(bm_vector_out *out, const char *name, OGRwkbGeomet
         bm_error_set(err, BM_ERR_RUNTIME, bm_vector_out_path(out), 0, NULL,
                      "cannot create layer '%s': %s", name, CPLGetLastErrorMsg());
     return layer;
-}
-
-OGRLayerH bm_vector_out_layer(bm_vector_out *out, const char *name,
-                              OGRwkbGeometryType type, bm_error *err)
-{
-    return create_layer(out, name, type, 0, err);
-}
-
-/* GDAL prints a coordinate at COORDINATE_PRECISION through an
- * ostringstream: 1.6 G of the 8.1 G instructions writing 100k points.
- * Rounded here, the same coordinate goes through SIGNIFICANT_FIGURES (one
- * snprintf, 15 digits): 0.41 G saved, the same numbers and bytes, except
- * that GDAL's %g writes a coordinate under 1e-4 (the 11 m nearest the
- * equator or the prime meridian) as 6.5e-05 rather than 0.000065. */
-OGRLayerH bm_vector_out_point_layer(bm_vector_out *out, const char *name, bm_error *err)
-{
-    return create_layer(out, name, wkbPoint, is_sink(out), err);
-}
-
-/* v to 6 decimals as printf's %.6f rounds it: from the exact product
- * (fma gives what x * 1e6 lost), so a product rounded onto a half goes
- * the way the exact value lies; an exact half goes to even. */
-static double round6(double v)
-{
-    double p = v * 1e6, lost = fma(v, 1e6, -p), k = nearbyint(p);
-    if (fabs(p - k) == 0.5 && lost != 0)
-        k = lost > 0 ? floor(p) + 1 : floor(p);
-    return k / 1e6;
-}
-
-void bm_vector_out_set_point(const bm_vector_out *out, OGRGeometryH pt, double x, double y)
-{
-    if (is_sink(out))
-        x = round6(x), y = round6(y);
-    OGR_G_SetPoint_2D(pt, 0, x, y);
 }
 
 bm_status bm_vector_out_field(bm_vector_out *out, OGRLayerH layer,

@@ -27,13 +27,6 @@ bm_vector_out *bm_vector_out_open(const char *path, bm_error *err);
 OGRLayerH bm_vector_out_layer(bm_vector_out *out, const char *name,
                               OGRwkbGeometryType type, bm_error *err);
 
-/* A point layer whose points are set through bm_vector_out_set_point,
- * which rounds them to 6 decimals for GeoJSON. */
-OGRLayerH bm_vector_out_point_layer(bm_vector_out *out, const char *name, bm_error *err);
-
-/* Sets point pt, of a feature of a bm_vector_out_point_layer, to (x, y). */
-void bm_vector_out_set_point(const bm_vector_out *out, OGRGeometryH pt, double x, double y);
-
 /* Adds a field or fails with an error naming it. */
 bm_status bm_vector_out_field(bm_vector_out *out, OGRLayerH layer,
                               const char *name, OGRFieldType type, bm_error *err);
