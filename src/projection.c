@@ -180,23 +180,29 @@ bm_projection *bm_projection_create(const char *definition, bm_error *err)
     return from_pipeline(ctx, raw, definition, err);
 }
 
+/* A projection owning ctx and pj; when pj is NULL or memory is short,
+ * both are released and NULL is returned. */
+static bm_projection *owning(PJ_CONTEXT *ctx, PJ *pj)
+{
+    bm_projection *p = pj ? calloc(1, sizeof *p) : NULL;
+    if (!p) {
+        if (pj)
+            proj_destroy(pj);
+        proj_context_destroy(ctx);
+        return NULL;
+    }
+    p->ctx = ctx;
+    p->pj = pj;
+    return p;
+}
+
 bm_projection *bm_projection_clone(const bm_projection *p)
 {
     PJ_CONTEXT *ctx = proj_context_create();
     if (!ctx)
         return NULL;
     proj_log_level(ctx, PJ_LOG_NONE);
-    PJ *pj = proj_clone(ctx, p->pj);
-    bm_projection *c = pj ? calloc(1, sizeof *c) : NULL;
-    if (!c) {
-        if (pj)
-            proj_destroy(pj);
-        proj_context_destroy(ctx);
-        return NULL;
-    }
-    c->ctx = ctx;
-    c->pj = pj;
-    return c;
+    return owning(ctx, proj_clone(ctx, p->pj));
 }
 
 bm_projection *bm_projection_local(double lon0, double lat0)
@@ -209,18 +215,10 @@ bm_projection *bm_projection_local(double lon0, double lat0)
              "+step +proj=aeqd +lat_0=%.9f +lon_0=%.9f +ellps=WGS84",
              lat0, lon0);
     PJ_CONTEXT *ctx = proj_context_create();
-    proj_log_level(ctx, PJ_LOG_NONE);
-    PJ *pj = proj_create(ctx, def);
-    bm_projection *p = pj ? calloc(1, sizeof *p) : NULL;
-    if (!p) {
-        if (pj)
-            proj_destroy(pj);
-        proj_context_destroy(ctx);
+    if (!ctx)
         return NULL;
-    }
-    p->ctx = ctx;
-    p->pj = pj;
-    return p;
+    proj_log_level(ctx, PJ_LOG_NONE);
+    return owning(ctx, proj_create(ctx, def));
 }
 
 void bm_projection_free(bm_projection *p)

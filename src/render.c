@@ -643,37 +643,36 @@ static int paint_by_counting(const mark *marks, size_t n, const bm_symbol *syms,
     if (n_classes == 0 || n_pairs > PAINT_PAIRS_MAX)
         return 0;
     size_t *rank = malloc(n_pairs * sizeof *rank), *start = calloc(n_pairs + 1, sizeof *start);
-    paint_key *keys = malloc(n_pairs * sizeof *keys);
-    int ok = rank && start && keys;
+    paint_key *key = malloc(n_pairs * sizeof *key), *sorted = malloc(n_pairs * sizeof *sorted);
+    int ok = rank && start && key && sorted;
     for (size_t p = 0; ok && p < n_pairs; p++)
-        rank[p] = SIZE_MAX;
+        rank[p] = SIZE_MAX; /* no mark of the pair */
     for (size_t i = 0; ok && i < n; i++) {
         size_t p = (size_t)marks[i].sym * n_classes + marks[i].cls;
         if (rank[p] == SIZE_MAX)
-            keys[n_keys++] = (paint_key){syms[marks[i].sym].radius, marks[i].order};
+            key[p] = sorted[n_keys++] = (paint_key){syms[marks[i].sym].radius, marks[i].order};
         rank[p] = 0;
     }
     if (ok)
-        qsort(keys, n_keys, sizeof *keys, compare_keys);
+        qsort(sorted, n_keys, sizeof *sorted, compare_keys);
     size_t unique = 0; /* pairs of one radius and class rank paint as one */
     for (size_t k = 0; ok && k < n_keys; k++)
-        if (unique == 0 || compare_keys(&keys[unique - 1], &keys[k]) != 0)
-            keys[unique++] = keys[k];
-    n_keys = unique;
-    for (size_t i = 0; ok && i < n; i++) { /* each mark's rank, counted */
-        size_t p = (size_t)marks[i].sym * n_classes + marks[i].cls;
-        paint_key k = {syms[marks[i].sym].radius, marks[i].order};
-        if (rank[p] == 0 && n_keys > 1)
-            rank[p] = (size_t)((paint_key *)bsearch(&k, keys, n_keys, sizeof k, compare_keys) - keys);
-        start[rank[p] + 1]++;
-    }
-    for (size_t r = 0; ok && r < n_keys; r++)
+        if (unique == 0 || compare_keys(&sorted[unique - 1], &sorted[k]) != 0)
+            sorted[unique++] = sorted[k];
+    for (size_t p = 0; ok && p < n_pairs; p++)
+        if (rank[p] != SIZE_MAX)
+            rank[p] = (size_t)((paint_key *)bsearch(&key[p], sorted, unique, sizeof *sorted,
+                                                    compare_keys) - sorted);
+    for (size_t i = 0; ok && i < n; i++) /* marks per rank, then where each rank starts */
+        start[rank[(size_t)marks[i].sym * n_classes + marks[i].cls] + 1]++;
+    for (size_t r = 0; ok && r < unique; r++)
         start[r + 1] += start[r];
     for (size_t i = 0; ok && i < n; i++)
         at[start[rank[(size_t)marks[i].sym * n_classes + marks[i].cls]]++] = (uint32_t)i;
     free(rank);
     free(start);
-    free(keys);
+    free(key);
+    free(sorted);
     return ok;
 }
 

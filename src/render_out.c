@@ -10,6 +10,7 @@
 #define _GNU_SOURCE /* MADV_HUGEPAGE */
 #include "render_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,14 +59,19 @@ static bm_status render_png(bm_map *m, const char *tmp, const char *path, bm_err
         free(pixels);
         return st;
     }
+    errno = 0;
     FILE *f = fopen(tmp, "wb");
     int bad = !f || cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
               bm_png_write(pixels, m->page.width, m->page.height, stride, m->page.dpi, f) != 0;
     if (f && fclose(f) != 0)
         bad = 1;
+    int cause = errno; /* a full disk, say; 0 when memory or libpng failed */
     cairo_surface_destroy(s);
     free(pixels);
-    return bad ? bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write PNG") : BM_OK;
+    if (bad)
+        return bm_error_set(err, BM_ERR_RUNTIME, path, 0, NULL, "cannot write PNG%s%s",
+                            cause ? ": " : "", cause ? strerror(cause) : "");
+    return BM_OK;
 }
 
 /* svg: NULL for a PDF; for an SVG, the sink the map's text is recorded in. */
